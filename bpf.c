@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* bpf.c - thin wrappers around the bpf() system call; see bpf.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+
+#include "bpf.h"
+
+static int sys_bpf(enum bpf_cmd cmd, union bpf_attr *attr)
+{
+	long ret = syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+
+	return ret < 0 ? -errno : (int)ret;
+}
+
+static __u64 ptr_to_u64(const void *p)
+{
+	return (__u64)(unsigned long)p;
+}
+
+int bpf_map_create(enum bpf_map_type type, unsigned int key_size,
+		   unsigned int value_size, unsigned int max_entries,
+		   const char *name)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = type;
+	attr.key_size = key_size;
+	attr.value_size = value_size;
+	attr.max_entries = max_entries;
+	strncpy(attr.map_name, name, sizeof(attr.map_name) - 1);
+	return sys_bpf(BPF_MAP_CREATE, &attr);
+}
+
+int bpf_map_lookup(int map_fd, const void *key, void *value)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = map_fd;
+	attr.key = ptr_to_u64(key);
+	attr.value = ptr_to_u64(value);
+	return sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr);
+}
+
+int bpf_map_next_key(int map_fd, const void *key, void *next_key)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = map_fd;
+	attr.key = ptr_to_u64(key);
+	attr.next_key = ptr_to_u64(next_key);
+	return sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr);
+}
+
+/*
+ * Kernels before 5.0 refuse kprobe programs whose kern_version is not the
+ * running kernel's LINUX_VERSION_CODE; later ones ignore the field.
+ */
+static __u32 running_kernel_version(void)
+{
+	struct utsname u;
+	unsigned int a = 0, b = 0, c = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2)
+		return 0;
+	return (a << 16) + (b << 8) + (c > 255 ? 255 : c);
+}
+
+int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
+			 const char *name, unsigned int log_level,
+			 char *log, size_t log_size)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_KPROBE;
+	attr.insns = ptr_to_u64(insns);
+	attr.insn_cnt = insn_cnt;
+	/* bpf_get_stackid() is offered to GPL-compatible programs only. */
+	attr.license = ptr_to_u64("GPL");
+	attr.kern_version = running_kernel_version();
+	strncpy(attr.prog_name, name, sizeof(attr.prog_name) - 1);
+	if (log_level && log && log_size) {
+		log[0] = '\0';
+		attr.log_level = log_level;
+		attr.log_buf = ptr_to_u64(log);
+		attr.log_size = log_size;
+	}
+	return sys_bpf(BPF_PROG_LOAD, &attr);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bpf.h - thin wrappers around the bpf() system call.
+ *
+ * Each zeroes the whole union bpf_attr before filling the fields it needs
+ * (the kernel rejects non-zero bytes past the fields a command knows), and
+ * returns a file descriptor or 0 on success, a negative errno on failure.
+ */
+#ifndef SHOW_BT_BPF_H
+#define SHOW_BT_BPF_H
+
+#include <stddef.h>
+#include <linux/bpf.h>
+
+int bpf_map_create(enum bpf_map_type type, unsigned int key_size,
+		   unsigned int value_size, unsigned int max_entries,
+		   const char *name);
+int bpf_map_lookup(int map_fd, const void *key, void *value);
+int bpf_map_next_key(int map_fd, const void *key, void *next_key);
+
+/*
+ * Load a BPF_PROG_TYPE_KPROBE program.  With log_level > 0 the verifier
+ * writes its reasoning into log (log_size bytes, always NUL-terminated).
+ */
+int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
+			 const char *name, unsigned int log_level,
+			 char *log, size_t log_size);
+
+#endif

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kallsyms.c - read /proc/kallsyms in one pass; see kallsyms.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kallsyms.h"
+
+/* One parsed line: "ffffffff81234560 T vfs_write" or "... t f\t[mod]". */
+struct kline {
+	unsigned long addr;
+	char type;
+	char *name;
+	char *module;		/* NULL for the kernel image */
+};
+
+static int is_text(char type)
+{
+	return type == 't' || type == 'T' || type == 'w' || type == 'W';
+}
+
+/* Split a line in place; -1 when it is not a symbol line. */
+static int kline_parse(char *s, struct kline *l)
+{
+	char *end, *mod;
+
+	l->addr = strtoul(s, &end, 16);
+	if (end == s || *end != ' ' || !end[1] || end[2] != ' ')
+		return -1;
+	l->type = end[1];
+	l->name = end + 3;
+	l->name[strcspn(l->name, "\n")] = '\0';
+	l->module = NULL;
+	mod = strchr(l->name, '\t');
+	if (mod) {
+		*mod++ = '\0';
+		if (*mod == '[') {
+			mod++;
+			mod[strcspn(mod, "]")] = '\0';
+			l->module = mod;
+		}
+	}
+	if (!*l->name || strlen(l->name) >= KSYM_NAME_MAX)
+		return -1;
+	return 0;
+}
+
+/*
+ * Call fn for every well-formed line.  Lines too long for the buffer are
+ * skipped whole.  Returns 0 or -errno; *nonzero counts lines whose address
+ * is not zero.
+ */
+static int kallsyms_scan(const char *path,
+			 void (*fn)(const struct kline *, void *), void *ctx,
+			 size_t *nonzero)
+{
+	char buf[KSYM_NAME_MAX + KSYM_MODULE_MAX + 64];
+	struct kline l;
+	int skipping = 0, err = 0;
+	FILE *f;
+
+	*nonzero = 0;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(buf, sizeof(buf), f)) {
+		int whole = strchr(buf, '\n') != NULL;
+
+		if (!skipping && whole && !kline_parse(buf, &l)) {
+			if (l.addr)
+				(*nonzero)++;
+			fn(&l, ctx);
+		}
+		skipping = !whole && !feof(f);
+	}
+	if (ferror(f))
+		err = -EIO;
+	fclose(f);
+	return err;
+}
+
+static void ksym_set(struct ksym *sym, const struct kline *l)
+{
+	sym->addr = l->addr;
+	sym->type = l->type;
+	snprintf(sym->name, sizeof(sym->name), "%s", l->name);
+	snprintf(sym->module, sizeof(sym->module), "%s",
+		 l->module ? l->module : "");
+}
+
+struct resolve_ctx {
+	const unsigned long *addrs;
+	size_t n;
+	struct ksym *syms;
+	unsigned long last;	/* the highest symbol address seen */
+};
+
+/* Index of the first address >= a, or n. */
+static size_t lower_bound(const unsigned long *addrs, size_t n,
+			  unsigned long a)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (addrs[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * A symbol at address a can only be the best match of the addresses from
+ * lower_bound(a) on, and among the symbols with that same lower bound the
+ * highest one wins: syms[i] keeps it.  A prefix pass afterwards hands each
+ * address the best of all slots up to its own.
+ */
+static void resolve_line(const struct kline *l, void *p)
+{
+	struct resolve_ctx *c = p;
+	struct ksym *cur;
+	size_t i;
+
+	if (l->type == 'a' || l->type == 'A' || l->type == 'U' || !l->addr)
+		return;
+	if (l->addr > c->last)
+		c->last = l->addr;
+	i = lower_bound(c->addrs, c->n, l->addr);
+	if (i == c->n)
+		return;
+	cur = &c->syms[i];
+	if (l->addr > cur->addr ||
+	    (l->addr == cur->addr && is_text(l->type) && !is_text(cur->type)))
+		ksym_set(cur, l);
+}
+
+/* A symbol that marks the end of kernel text, not a function. */
+static int is_end_marker(const struct ksym *sym)
+{
+	return !strcmp(sym->name, "_etext") || !strcmp(sym->name, "_end");
+}
+
+int kallsyms_resolve(const char *path, const unsigned long *addrs, size_t n,
+		     struct ksym *syms)
+{
+	struct resolve_ctx c = { addrs, n, syms, 0 };
+	size_t i, nonzero;
+	int err;
+
+	memset(syms, 0, n * sizeof(*syms));
+	err = kallsyms_scan(path, resolve_line, &c, &nonzero);
+	if (err)
+		return err;
+	if (!nonzero)
+		return -EACCES;
+	for (i = 1; i < n; i++)
+		if (!syms[i].addr)
+			syms[i] = syms[i - 1];
+	for (i = 0; i < n; i++)
+		if (!is_text(syms[i].type) || is_end_marker(&syms[i]) ||
+		    addrs[i] > c.last || (syms[i].addr == c.last &&
+					  addrs[i] != c.last))
+			memset(&syms[i], 0, sizeof(syms[i]));
+	return 0;
+}
+
+/* Levenshtein distance, or limit + 1 as soon as it must exceed limit. */
+static unsigned int edit_distance(const char *a, const char *b,
+				  unsigned int limit)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	unsigned int row[KSYM_NAME_MAX + 1], diag, up, best;
+
+	if ((la > lb ? la - lb : lb - la) > limit || lb > KSYM_NAME_MAX)
+		return limit + 1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		diag = row[0];
+		row[0] = i;
+		best = row[0];
+		for (j = 1; j <= lb; j++) {
+			up = row[j];
+			row[j] = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+			if (row[j] < best)
+				best = row[j];
+		}
+		if (best > limit)
+			return limit + 1;
+	}
+	return row[lb];
+}
+
+struct lookup_ctx {
+	const char *name;
+	unsigned int limit;
+	struct ksym_name_info *info;
+	unsigned int dist[KSYM_SUGGESTIONS];
+};
+
+/* Keep the closest names: by distance, then shorter, then alphabetical. */
+static int closer(unsigned int d1, const char *n1, unsigned int d2,
+		  const char *n2)
+{
+	if (d1 != d2)
+		return d1 < d2;
+	if (strlen(n1) != strlen(n2))
+		return strlen(n1) < strlen(n2);
+	return strcmp(n1, n2) < 0;
+}
+
+static void suggest_add(struct lookup_ctx *c, const char *name)
+{
+	struct ksym_name_info *info = c->info;
+	unsigned int d, i, pos;
+
+	for (i = 0; i < info->nsuggest; i++)
+		if (!strcmp(info->suggest[i], name))
+			return;
+	d = edit_distance(c->name, name, c->limit);
+	if (d > c->limit)
+		return;
+	for (pos = info->nsuggest; pos > 0; pos--)
+		if (!closer(d, name, c->dist[pos - 1], info->suggest[pos - 1]))
+			break;
+	if (pos == KSYM_SUGGESTIONS)
+		return;
+	if (info->nsuggest < KSYM_SUGGESTIONS)
+		info->nsuggest++;
+	for (i = info->nsuggest - 1; i > pos; i--) {
+		c->dist[i] = c->dist[i - 1];
+		memcpy(info->suggest[i], info->suggest[i - 1], KSYM_NAME_MAX);
+	}
+	c->dist[pos] = d;
+	snprintf(info->suggest[pos], KSYM_NAME_MAX, "%s", name);
+}
+
+static void lookup_line(const struct kline *l, void *p)
+{
+	struct lookup_ctx *c = p;
+
+	if (!strcmp(l->name, c->name)) {
+		if (is_text(l->type)) {
+			c->info->text++;
+		} else {
+			c->info->other++;
+			c->info->other_type = l->type;
+		}
+	} else if (is_text(l->type)) {
+		suggest_add(c, l->name);
+	}
+}
+
+int kallsyms_lookup_name(const char *path, const char *name,
+			 struct ksym_name_info *info)
+{
+	struct lookup_ctx c = { name, 0, info, { 0 } };
+	size_t len = strlen(name), nonzero;
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	/* Close enough to be a typo: a third of the name, at least 2 edits. */
+	c.limit = len / 3 > 2 ? len / 3 : 2;
+	err = kallsyms_scan(path, lookup_line, &c, &nonzero);
+	if (info->text)
+		info->nsuggest = 0;
+	return err;
+}
+
+void ksym_format(char *buf, size_t size, unsigned long addr,
+		 const struct ksym *sym)
+{
+	if (!sym || !sym->addr)
+		snprintf(buf, size, "0x%lx", addr);
+	else if (sym->module[0])
+		snprintf(buf, size, "%s+0x%lx [%s]", sym->name,
+			 addr - sym->addr, sym->module);
+	else
+		snprintf(buf, size, "%s+0x%lx", sym->name, addr - sym->addr);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kallsyms.h - kernel addresses to names and back, from /proc/kallsyms.
+ *
+ * Both calls read the file once, line by line, and keep only what they were
+ * asked about: the file is unsorted once modules are loaded and is several
+ * megabytes, so nothing sorts or stores all of it.
+ */
+#ifndef SHOW_BT_KALLSYMS_H
+#define SHOW_BT_KALLSYMS_H
+
+#include <stddef.h>
+
+#define KALLSYMS_PATH	"/proc/kallsyms"
+#define KSYM_NAME_MAX	512	/* the kernel's KSYM_NAME_LEN */
+#define KSYM_MODULE_MAX	64	/* the kernel's MODULE_NAME_LEN */
+
+struct ksym {
+	unsigned long addr;	/* the symbol's start, 0 if none found */
+	char type;		/* nm-style type: 't', 'T', 'd', ... */
+	char name[KSYM_NAME_MAX];
+	char module[KSYM_MODULE_MAX];	/* "" for the kernel image */
+};
+
+/*
+ * For each of addrs[0..n) (sorted ascending), the function containing it:
+ * the text symbol with the greatest start at or below it, in syms[i].  An
+ * address past the kernel's last symbol (or past _etext, or in a data
+ * symbol) gets addr 0.  Returns 0, -errno, or -EACCES when every address
+ * in the file reads as zero (kernel.kptr_restrict hides them).
+ */
+int kallsyms_resolve(const char *path, const unsigned long *addrs, size_t n,
+		     struct ksym *syms);
+
+#define KSYM_SUGGESTIONS 3
+
+struct ksym_name_info {
+	unsigned int text;	/* text symbols of that name (t, T, w, W) */
+	unsigned int other;	/* non-text symbols of that name (data ...) */
+	char other_type;	/* the type of one of those */
+	unsigned int nsuggest;
+	char suggest[KSYM_SUGGESTIONS][KSYM_NAME_MAX];	/* close text names */
+};
+
+/*
+ * What the kernel has under name, and when it has no such function, up to
+ * KSYM_SUGGESTIONS text symbols with close names, closest first.
+ */
+int kallsyms_lookup_name(const char *path, const char *name,
+			 struct ksym_name_info *info);
+
+/* "%s+0x%lx" or "%s+0x%lx [%s]" for addr in sym, or the bare hex address. */
+void ksym_format(char *buf, size_t size, unsigned long addr,
+		 const struct ksym *sym);
+
+#endif
