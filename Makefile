@@ -3,12 +3,13 @@
 CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra
-LDLIBS += -lm
 
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
 
+SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c options.c stackmap.c \
+       output.c
 OBJS = show_bt.o bpf.o prog.o kprobe.o kallsyms.o options.o stackmap.o \
        output.o
 HDRS = $(wildcard *.h)
@@ -25,6 +26,28 @@ static:
 	$(MAKE) clean-objs
 	$(MAKE) STATIC=1 show_bt
 
+# Static binaries for the test VM, built apart from ./show_bt.
+STATIC_DIR = tests/build/static
+
+$(STATIC_DIR)/show_bt: $(SRCS) $(HDRS)
+	@mkdir -p $(STATIC_DIR)
+	$(CC) $(CFLAGS) -static -o $@ $(SRCS)
+
+$(STATIC_DIR)/writer: tests/e2e/writer.c
+	@mkdir -p $(STATIC_DIR)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+test-bins: show_bt $(STATIC_DIR)/show_bt $(STATIC_DIR)/writer
+
+# Every suite: unit, native (host kernel), end to end in the VM on Debian's
+# 6.1 and 6.12 kernels (and natively where the host has kprobes).
+test: test-bins
+	sh tests/run.sh
+
+# show_bt vfs_write inside the VM, for machines without kprobes.
+demo: $(STATIC_DIR)/show_bt
+	sh tests/vm/demo.sh $(STATIC_DIR)/show_bt
+
 clean-objs:
 	rm -f $(OBJS)
 
@@ -32,4 +55,4 @@ clean: clean-objs
 	rm -f show_bt
 	rm -rf tests/build
 
-.PHONY: all static clean clean-objs
+.PHONY: all static clean clean-objs test test-bins demo

@@ -1,0 +1,91 @@
+#!/bin/sh
+# Tests of show_bt against the host's own kernel, whatever it is: the real
+# program passes the verifier, errors are one clear line, and a kernel
+# without kprobes is named as such.  Needs root (the bpf() loads).
+#
+#   tests/native.sh SHOW_BT
+set -u
+SB=${1:?usage: native.sh SHOW_BT}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+failed=0
+AS=			# a command prefix: whom to run show_bt as
+
+pass() { echo "PASS: native/$1"; }
+fail() { echo "FAIL: native/$1: $2"; failed=1; }
+
+# $1 name, $2 want exit, $3 ERE the whole stderr (one line) must match,
+# then the arguments.
+expect() {
+	name=$1 want=$2 re=$3
+	shift 3
+	# shellcheck disable=SC2086
+	$AS "$SB" "$@" > "$T/out" 2> "$T/err"
+	rc=$?
+	if [ $rc -ne "$want" ]; then
+		fail "$name" "exit $rc, want $want: $(cat "$T/err")"
+	elif [ "$(wc -l < "$T/err")" -ne 1 ] || ! grep -Eq "$re" "$T/err"; then
+		fail "$name" "want one line matching '$re', got: $(cat "$T/err")"
+	else
+		pass "$name"
+	fi
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	fail root "these tests load BPF programs and must run as root"
+	exit 1
+fi
+
+# The verifier accepts both forms of the program, with and without -p.
+for args in "vfs_write" "-p $$ vfs_write"; do
+	case $args in
+	-p*) name=verifier_accepts_pid_filter ;;
+	*) name=verifier_accepts ;;
+	esac
+	# shellcheck disable=SC2086
+	"$SB" --verifier-log=1 $args > "$T/out" 2> "$T/err"
+	if grep -Eq '^processed [0-9]+ insns' "$T/err"; then
+		pass "$name"
+	else
+		fail "$name" "no 'processed N insns' in the verifier log: $(head -5 "$T/err")"
+	fi
+done
+
+if [ -e /sys/bus/event_source/devices/kprobe/type ]; then
+	echo "native: this kernel has kprobes; the end-to-end suite runs natively" >&2
+else
+	expect no_kprobe_support 1 \
+		'^show_bt: this kernel has no kprobe support \(no /sys/bus/event_source/devices/kprobe/type\): it was built without CONFIG_KPROBES$' \
+		vfs_write
+fi
+
+if command -v setpriv > /dev/null; then
+	# As nobody, from a copy that nobody may run.
+	cp "$SB" "$T/sb" && chmod 755 "$T" "$T/sb"
+	SB_SAVED=$SB SB=$T/sb
+	AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	expect not_permitted 1 \
+		'^show_bt: cannot create BPF maps: Operation not permitted: run as root \(or with CAP_BPF and CAP_PERFMON\)$' \
+		vfs_write
+	SB=$SB_SAVED AS=
+else
+	fail not_permitted "setpriv (util-linux) is missing"
+fi
+
+expect bad_duration 2 "^show_bt: invalid duration '0': " -d 0 vfs_write
+expect bad_pid 2 "^show_bt: invalid pid 'x': " -p x vfs_write
+expect no_function 2 "^show_bt: no function given" -d 1
+expect unknown_option 2 "^show_bt: unknown option '--frobnicate'$" --frobnicate vfs_write
+
+if "$SB" --help > "$T/out" 2> "$T/err" && grep -q '^Usage: show_bt ' "$T/out" &&
+   [ ! -s "$T/err" ]; then
+	pass help
+else
+	fail help "--help did not print the usage on stdout and exit 0"
+fi
+if [ "$("$SB" --version)" = "show_bt 0.1" ]; then
+	pass version
+else
+	fail version "--version printed '$("$SB" --version)'"
+fi
+exit $failed

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Run every test suite and end with one line "N passed, N failed".
+#
+# Suites print "PASS: name" / "FAIL: name: why" lines.  A suite that dies
+# without saying why counts as one failure: nothing is skipped quietly.
+#
+#   tests/run.sh          (from the top of the tree, after `make test-bins`)
+set -u
+B=tests/build
+STATIC=$B/static
+LOG=$B/logs
+mkdir -p "$LOG"
+rm -f "$LOG"/*.out
+
+# $1 suite name, then the command; its PASS/FAIL lines go to $LOG/NAME.out.
+suite() {
+	name=$1
+	shift
+	"$@" > "$LOG/$name.out" 2> "$LOG/$name.err"
+	rc=$?
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL: ' "$LOG/$name.out"; then
+		echo "FAIL: $name: suite exited $rc without a verdict; last lines of $LOG/$name.err:" \
+			"$(tail -5 "$LOG/$name.err" | tr '\n' ' ')" >> "$LOG/$name.out"
+	fi
+	if ! grep -q '^PASS: \|^FAIL: ' "$LOG/$name.out"; then
+		echo "FAIL: $name: suite ran no test" >> "$LOG/$name.out"
+	fi
+}
+
+# The VM suite on one Debian kernel: the static show_bt and workload go in.
+vm_suite() {
+	tests/vm/run.sh -k "$1" -t 900 -f "$STATIC/show_bt" -f "$STATIC/writer" \
+		-f tests/e2e/e2e.sh -- sh /t/e2e.sh /t
+}
+
+suite unit tests/unit/run.sh
+suite native sh tests/native.sh ./show_bt
+
+# Both kernels at once: each QEMU is single-threaded and there are 2 cores.
+# tests/vm/kit.sh first, alone, so the two do not both fetch the kit.
+if tests/vm/kit.sh > "$LOG/kit.log" 2>&1; then
+	suite vm-6.1 vm_suite 6.1 &
+	suite vm-6.12 vm_suite 6.12 &
+	wait
+else
+	echo "FAIL: vm: the VM kit could not be set up: $(tail -3 "$LOG/kit.log" | tr '\n' ' ')" \
+		> "$LOG/vm-kit.out"
+fi
+
+# A host kernel with kprobes gets the end-to-end suite natively as well.
+if [ -e /sys/bus/event_source/devices/kprobe/type ]; then
+	suite e2e-native sh tests/e2e/e2e.sh "$STATIC"
+fi
+
+cat "$LOG"/*.out
+passed=$(cat "$LOG"/*.out | grep -c '^PASS: ')
+failed=$(cat "$LOG"/*.out | grep -c '^FAIL: ')
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
