@@ -230,8 +230,10 @@ static void print_summary(const struct options *opts,
 		     l[LOST_MAP_FULL] + l[LOST_OTHER];
 
 	fprintf(stderr,
-		"show_bt: %s: %llu calls in %.2f s, %zu distinct stacks, %llu stacks lost (collision %llu, unreadable %llu, map full %llu, other %llu)\n",
-		opts->func, (unsigned long long)set->calls, seconds, set->n,
+		"show_bt: %s: %llu call%s in %.2f s, %zu distinct stack%s, %llu stacks lost (collision %llu, unreadable %llu, map full %llu, other %llu)\n",
+		opts->func, (unsigned long long)set->calls,
+		set->calls == 1 ? "" : "s", seconds, set->n,
+		set->n == 1 ? "" : "s",
 		(unsigned long long)lost,
 		(unsigned long long)l[LOST_COLLISION],
 		(unsigned long long)l[LOST_UNREADABLE],
@@ -274,7 +276,7 @@ int main(int argc, char **argv)
 	struct options opts;
 	char why[256];
 	int prog_fd = -1, probe_fd = -1, ret = EXIT_FAIL;
-	double start;
+	double window;
 
 	if (options_parse(argc, argv, &opts, why, sizeof(why))) {
 		err_msg("%s", why);
@@ -303,10 +305,11 @@ int main(int argc, char **argv)
 	if (probe_fd < 0)
 		goto out;
 
-	start = now();
+	window = now();
 	wait_window(opts.duration);
 	close(probe_fd);	/* detach: the counts stop moving */
 	probe_fd = -1;
+	window = now() - window;
 
 	if (stackmap_read(&maps, &set)) {
 		err_msg("cannot read the stack map: %s", strerror(errno));
@@ -314,7 +317,7 @@ int main(int argc, char **argv)
 	}
 	if (print_stacks(&set) == 0)
 		ret = EXIT_OK;
-	print_summary(&opts, &set, now() - start);
+	print_summary(&opts, &set, window);
 out:
 	stack_set_free(&set);
 	if (probe_fd >= 0)
