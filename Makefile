@@ -9,9 +9,9 @@ LDFLAGS += -static
 endif
 
 SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c options.c stackmap.c \
-       output.c
+       output.c targets.c
 OBJS = show_bt.o bpf.o prog.o kprobe.o kallsyms.o options.o stackmap.o \
-       output.o
+       output.o targets.o
 HDRS = $(wildcard *.h)
 
 all: show_bt

@@ -24,7 +24,7 @@ static __u64 ptr_to_u64(const void *p)
 
 int bpf_map_create(enum bpf_map_type type, unsigned int key_size,
 		   unsigned int value_size, unsigned int max_entries,
-		   const char *name)
+		   unsigned int flags, const char *name)
 {
 	union bpf_attr attr;
 
@@ -33,6 +33,7 @@ int bpf_map_create(enum bpf_map_type type, unsigned int key_size,
 	attr.key_size = key_size;
 	attr.value_size = value_size;
 	attr.max_entries = max_entries;
+	attr.map_flags = flags;
 	strncpy(attr.map_name, name, sizeof(attr.map_name) - 1);
 	return sys_bpf(BPF_MAP_CREATE, &attr);
 }

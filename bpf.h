@@ -14,7 +14,7 @@
 
 int bpf_map_create(enum bpf_map_type type, unsigned int key_size,
 		   unsigned int value_size, unsigned int max_entries,
-		   const char *name);
+		   unsigned int flags, const char *name);
 int bpf_map_lookup(int map_fd, const void *key, void *value);
 int bpf_map_next_key(int map_fd, const void *key, void *next_key);
 

@@ -250,6 +250,8 @@ static void lookup_line(const struct kline *l, void *p)
 
 	if (!strcmp(l->name, c->name)) {
 		if (is_text(l->type)) {
+			if (c->info->naddrs < KSYM_ADDRS_MAX)
+				c->info->addrs[c->info->naddrs++] = l->addr;
 			c->info->text++;
 		} else {
 			c->info->other++;

@@ -33,11 +33,14 @@ int kallsyms_resolve(const char *path, const unsigned long *addrs, size_t n,
 		     struct ksym *syms);
 
 #define KSYM_SUGGESTIONS 3
+#define KSYM_ADDRS_MAX	64
 
 struct ksym_name_info {
 	unsigned int text;	/* text symbols of that name (t, T, w, W) */
 	unsigned int other;	/* non-text symbols of that name (data ...) */
 	char other_type;	/* the type of one of those */
+	unsigned int naddrs;	/* addresses of the text symbols, up to: */
+	unsigned long addrs[KSYM_ADDRS_MAX];
 	unsigned int nsuggest;
 	char suggest[KSYM_SUGGESTIONS][KSYM_NAME_MAX];	/* close text names */
 };

@@ -32,8 +32,8 @@ static int perf_event_open(struct perf_event_attr *attr, int cpu)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-int kprobe_attach(int pmu_type, const char *func, unsigned long offset,
-		  int prog_fd)
+int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
+		  unsigned long offset, int prog_fd)
 {
 	struct perf_event_attr attr;
 	int fd, err;
@@ -41,8 +41,13 @@ int kprobe_attach(int pmu_type, const char *func, unsigned long offset,
 	memset(&attr, 0, sizeof(attr));
 	attr.size = sizeof(attr);
 	attr.type = pmu_type;
-	attr.kprobe_func = (__u64)(unsigned long)func;
-	attr.probe_offset = offset;
+	if (func) {
+		attr.kprobe_func = (__u64)(unsigned long)func;
+		attr.probe_offset = offset;
+	} else {
+		/* No name: the kernel takes config2 as an absolute address. */
+		attr.kprobe_addr = addr + offset;
+	}
 	attr.sample_period = 1;
 	attr.disabled = 1;
 

@@ -15,11 +15,12 @@
 int kprobe_pmu_type(void);
 
 /*
- * Probe func+offset, run prog_fd on every hit, and enable it.  Returns the
- * probe's fd (close it to detach) or a negative errno.
+ * Probe func+offset (or, with func NULL, the address addr+offset), run
+ * prog_fd on every hit, and enable it.  Returns the probe's fd (close it to
+ * detach) or a negative errno.
  */
-int kprobe_attach(int pmu_type, const char *func, unsigned long offset,
-		  int prog_fd);
+int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
+		  unsigned long offset, int prog_fd);
 
 /* 1 if func is listed in the kprobe blacklist, 0 if not, -errno if unknown. */
 int kprobe_blacklisted(const char *func);

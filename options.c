@@ -13,11 +13,19 @@
 
 #include "options.h"
 
-enum { OPT_VERSION = 256, OPT_SLOTS, OPT_VERIFIER_LOG };
+enum {
+	OPT_VERSION = 256, OPT_SLOTS, OPT_VERIFIER_LOG, OPT_DEPTH,
+	OPT_MAX_PROBES
+};
 
 static const struct option long_options[] = {
 	{ "duration",	  required_argument, NULL, 'd' },
 	{ "pid",	  required_argument, NULL, 'p' },
+	{ "per-process",  no_argument,	     NULL, 'P' },
+	{ "folded",	  no_argument,	     NULL, 'f' },
+	{ "addresses",	  no_argument,	     NULL, 'a' },
+	{ "depth",	  required_argument, NULL, OPT_DEPTH },
+	{ "max-probes",	  required_argument, NULL, OPT_MAX_PROBES },
 	{ "help",	  no_argument,	     NULL, 'h' },
 	{ "version",	  no_argument,	     NULL, OPT_VERSION },
 	{ "stack-slots",  required_argument, NULL, OPT_SLOTS },
@@ -28,17 +36,34 @@ static const struct option long_options[] = {
 void options_usage(FILE *out)
 {
 	fprintf(out,
-"Usage: show_bt [OPTION]... FUNCTION\n"
+"Usage: show_bt [OPTION]... FUNCTION...\n"
 "Show every distinct kernel backtrace that reaches FUNCTION, with how many\n"
 "calls took each, watching for a few seconds (needs root, or CAP_BPF and\n"
 "CAP_PERFMON, and a kernel with kprobes).\n"
 "\n"
+"FUNCTION is a kernel function's name, as in /proc/kallsyms, or:\n"
+"  NAME+OFFSET     probe OFFSET bytes into NAME (decimal or 0x hex)\n"
+"  NAME@ADDR       the one of several same-named functions at ADDR (hex)\n"
+"  PATTERN         every traceable function matching a glob: 'vfs_*'\n"
+"Several may be given; frame 0 of each stack shows which was hit.\n"
+"\n"
 "  -d, --duration=SECONDS  watch this long (default 5; fractions allowed);\n"
 "                          Ctrl-C or SIGTERM ends the watch early\n"
 "  -p, --pid=PID           count only the calls made by process PID\n"
-"      --stack-slots=N     entries of the stack map (default %u, rounded\n"
-"                          up to a power of two); a stack that hashes to a\n"
-"                          taken slot is lost and reported as a collision\n"
+"  -P, --per-process       split stacks per process: \"pid PID (COMM)\"\n"
+"                          heads each stack\n"
+"  -f, --folded            one line per stack, root first, frames joined by\n"
+"                          ';', then a space and the count (flamegraph.pl\n"
+"                          and speedscope read this); with -P the command\n"
+"                          name is the first frame\n"
+"  -a, --addresses         print each frame's address before its name\n"
+"      --depth=N           keep only the N innermost frames of each stack,\n"
+"                          merging the stacks that become equal\n"
+"      --max-probes=N      refuse patterns that match more than N functions\n"
+"                          (default %u)\n"
+"      --stack-slots=N     entries of the stack map (default %u, rounded up\n"
+"                          to a power of two); a stack whose slot is taken\n"
+"                          is still counted, by its frames, at more cost\n"
 "      --verifier-log[=L]  print the verifier's log (level 1 or 2, default 1)\n"
 "                          even when the program loads\n"
 "  -h, --help              show this help and exit\n"
@@ -46,12 +71,13 @@ void options_usage(FILE *out)
 "\n"
 "Output: on stdout, each stack innermost frame first, one \"func+0xoff\" a\n"
 "line (\"[module]\" after module functions), then its count; the most\n"
-"frequent stack first, stacks separated by a blank line.  On stderr, a\n"
-"summary: calls seen, distinct stacks, and hits whose stack was lost, by\n"
-"cause.\n"
+"frequent stack first, stacks separated by a blank line.  Calls whose stack\n"
+"could not be read are counted too, as \"[stack unreadable]\" and the like.\n"
+"On stderr, a summary: calls seen, distinct stacks, and how each call was\n"
+"counted.\n"
 "\n"
 "Exit status: 0 on success, 1 when tracing failed, 2 for bad usage.\n",
-		DEFAULT_SLOTS);
+		DEFAULT_MAX_PROBES, DEFAULT_SLOTS);
 }
 
 static int fail(char *err, size_t size, const char *fmt, ...)
@@ -93,29 +119,78 @@ static int parse_duration(const char *s, double *out)
 	return 0;
 }
 
+#define SYMBOL_CHARS \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_."
+#define GLOB_CHARS "*?[]!-^"
+
 /*
  * Kernel symbol names are C identifiers, with '.' in compiler clones
- * (foo.isra.0); anything else cannot name a function.
+ * (foo.isra.0); a pattern adds glob characters.  Anything else cannot name
+ * a function.
  */
-static int check_name(const char *name, char *err, size_t size)
+static int check_name(struct func_spec *f, char *err, size_t size)
 {
-	size_t len = strlen(name), bad = strspn(name,
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.");
+	const char *name = f->name;
+	size_t len = strlen(name), ok = strspn(name, SYMBOL_CHARS GLOB_CHARS);
 
 	if (!len)
-		return fail(err, size, "the function name is empty");
+		return fail(err, size, "'%s': the function name is empty",
+			    f->arg);
+	if (ok < len && isprint((unsigned char)name[ok]))
+		return fail(err, size,
+			    "invalid function name '%s': '%c' is not allowed (kernel symbols use letters, digits, '_' and '.')",
+			    f->arg, name[ok]);
+	if (ok < len)
+		return fail(err, size,
+			    "invalid function name: byte %zu is 0x%02x (kernel symbols use letters, digits, '_' and '.')",
+			    ok + 1, (unsigned char)name[ok]);
+	f->glob = strpbrk(name, "*?[") != NULL;
+	if (!f->glob && strspn(name, SYMBOL_CHARS) < len)
+		return fail(err, size,
+			    "invalid function name '%s': '%c' belongs in a pattern with '*', '?' or '['",
+			    f->arg, name[strspn(name, SYMBOL_CHARS)]);
+	return 0;
+}
+
+/* NAME, NAME+OFFSET, NAME@ADDR or a pattern; see options_usage(). */
+static int parse_func(const char *arg, struct func_spec *f, char *err,
+		      size_t size)
+{
+	size_t len = strcspn(arg, "+@");
+	const char *rest = arg + len;
+	char *end;
+
+	f->arg = arg;
 	if (len >= KSYM_NAME_LEN)
 		return fail(err, size,
 			    "function name too long (%zu characters; kernel symbols have fewer than %d)",
 			    len, KSYM_NAME_LEN);
-	if (bad < len && isprint((unsigned char)name[bad]))
+	memcpy(f->name, arg, len);
+	f->name[len] = '\0';
+	if (check_name(f, err, size))
+		return -1;
+	if (!*rest)
+		return 0;
+	if (f->glob)
 		return fail(err, size,
-			    "invalid function name '%s': '%c' is not allowed (kernel symbols use letters, digits, '_' and '.')",
-			    name, name[bad]);
-	if (bad < len)
-		return fail(err, size,
-			    "invalid function name: byte %zu is 0x%02x (kernel symbols use letters, digits, '_' and '.')",
-			    bad + 1, (unsigned char)name[bad]);
+			    "'%s': an offset or address needs one function, not a pattern",
+			    arg);
+	errno = 0;
+	if (*rest == '+') {
+		f->offset = strtoul(rest + 1, &end, 0);
+		if (!isxdigit((unsigned char)rest[1]) || errno || *end ||
+		    f->offset >= MAX_OFFSET)
+			return fail(err, size,
+				    "invalid offset in '%s': expected NAME+BYTES, below 0x%lx (decimal or 0x hex)",
+				    arg, MAX_OFFSET);
+	} else {
+		f->addr = strtoul(rest + 1, &end, 16);
+		if (!isxdigit((unsigned char)rest[1]) || errno || *end ||
+		    !f->addr)
+			return fail(err, size,
+				    "invalid address in '%s': expected NAME@HEXADDR, as /proc/kallsyms lists it",
+				    arg);
+	}
 	return 0;
 }
 
@@ -123,15 +198,17 @@ int options_parse(int argc, char **argv, struct options *opts,
 		  char *err, size_t size)
 {
 	unsigned long v;
+	size_t i;
 	int c;
 
 	memset(opts, 0, sizeof(*opts));
 	opts->duration = DEFAULT_DURATION;
 	opts->slots = DEFAULT_SLOTS;
+	opts->max_probes = DEFAULT_MAX_PROBES;
 	optind = 0;		/* restart getopt: tests parse many times */
 	opterr = 0;		/* our messages, not getopt's */
 
-	while ((c = getopt_long(argc, argv, ":d:p:h", long_options,
+	while ((c = getopt_long(argc, argv, ":d:p:Pfah", long_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -146,6 +223,29 @@ int options_parse(int argc, char **argv, struct options *opts,
 					    "invalid pid '%s': expected a process id from 1 to %d",
 					    optarg, INT_MAX);
 			opts->pid = v;
+			break;
+		case 'P':
+			opts->per_process = 1;
+			break;
+		case 'f':
+			opts->folded = 1;
+			break;
+		case 'a':
+			opts->addresses = 1;
+			break;
+		case OPT_DEPTH:
+			if (parse_ulong(optarg, 1, 127, &v))
+				return fail(err, size,
+					    "invalid depth '%s': expected 1 to 127 frames",
+					    optarg);
+			opts->depth = v;
+			break;
+		case OPT_MAX_PROBES:
+			if (parse_ulong(optarg, 1, MAX_PROBES, &v))
+				return fail(err, size,
+					    "invalid probe limit '%s': expected 1 to %u",
+					    optarg, MAX_PROBES);
+			opts->max_probes = v;
 			break;
 		case 'h':
 			opts->help = 1;
@@ -181,10 +281,19 @@ int options_parse(int argc, char **argv, struct options *opts,
 	}
 	if (optind >= argc)
 		return fail(err, size, "no function given (try 'show_bt --help')");
-	if (argc - optind > 1)
-		return fail(err, size,
-			    "one function at a time: unexpected '%s'",
-			    argv[optind + 1]);
-	opts->func = argv[optind];
-	return check_name(opts->func, err, size);
+	opts->nfuncs = argc - optind;
+	opts->funcs = calloc(opts->nfuncs, sizeof(*opts->funcs));
+	if (!opts->funcs)
+		return fail(err, size, "out of memory");
+	for (i = 0; i < opts->nfuncs; i++)
+		if (parse_func(argv[optind + i], &opts->funcs[i], err, size))
+			return -1;
+	return 0;
+}
+
+void options_free(struct options *opts)
+{
+	free(opts->funcs);
+	opts->funcs = NULL;
+	opts->nfuncs = 0;
 }

@@ -6,28 +6,48 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#define KSYM_NAME_LEN		512	/* the kernel's limit, NUL included */
+
+/* One FUNCTION argument: NAME, NAME+OFFSET, NAME@ADDR or a glob pattern. */
+struct func_spec {
+	const char *arg;	/* as given */
+	char name[KSYM_NAME_LEN]; /* the function, or the pattern */
+	unsigned long offset;	/* +OFFSET: bytes into the function */
+	unsigned long addr;	/* @ADDR: which of same-named functions */
+	int glob;		/* name holds *, ? or [ */
+};
+
 struct options {
 	double duration;	/* -d: seconds to watch */
 	int pid;		/* -p: only this process; 0 for all */
+	int per_process;	/* -P: split stacks per process */
+	int folded;		/* -f: folded output */
+	int addresses;		/* -a: print frame addresses */
+	unsigned int depth;	/* --depth: innermost frames kept; 0 all */
+	unsigned int max_probes; /* --max-probes: most functions attached */
 	unsigned int slots;	/* --stack-slots: stack map entries */
 	unsigned int verifier_log; /* --verifier-log[=1|2]: 0 for none */
 	int help;		/* -h, --help */
 	int version;		/* --version */
-	const char *func;	/* the function to probe */
+	struct func_spec *funcs; /* the FUNCTION arguments */
+	size_t nfuncs;
 };
 
 #define DEFAULT_DURATION	5.0
 #define MAX_DURATION		(365.0 * 24 * 3600)
 #define DEFAULT_SLOTS		8192
 #define MAX_SLOTS		(1u << 20)
-#define KSYM_NAME_LEN		512	/* the kernel's limit, NUL included */
+#define DEFAULT_MAX_PROBES	1000
+#define MAX_PROBES		100000
+#define MAX_OFFSET		(1ul << 20)
 
 /*
  * Parse argv into opts.  Returns 0, or -1 with a one-line reason in err
- * (no program name, no newline).
+ * (no program name, no newline).  options_free() releases opts either way.
  */
 int options_parse(int argc, char **argv, struct options *opts,
 		  char *err, size_t err_size);
+void options_free(struct options *opts);
 
 void options_usage(FILE *out);
 

@@ -6,6 +6,8 @@
 
 #include "output.h"
 
+#define FRAME_MAX (KSYM_NAME_MAX + KSYM_MODULE_MAX + 32)
+
 static int addr_cmp(const void *pa, const void *pb)
 {
 	unsigned long a = *(const unsigned long *)pa;
@@ -72,23 +74,161 @@ static const struct ksym *symtab_find(const struct symtab *tab,
 	return a ? &tab->syms[a - tab->addrs] : NULL;
 }
 
-void output_text(FILE *out, const struct stack_set *set,
-		 const struct symtab *tab)
+const char *output_lost_name(enum lost_cause cause)
 {
-	char name[KSYM_NAME_MAX + KSYM_MODULE_MAX + 32];
-	const struct stack *s;
-	size_t i;
+	switch (cause) {
+	case LOST_UNREADABLE:
+		return "stack unreadable";
+	case LOST_MAP_FULL:
+		return "stack map full";
+	default:
+		return "stack lost (other error)";
+	}
+}
+
+static void print_text(FILE *out, const struct stack *s,
+		       const struct symtab *tab,
+		       const struct output_style *style)
+{
+	char name[FRAME_MAX];
 	unsigned int f;
 
-	for (i = 0; i < set->n; i++) {
-		s = &set->stacks[i];
-		if (i)
-			fputc('\n', out);
-		for (f = 0; f < s->nframes; f++) {
-			ksym_format(name, sizeof(name), s->ips[f],
-				    symtab_find(tab, s->ips[f]));
+	if (style->per_process)
+		fprintf(out, "pid %u (%s)\n", s->pid, s->comm);
+	for (f = 0; f < s->nframes; f++) {
+		ksym_format(name, sizeof(name), s->ips[f],
+			    symtab_find(tab, s->ips[f]));
+		if (style->addresses)
+			fprintf(out, "  %016llx %s\n",
+				(unsigned long long)s->ips[f], name);
+		else
 			fprintf(out, "  %s\n", name);
-		}
-		fprintf(out, "    %llu\n", (unsigned long long)s->count);
 	}
+	fprintf(out, "    %llu\n", (unsigned long long)s->count);
+}
+
+/* A frame's name for folded output: the function, no offset. */
+static void folded_frame(char *buf, size_t size, unsigned long addr,
+			 const struct symtab *tab)
+{
+	const struct ksym *sym = symtab_find(tab, addr);
+
+	if (sym && sym->addr)
+		snprintf(buf, size, "%s", sym->name);
+	else
+		snprintf(buf, size, "0x%lx", addr);
+}
+
+struct folded {
+	char *line;		/* "comm;root;...;leaf" */
+	unsigned long long count;
+};
+
+static int folded_cmp_line(const void *pa, const void *pb)
+{
+	return strcmp(((const struct folded *)pa)->line,
+		      ((const struct folded *)pb)->line);
+}
+
+static int folded_cmp_count(const void *pa, const void *pb)
+{
+	const struct folded *a = pa, *b = pb;
+
+	if (a->count != b->count)
+		return a->count < b->count ? 1 : -1;
+	return strcmp(a->line, b->line);
+}
+
+static char *folded_line(const struct stack *s, const struct symtab *tab,
+			 int per_process)
+{
+	char frame[FRAME_MAX], *line;
+	size_t len = 0, cap = 64 + (size_t)s->nframes * FRAME_MAX;
+	unsigned int f;
+
+	line = malloc(cap);
+	if (!line)
+		return NULL;
+	line[0] = '\0';
+	/* FlameGraph reads ';' as the frame separator and ' ' before the count. */
+	if (per_process)
+		len += snprintf(line, cap, "%s", s->comm);
+	for (f = s->nframes; f-- > 0;) {
+		folded_frame(frame, sizeof(frame), s->ips[f], tab);
+		len += snprintf(line + len, cap - len, "%s%s",
+				len ? ";" : "", frame);
+	}
+	for (f = 0; f < len; f++)
+		if (line[f] == ' ')
+			line[f] = '_';
+	return line;
+}
+
+/* Offsets dropped, different stacks can fold to one line: merge them. */
+static void print_folded(FILE *out, const struct stack_set *set,
+			 const struct symtab *tab, int per_process)
+{
+	struct folded *v = calloc(set->n ? set->n : 1, sizeof(*v));
+	size_t i, n = 0;
+
+	if (!v)
+		return;
+	for (i = 0; i < set->n; i++) {
+		v[n].line = folded_line(&set->stacks[i], tab, per_process);
+		v[n].count = set->stacks[i].count;
+		if (v[n].line)
+			n++;
+	}
+	qsort(v, n, sizeof(*v), folded_cmp_line);
+	for (i = 1; i < n; i++) {
+		if (!strcmp(v[i].line, v[i - 1].line)) {
+			v[i].count += v[i - 1].count;
+			v[i - 1].count = 0;
+		}
+	}
+	qsort(v, n, sizeof(*v), folded_cmp_count);
+	for (i = 0; i < n; i++) {
+		if (v[i].count)
+			fprintf(out, "%s %llu\n", v[i].line, v[i].count);
+		free(v[i].line);
+	}
+	free(v);
+}
+
+static void print_lost(FILE *out, const struct stack_set *set,
+		       const struct output_style *style, int first)
+{
+	int cause;
+
+	for (cause = 0; cause < LOST_NR; cause++) {
+		if (!set->lost[cause])
+			continue;
+		if (style->folded) {
+			fprintf(out, "[%s] %llu\n", output_lost_name(cause),
+				(unsigned long long)set->lost[cause]);
+			continue;
+		}
+		if (!first)
+			fputc('\n', out);
+		first = 0;
+		fprintf(out, "  [%s]\n    %llu\n", output_lost_name(cause),
+			(unsigned long long)set->lost[cause]);
+	}
+}
+
+void output_stacks(FILE *out, const struct stack_set *set,
+		   const struct symtab *tab, const struct output_style *style)
+{
+	size_t i;
+
+	if (style->folded) {
+		print_folded(out, set, tab, style->per_process);
+	} else {
+		for (i = 0; i < set->n; i++) {
+			if (i)
+				fputc('\n', out);
+			print_text(out, &set->stacks[i], tab, style);
+		}
+	}
+	print_lost(out, set, style, set->n == 0);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * output.h - print collected stacks with symbol names.
+ * output.h - print collected stacks with symbol names: as text (one frame
+ * a line) or folded (one stack a line, the input of flamegraph.pl).
  */
 #ifndef SHOW_BT_OUTPUT_H
 #define SHOW_BT_OUTPUT_H
@@ -26,11 +27,23 @@ int symtab_build(struct symtab *tab, const struct stack_set *set,
 		 const char *kallsyms_path);
 void symtab_free(struct symtab *tab);
 
+struct output_style {
+	int folded;		/* -f */
+	int addresses;		/* -a: the address before each frame */
+	int per_process;	/* -P: who made the calls, per stack */
+};
+
 /*
- * Each stack: its frames innermost first, "  func+0xoff" a line, then
- * "    COUNT"; stacks separated by a blank line.
+ * Text: each stack's frames innermost first, "  func+0xoff" a line (with
+ * -P a "pid PID (COMM)" line first), then "    COUNT"; stacks separated by
+ * a blank line.  Folded: "[COMM;]root;...;func COUNT" a line, offsets
+ * dropped and equal lines merged.  Calls whose stack was lost follow, as
+ * pseudo-frames such as "[stack unreadable]".
  */
-void output_text(FILE *out, const struct stack_set *set,
-		 const struct symtab *tab);
+void output_stacks(FILE *out, const struct stack_set *set,
+		   const struct symtab *tab, const struct output_style *style);
+
+/* The name of a lost cause, as output and the summary print it. */
+const char *output_lost_name(enum lost_cause cause);
 
 #endif

@@ -4,7 +4,11 @@
  *
  * Registers: r1-r5 carry helper arguments and are clobbered by calls, r0
  * holds return values, r6-r9 survive calls, r10 is the read-only frame
- * pointer with 512 bytes of stack below it.
+ * pointer with 512 bytes of stack below it.  Here r6 keeps the context and
+ * r7 points at the frames key in per-CPU scratch space.
+ *
+ * Jumps name a label; prog_build() fills in the offsets once every label's
+ * place is known, so groups can come and go with the options.
  */
 #include <errno.h>
 #include <string.h>
@@ -14,10 +18,11 @@
 #include "insn.h"
 #include "prog.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* Stack slots below r10: a u32 map key, and a u64 value to insert. */
+#define KEY_OFF		-4
+#define ONE_OFF		-16
 
-/* The stack slot at r10 - 4 holds the u32 key of every map lookup. */
-#define KEY_OFF -4
+#define HEAD_SIZE	((int)sizeof(struct frames_key_head))
 
 static unsigned int round_up_pow2(unsigned int n)
 {
@@ -28,144 +33,299 @@ static unsigned int round_up_pow2(unsigned int n)
 	return p;
 }
 
+size_t prog_frames_key_size(unsigned int depth)
+{
+	return HEAD_SIZE + depth * sizeof(__u64);
+}
+
 int prog_maps_create(struct prog_maps *maps, unsigned int slots,
 		     unsigned int depth)
 {
-	int err;
+	size_t key = prog_frames_key_size(depth);
+	int fd;
 
-	maps->stacks = maps->counts = maps->lost = -1;
+	maps->stacks = maps->counts = maps->scratch = -1;
+	maps->frames = maps->lost = -1;
 	maps->slots = round_up_pow2(slots);
 	maps->depth = depth;
 
-	err = bpf_map_create(BPF_MAP_TYPE_STACK_TRACE, sizeof(__u32),
-			     depth * sizeof(__u64), maps->slots, "show_bt_stacks");
-	if (err < 0)
+	fd = bpf_map_create(BPF_MAP_TYPE_STACK_TRACE, sizeof(__u32),
+			    depth * sizeof(__u64), maps->slots, 0,
+			    "show_bt_stacks");
+	if (fd < 0)
 		goto fail;
-	maps->stacks = err;
-	err = bpf_map_create(BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64),
-			     maps->slots, "show_bt_counts");
-	if (err < 0)
+	maps->stacks = fd;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64),
+			    maps->slots, 0, "show_bt_counts");
+	if (fd < 0)
 		goto fail;
-	maps->counts = err;
-	err = bpf_map_create(BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64),
-			     LOST_NR, "show_bt_lost");
-	if (err < 0)
+	maps->counts = fd;
+	fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), key, 1, 0,
+			    "show_bt_scratch");
+	if (fd < 0)
 		goto fail;
-	maps->lost = err;
+	maps->scratch = fd;
+	/* Allocated as stacks arrive: most runs never fill more than a few. */
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, key, sizeof(__u64), FRAMES_MAX,
+			    BPF_F_NO_PREALLOC, "show_bt_frames");
+	if (fd < 0)
+		goto fail;
+	maps->frames = fd;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64),
+			    LOST_NR, 0, "show_bt_lost");
+	if (fd < 0)
+		goto fail;
+	maps->lost = fd;
 	return 0;
 fail:
 	prog_maps_close(maps);
-	return err;
+	return fd;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
 void prog_maps_close(struct prog_maps *maps)
 {
-	if (maps->stacks >= 0)
-		close(maps->stacks);
-	if (maps->counts >= 0)
-		close(maps->counts);
-	if (maps->lost >= 0)
-		close(maps->lost);
-	maps->stacks = maps->counts = maps->lost = -1;
+	close_fd(&maps->stacks);
+	close_fd(&maps->counts);
+	close_fd(&maps->scratch);
+	close_fd(&maps->frames);
+	close_fd(&maps->lost);
 }
 
-static size_t append(struct bpf_insn *insns, size_t n,
-		     const struct bpf_insn *group, size_t len)
+/* Places a jump can name. */
+enum label {
+	L_STACK_ERROR,	/* bpf_get_stackid() failed: r0 = -errno */
+	L_NO_SCRATCH,	/* the per-CPU scratch lookup failed */
+	L_ADD_ONE,	/* r0 points at a u64 count: add one, return */
+	L_RETURN,	/* return 0 */
+	L_FRAMES_FULL,	/* the frames map has no room */
+	L_LOST,		/* r0 = -errno: count the hit in lost[] */
+	L_LOST_SLOT,	/* r1 = the lost[] slot */
+	L_NR
+};
+
+struct assembler {
+	struct prog *prog;
+	size_t label[L_NR];
+	struct {
+		size_t insn;
+		enum label to;
+	} jump[32];
+	size_t njumps;
+};
+
+static void emit(struct assembler *a, struct bpf_insn insn)
 {
-	memcpy(insns + n, group, len * sizeof(*group));
-	return n + len;
+	a->prog->insns[a->prog->len++] = insn;
 }
 
-size_t prog_build(struct bpf_insn *insns, const struct prog_maps *maps,
-		  int pid)
+/* The two-slot load of a map's address (the kernel turns the fd into it). */
+static void emit_ld_map(struct assembler *a, int reg, int map_fd)
 {
-	size_t n = 0;
+	struct bpf_insn ld[] = { BPF_LD_MAP_FD(reg, map_fd) };
 
-	/* Keep the context (the probed task's registers): calls clobber r1. */
-	const struct bpf_insn save_ctx[] = {
-		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
-	};
+	emit(a, ld[0]);
+	emit(a, ld[1]);
+}
 
-	/*
-	 * With -p: the upper half of bpf_get_current_pid_tgid() is the
-	 * process id (what user space calls pid).  Other processes return
-	 * at once, before any stack is taken.
-	 */
-	const struct bpf_insn filter_pid[] = {
-		BPF_CALL_HELPER(BPF_FUNC_get_current_pid_tgid),
-		BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 32),
-		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, pid, 2),
-		BPF_MOV64_IMM(BPF_REG_0, 0),
-		BPF_EXIT_INSN(),
-	};
+/* A jump whose offset is filled in when the label is placed. */
+static void emit_jump(struct assembler *a, struct bpf_insn jmp,
+		      enum label to)
+{
+	a->jump[a->njumps].insn = a->prog->len;
+	a->jump[a->njumps++].to = to;
+	emit(a, jmp);
+}
 
-	/*
-	 * r0 = bpf_get_stackid(ctx, &stacks, 0): the kernel walks the stack,
-	 * stores it in the stack map unless it is there already, and returns
-	 * its id.  Flags 0: skip no frame (frame 0 is the probed function),
-	 * compare whole stacks, never evict another stack.  A negative r0
-	 * jumps to the lost group below.
-	 */
-	const struct bpf_insn take_stack[] = {
-		BPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
-		BPF_LD_MAP_FD(BPF_REG_2, maps->stacks),
-		BPF_MOV64_IMM(BPF_REG_3, 0),
-		BPF_CALL_HELPER(BPF_FUNC_get_stackid),
-		BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 11),
-	};
+static void place(struct assembler *a, enum label l)
+{
+	a->label[l] = a->prog->len;
+}
 
-	/*
-	 * counts[id] += 1.  The key goes on the stack because map helpers
-	 * take a pointer to it.  The verifier insists on the NULL check even
-	 * though every id is below the array's size.  The add is atomic: two
-	 * CPUs may count the same stack at once.
-	 */
-	const struct bpf_insn count_stack[] = {
-		BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, KEY_OFF),
-		BPF_LD_MAP_FD(BPF_REG_1, maps->counts),
-		BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
-		BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, KEY_OFF),
-		BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem),
-		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),
-		BPF_MOV64_IMM(BPF_REG_1, 1),
-		BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_0, BPF_REG_1, 0),
-		BPF_MOV64_IMM(BPF_REG_0, 0),
-		BPF_EXIT_INSN(),
-	};
+static void note(struct assembler *a, const char *text)
+{
+	struct prog *p = a->prog;
 
-	/* Turn the error in r0 into a slot of the lost map (enum lost_cause). */
-	const struct bpf_insn classify_loss[] = {
-		BPF_MOV64_IMM(BPF_REG_1, LOST_COLLISION),
-		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, -EEXIST, 5),
-		BPF_MOV64_IMM(BPF_REG_1, LOST_UNREADABLE),
-		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, -EFAULT, 3),
-		BPF_MOV64_IMM(BPF_REG_1, LOST_MAP_FULL),
-		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, -ENOMEM, 1),
-		BPF_MOV64_IMM(BPF_REG_1, LOST_OTHER),
-	};
+	p->notes[p->nnotes].insn = p->len;
+	p->notes[p->nnotes++].text = text;
+}
 
-	/* lost[cause] += 1, the same way as counts above. */
-	const struct bpf_insn count_loss[] = {
-		BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, KEY_OFF),
-		BPF_LD_MAP_FD(BPF_REG_1, maps->lost),
-		BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
-		BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, KEY_OFF),
-		BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem),
-		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),
-		BPF_MOV64_IMM(BPF_REG_1, 1),
-		BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_0, BPF_REG_1, 0),
-		BPF_MOV64_IMM(BPF_REG_0, 0),
-		BPF_EXIT_INSN(),
-	};
+static void resolve_jumps(struct assembler *a)
+{
+	size_t i, at;
 
-	n = append(insns, n, save_ctx, ARRAY_SIZE(save_ctx));
-	if (pid > 0)
-		n = append(insns, n, filter_pid, ARRAY_SIZE(filter_pid));
-	n = append(insns, n, take_stack, ARRAY_SIZE(take_stack));
-	/* The jump out of take_stack must land on classify_loss. */
-	_Static_assert(ARRAY_SIZE(count_stack) == 11, "fix take_stack's jump");
-	n = append(insns, n, count_stack, ARRAY_SIZE(count_stack));
-	n = append(insns, n, classify_loss, ARRAY_SIZE(classify_loss));
-	n = append(insns, n, count_loss, ARRAY_SIZE(count_loss));
-	return n;
+	for (i = 0; i < a->njumps; i++) {
+		at = a->jump[i].insn;
+		a->prog->insns[at].off = a->label[a->jump[i].to] - at - 1;
+	}
+}
+
+/* r0 = map_lookup_elem(map, r2): the key pointer must already be in r2. */
+static void emit_lookup(struct assembler *a, int map_fd)
+{
+	emit_ld_map(a, BPF_REG_1, map_fd);
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+}
+
+static void group_filter_pid(struct assembler *a, int pid)
+{
+	note(a, "-p: only the traced process; the upper half of "
+		"bpf_get_current_pid_tgid() is the process id");
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
+	emit(a, BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
+	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, pid, 0), L_RETURN);
+}
+
+static void group_stack_id(struct assembler *a, const struct prog_maps *m)
+{
+	note(a, "r0 = bpf_get_stackid(ctx, &stacks, 0): the stack is stored "
+		"once, its id returned; flags 0: skip no frame, compare whole "
+		"stacks, never evict another stack");
+	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
+	emit_ld_map(a, BPF_REG_2, m->stacks);
+	emit(a, BPF_MOV64_IMM(BPF_REG_3, 0));
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stackid));
+	emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_STACK_ERROR);
+
+	note(a, "counts[id] += 1: the key goes on the stack, since map "
+		"helpers take a pointer to it; the verifier insists on the "
+		"NULL check");
+	emit(a, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, KEY_OFF));
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, KEY_OFF));
+	emit_lookup(a, m->counts);
+	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), L_ADD_ONE);
+	emit_jump(a, BPF_JMP_A(0), L_RETURN);
+
+	place(a, L_STACK_ERROR);
+	note(a, "-EEXIST: another stack holds this one's bucket; count the "
+		"frames themselves below.  Other errors are losses");
+	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, -EEXIST, 0), L_LOST);
+}
+
+static void group_frames_key(struct assembler *a, const struct prog_maps *m,
+			     int per_process)
+{
+	note(a, "r7 = this CPU's scratch space for a frames key (too big for "
+		"the 512-byte BPF stack)");
+	emit(a, BPF_ST_MEM(BPF_W, BPF_REG_10, KEY_OFF, 0));
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, KEY_OFF));
+	emit_lookup(a, m->scratch);
+	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), L_NO_SCRATCH);
+	emit(a, BPF_MOV64_REG(BPF_REG_7, BPF_REG_0));
+
+	if (per_process) {
+		note(a, "-P: the key starts with the process id and command "
+			"name");
+		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
+		emit(a, BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
+		emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_0, 0));
+		emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_7));
+		emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 8));
+		emit(a, BPF_MOV64_IMM(BPF_REG_2, 16));
+		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_comm));
+	} else {
+		note(a, "the key's head (process id, command) stays zero: "
+			"stacks are not split per process");
+		emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_7, 0, 0));
+		emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_7, 8, 0));
+		emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_7, 16, 0));
+	}
+
+	note(a, "r0 = bpf_get_stack(ctx, key frames, size, 0): the frames, "
+		"zero-padded to the map's depth");
+	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, HEAD_SIZE));
+	emit(a, BPF_MOV64_IMM(BPF_REG_3, m->depth * sizeof(__u64)));
+	emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
+	emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
+}
+
+static void group_count_frames(struct assembler *a, const struct prog_maps *m)
+{
+	note(a, "frames[key] += 1 if the key is there");
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
+	emit_lookup(a, m->frames);
+	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), L_ADD_ONE);
+
+	note(a, "else insert it with a count of 1; BPF_NOEXIST, so that a "
+		"key another CPU inserted meanwhile is not reset");
+	emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, ONE_OFF, 1));
+	emit_ld_map(a, BPF_REG_1, m->frames);
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
+	emit(a, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, ONE_OFF));
+	emit(a, BPF_MOV64_IMM(BPF_REG_4, BPF_NOEXIST));
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_map_update_elem));
+	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), L_RETURN);
+
+	note(a, "the insert failed: either another CPU inserted the key "
+		"first (look again and add) or the map is full");
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
+	emit_lookup(a, m->frames);
+	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), L_FRAMES_FULL);
+
+	place(a, L_ADD_ONE);
+	note(a, "*r0 += 1, atomically: other CPUs may count the same stack");
+	emit(a, BPF_MOV64_IMM(BPF_REG_1, 1));
+	emit(a, BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_0, BPF_REG_1, 0));
+	place(a, L_RETURN);
+	emit(a, BPF_MOV64_IMM(BPF_REG_0, 0));
+	emit(a, BPF_EXIT_INSN());
+}
+
+static void group_count_lost(struct assembler *a, const struct prog_maps *m)
+{
+	place(a, L_FRAMES_FULL);
+	note(a, "a hit whose stack cannot be kept: r0 = -errno becomes the "
+		"slot of lost[] (enum lost_cause), r1");
+	emit(a, BPF_MOV64_IMM(BPF_REG_0, -ENOSPC));
+	emit(a, BPF_JMP_A(1));
+	place(a, L_NO_SCRATCH);
+	emit(a, BPF_MOV64_IMM(BPF_REG_0, -ENOENT));
+	place(a, L_LOST);
+	emit(a, BPF_MOV64_IMM(BPF_REG_1, LOST_UNREADABLE));
+	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, -EFAULT, 0), L_LOST_SLOT);
+	emit(a, BPF_MOV64_IMM(BPF_REG_1, LOST_MAP_FULL));
+	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, -ENOMEM, 0), L_LOST_SLOT);
+	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, -ENOSPC, 0), L_LOST_SLOT);
+	emit(a, BPF_MOV64_IMM(BPF_REG_1, LOST_OTHER));
+
+	place(a, L_LOST_SLOT);
+	note(a, "lost[r1] += 1");
+	emit(a, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, KEY_OFF));
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, KEY_OFF));
+	emit_lookup(a, m->lost);
+	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), L_ADD_ONE);
+	emit(a, BPF_MOV64_IMM(BPF_REG_0, 0));
+	emit(a, BPF_EXIT_INSN());
+}
+
+void prog_build(struct prog *prog, const struct prog_maps *maps,
+		const struct prog_config *cfg)
+{
+	struct assembler a = { .prog = prog };
+
+	memset(prog, 0, sizeof(*prog));
+	note(&a, "r6 = ctx (the probed task's registers): calls clobber r1");
+	emit(&a, BPF_MOV64_REG(BPF_REG_6, BPF_REG_1));
+	if (cfg->pid > 0)
+		group_filter_pid(&a, cfg->pid);
+	/* -P needs the process in the key: stack ids cannot carry it. */
+	if (!cfg->per_process)
+		group_stack_id(&a, maps);
+	group_frames_key(&a, maps, cfg->per_process);
+	group_count_frames(&a, maps);
+	group_count_lost(&a, maps);
+	resolve_jumps(&a);
 }

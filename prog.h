@@ -2,10 +2,13 @@
 /*
  * prog.h - show_bt's BPF program and the maps it counts into.
  *
- * The program runs on every hit of the kprobe.  It takes the kernel stack
- * with bpf_get_stackid() and adds one to counts[stack id]; when the stack
- * cannot be stored it adds one to lost[cause] instead, so every hit is
- * counted somewhere.
+ * The program runs on every hit of a kprobe.  Fast path: take the kernel
+ * stack with bpf_get_stackid() and add one to counts[stack id].  When the
+ * stack map's bucket for that stack holds another stack (a collision), or
+ * when stacks are split per process (-P), take the frames themselves with
+ * bpf_get_stack() and count them in a hash map keyed by the frames.  A hit
+ * whose stack cannot be read at all is counted in lost[cause].  So every
+ * hit is counted exactly once, somewhere.
  */
 #ifndef SHOW_BT_PROG_H
 #define SHOW_BT_PROG_H
@@ -15,24 +18,42 @@
 
 /* Slots of the lost map: why a hit's stack could not be kept. */
 enum lost_cause {
-	LOST_COLLISION,	/* -EEXIST: another stack holds that hash bucket */
-	LOST_UNREADABLE,/* -EFAULT: no callchain could be taken */
-	LOST_MAP_FULL,	/* -ENOMEM: no free stack map element */
-	LOST_OTHER,	/* any other error */
+	LOST_UNREADABLE,	/* -EFAULT: no callchain could be taken */
+	LOST_MAP_FULL,		/* no room left in the stack or frames map */
+	LOST_OTHER,		/* any other error */
 	LOST_NR
-};
-
-struct prog_maps {
-	int stacks;		/* BPF_MAP_TYPE_STACK_TRACE: id -> frames */
-	int counts;		/* BPF_MAP_TYPE_ARRAY: id -> hits (u64) */
-	int lost;		/* BPF_MAP_TYPE_ARRAY: enum lost_cause -> hits */
-	unsigned int slots;	/* entries of stacks and counts */
-	unsigned int depth;	/* frames per stack */
 };
 
 /* The most frames a stack can have, and the longest program we build. */
 #define PROG_MAX_DEPTH	127
-#define PROG_MAX_INSNS	64
+#define PROG_MAX_INSNS	128
+
+/*
+ * The key of the frames map: who (with -P; zero otherwise), then the
+ * frames, innermost first, zero-padded to the map's depth.
+ */
+struct frames_key_head {
+	__u32 pid;		/* process id (tgid) */
+	__u32 pad;
+	char comm[16];		/* its command name */
+};
+
+#define FRAMES_MAX	65536	/* distinct stacks the frames map holds */
+
+struct prog_maps {
+	int stacks;		/* STACK_TRACE: id -> frames */
+	int counts;		/* ARRAY: id -> hits (u64) */
+	int scratch;		/* PERCPU_ARRAY, 1 entry: a frames key */
+	int frames;		/* HASH: frames key -> hits (u64) */
+	int lost;		/* ARRAY: enum lost_cause -> hits (u64) */
+	unsigned int slots;	/* entries of stacks and counts */
+	unsigned int depth;	/* frames per stack */
+};
+
+struct prog_config {
+	int pid;		/* > 0: only hits of this process */
+	int per_process;	/* -P: every stack keyed by process */
+};
 
 /*
  * Create the maps: slots is rounded up to a power of two (the stack map
@@ -42,11 +63,26 @@ int prog_maps_create(struct prog_maps *maps, unsigned int slots,
 		     unsigned int depth);
 void prog_maps_close(struct prog_maps *maps);
 
-/*
- * Assemble the program into insns (PROG_MAX_INSNS long).  pid > 0 keeps
- * only the hits of that process.  Returns the instruction count.
- */
-size_t prog_build(struct bpf_insn *insns, const struct prog_maps *maps,
-		  int pid);
+/* Size in bytes of a frames map key for maps of this depth. */
+size_t prog_frames_key_size(unsigned int depth);
+
+/* A comment on the group of instructions that starts at insn. */
+struct prog_note {
+	size_t insn;
+	const char *text;
+};
+
+#define PROG_MAX_NOTES	16
+
+struct prog {
+	struct bpf_insn insns[PROG_MAX_INSNS];
+	size_t len;
+	struct prog_note notes[PROG_MAX_NOTES];
+	size_t nnotes;
+};
+
+/* Assemble the program for these maps and this configuration. */
+void prog_build(struct prog *prog, const struct prog_maps *maps,
+		const struct prog_config *cfg);
 
 #endif

@@ -16,114 +16,212 @@ static int read_lost(const struct prog_maps *maps, struct stack_set *set)
 		err = bpf_map_lookup(maps->lost, &cause, &set->lost[cause]);
 		if (err)
 			return err;
-		set->calls += set->lost[cause];
 	}
 	return 0;
 }
 
-/* Make room for one more stack of maps->depth frames. */
-static int grow(struct stack_set *set, size_t *cap, unsigned int depth)
+/* A new, empty stack at the end of set, with room for depth frames. */
+static struct stack *stack_add(struct stack_set *set)
 {
 	struct stack *s;
 	__u64 *f;
-	size_t i;
+	size_t i, cap;
 
-	if (set->n < *cap)
-		return 0;
-	*cap = *cap ? *cap * 2 : 64;
-	s = realloc(set->stacks, *cap * sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	set->stacks = s;
-	f = realloc(set->frames, *cap * depth * sizeof(*f));
-	if (!f)
-		return -ENOMEM;
-	set->frames = f;
-	/* Frames moved: point every stack at its new place. */
-	for (i = 0; i < set->n; i++)
-		set->stacks[i].ips = f + i * depth;
-	return 0;
+	if (set->n == set->cap) {
+		cap = set->cap ? set->cap * 2 : 64;
+		s = realloc(set->stacks, cap * sizeof(*s));
+		if (!s)
+			return NULL;
+		set->stacks = s;
+		f = realloc(set->frames, cap * set->depth * sizeof(*f));
+		if (!f)
+			return NULL;
+		set->frames = f;
+		set->cap = cap;
+		/* The frames moved: point every stack at its new place. */
+		for (i = 0; i < set->n; i++)
+			set->stacks[i].ips = f + i * set->depth;
+	}
+	s = &set->stacks[set->n];
+	memset(s, 0, sizeof(*s));
+	s->ips = set->frames + set->n * set->depth;
+	return s;
 }
 
-static int read_stack(const struct prog_maps *maps, __u32 id,
+/* The kernel zero-pads stacks shorter than the map's depth. */
+static unsigned int count_frames(const __u64 *ips, unsigned int depth)
+{
+	unsigned int n = 0;
+
+	while (n < depth && ips[n])
+		n++;
+	return n;
+}
+
+/* counts[id] and the frames of stack id, from the stack id path. */
+static int read_by_id(const struct prog_maps *maps, __u32 id,
 		      struct stack_set *set)
 {
-	__u64 *ips = set->frames + set->n * maps->depth;
-	struct stack *s = &set->stacks[set->n];
-	unsigned int n = 0;
+	struct stack *s = stack_add(set);
 	int err;
 
-	err = bpf_map_lookup(maps->stacks, &id, ips);
+	if (!s)
+		return -ENOMEM;
+	err = bpf_map_lookup(maps->stacks, &id, (void *)s->ips);
 	if (err)
 		return err == -ENOENT ? 0 : err;
 	err = bpf_map_lookup(maps->counts, &id, &s->count);
 	if (err)
 		return err;
-	/* The kernel zero-pads stacks shorter than the map's depth. */
-	while (n < maps->depth && ips[n])
-		n++;
-	s->nframes = n;
-	s->ips = ips;
-	if (s->count) {
-		set->calls += s->count;
+	s->nframes = count_frames(s->ips, set->depth);
+	set->by_id += s->count;
+	if (s->count)
 		set->n++;
-	}
 	return 0;
 }
 
-int stackmap_read(const struct prog_maps *maps, struct stack_set *set)
+/* frames[key]: the key holds who and the frames, the value the count. */
+static int read_by_frames(const struct prog_maps *maps, const void *key,
+			  struct stack_set *set)
 {
-	__u32 key, next;
-	size_t cap = 0;
+	const struct frames_key_head *head = key;
+	struct stack *s = stack_add(set);
 	int err;
 
-	memset(set, 0, sizeof(*set));
-	err = read_lost(maps, set);
+	if (!s)
+		return -ENOMEM;
+	err = bpf_map_lookup(maps->frames, key, &s->count);
 	if (err)
-		return err;
-	/* A NULL key asks for the first key; -ENOENT means no more. */
-	for (err = bpf_map_next_key(maps->stacks, NULL, &next); !err;
-	     err = bpf_map_next_key(maps->stacks, &key, &next)) {
-		key = next;
-		err = grow(set, &cap, maps->depth);
-		if (!err)
-			err = read_stack(maps, key, set);
-		if (err)
-			goto fail;
-	}
-	if (err != -ENOENT)
-		goto fail;
-	stack_set_sort(set);
+		return err == -ENOENT ? 0 : err;
+	memcpy((void *)s->ips, head + 1, set->depth * sizeof(__u64));
+	s->nframes = count_frames(s->ips, set->depth);
+	s->pid = head->pid;
+	memcpy(s->comm, head->comm, sizeof(s->comm));
+	s->comm[sizeof(s->comm) - 1] = '\0';
+	set->by_frames += s->count;
+	if (s->count)
+		set->n++;
 	return 0;
-fail:
-	stack_set_free(set);
+}
+
+/* Call fn on every key of map: a NULL key asks for the first one. */
+static int map_for_each(const struct prog_maps *maps, int map,
+			size_t key_size, struct stack_set *set,
+			int (*fn)(const struct prog_maps *, const void *,
+				  struct stack_set *))
+{
+	char *key = malloc(key_size), *next = malloc(key_size), *t;
+	int err = -ENOMEM;
+
+	if (!key || !next)
+		goto out;
+	for (err = bpf_map_next_key(map, NULL, next); !err;
+	     err = bpf_map_next_key(map, key, next)) {
+		t = key;
+		key = next;
+		next = t;
+		err = fn(maps, key, set);
+		if (err)
+			goto out;
+	}
+	if (err == -ENOENT)
+		err = 0;
+out:
+	free(key);
+	free(next);
 	return err;
 }
 
-void stack_set_free(struct stack_set *set)
+static int read_by_id_key(const struct prog_maps *maps, const void *key,
+			  struct stack_set *set)
 {
-	free(set->stacks);
-	free(set->frames);
-	set->stacks = NULL;
-	set->frames = NULL;
-	set->n = 0;
+	return read_by_id(maps, *(const __u32 *)key, set);
 }
 
-static int stack_cmp(const void *pa, const void *pb)
+/* Order by who, then frames: equal stacks end up side by side. */
+static int stack_cmp_frames(const void *pa, const void *pb)
 {
 	const struct stack *a = pa, *b = pb;
 	unsigned int i;
+	int c;
 
-	if (a->count != b->count)
-		return a->count < b->count ? 1 : -1;
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	c = strcmp(a->comm, b->comm);
+	if (c)
+		return c;
 	for (i = 0; i < a->nframes && i < b->nframes; i++)
 		if (a->ips[i] != b->ips[i])
 			return a->ips[i] < b->ips[i] ? -1 : 1;
 	return (int)a->nframes - (int)b->nframes;
 }
 
-void stack_set_sort(struct stack_set *set)
+/* Most frequent first; ties in frame order, so the output is stable. */
+static int stack_cmp_count(const void *pa, const void *pb)
 {
-	if (set->n)
-		qsort(set->stacks, set->n, sizeof(*set->stacks), stack_cmp);
+	const struct stack *a = pa, *b = pb;
+
+	if (a->count != b->count)
+		return a->count < b->count ? 1 : -1;
+	return stack_cmp_frames(pa, pb);
+}
+
+/* Merge equal stacks (summing their counts), then sort by count. */
+static void merge_and_sort(struct stack_set *set)
+{
+	size_t i, u = 0;
+
+	if (!set->n)
+		return;
+	qsort(set->stacks, set->n, sizeof(*set->stacks), stack_cmp_frames);
+	for (i = 1; i < set->n; i++) {
+		if (!stack_cmp_frames(&set->stacks[u], &set->stacks[i]))
+			set->stacks[u].count += set->stacks[i].count;
+		else
+			set->stacks[++u] = set->stacks[i];
+	}
+	set->n = u + 1;
+	qsort(set->stacks, set->n, sizeof(*set->stacks), stack_cmp_count);
+}
+
+int stackmap_read(const struct prog_maps *maps, struct stack_set *set)
+{
+	int err, i;
+
+	memset(set, 0, sizeof(*set));
+	set->depth = maps->depth;
+	err = read_lost(maps, set);
+	if (!err)
+		err = map_for_each(maps, maps->stacks, sizeof(__u32), set,
+				   read_by_id_key);
+	if (!err)
+		err = map_for_each(maps, maps->frames,
+				   prog_frames_key_size(maps->depth), set,
+				   read_by_frames);
+	if (err) {
+		stack_set_free(set);
+		return err;
+	}
+	set->calls = set->by_id + set->by_frames;
+	for (i = 0; i < LOST_NR; i++)
+		set->calls += set->lost[i];
+	merge_and_sort(set);
+	return 0;
+}
+
+void stack_set_truncate(struct stack_set *set, unsigned int depth)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->stacks[i].nframes > depth)
+			set->stacks[i].nframes = depth;
+	merge_and_sort(set);
+}
+
+void stack_set_free(struct stack_set *set)
+{
+	free(set->stacks);
+	free(set->frames);
+	memset(set, 0, sizeof(*set));
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * stackmap.h - read the stacks and counts the BPF program collected.
+ * stackmap.h - read back the stacks and counts the BPF program collected,
+ * from both of its sources (stack ids and the frames map), merged.
  */
 #ifndef SHOW_BT_STACKMAP_H
 #define SHOW_BT_STACKMAP_H
@@ -12,26 +13,31 @@
 
 struct stack {
 	__u64 count;		/* calls that took this stack */
+	__u32 pid;		/* with -P: the process; else 0 */
+	char comm[16];		/* with -P: its command name */
 	unsigned int nframes;
 	const __u64 *ips;	/* innermost first */
 };
 
 struct stack_set {
 	struct stack *stacks;	/* most frequent first */
-	size_t n;
+	size_t n, cap;
 	__u64 *frames;		/* storage behind every stack's ips */
+	unsigned int depth;	/* frames per stack in that storage */
 	__u64 lost[LOST_NR];	/* calls whose stack was not kept, by cause */
-	__u64 calls;		/* all calls: counted stacks plus lost */
+	__u64 by_id;		/* calls counted through a stack id */
+	__u64 by_frames;	/* calls counted by their frames */
+	__u64 calls;		/* all of the above */
 };
 
 /*
- * Walk the stack map with BPF_MAP_GET_NEXT_KEY, look up each stack and its
- * count, and sort.  Returns 0 or -errno.
+ * Walk the stack map and the frames map with BPF_MAP_GET_NEXT_KEY, look up
+ * each stack and its count, merge equal stacks, sort.  Returns 0 or -errno.
  */
 int stackmap_read(const struct prog_maps *maps, struct stack_set *set);
 void stack_set_free(struct stack_set *set);
 
-/* Sort most frequent first; ties in frame order, so output is stable. */
-void stack_set_sort(struct stack_set *set);
+/* Keep at most depth innermost frames of each stack, merging equal ones. */
+void stack_set_truncate(struct stack_set *set, unsigned int depth);
 
 #endif

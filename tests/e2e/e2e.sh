@@ -25,9 +25,9 @@ stacks() {
 
 # The count of the one stack whose frames match the ERE $2, or "none".
 count_of() {
-	stacks "$1" | awk -v re="$2" '
+	stacks "$1" | re=$2 awk '
 		{ f = $0; sub(/^[0-9]+ /, "", f) }
-		f ~ re { n++; c = $1 }
+		f ~ ENVIRON["re"] { n++; c = $1 }
 		END { print (n == 1 ? c : n ? "ambiguous" : "none") }'
 }
 
@@ -63,7 +63,7 @@ test_write_stack() {
 	elif ! stacks "$T/ws.out" | grep -Eq \
 	    '^[1-9][0-9]* vfs_write\+0x[0-9a-f]+;ksys_write\+0x[0-9a-f]+;.*entry_SYSCALL_64[a-z_]*\+0x[0-9a-f]+$'; then
 		fail write_stack "no vfs_write<-ksys_write<-...<-entry_SYSCALL_64 stack in: $(head -20 "$T/ws.out")"
-	elif ! grep -Eq '^show_bt: vfs_write: [1-9][0-9]* calls in [34]\.[0-9]+ s, [1-9][0-9]* distinct stacks?, 0 stacks lost' "$T/ws.err"; then
+	elif ! grep -Eq '^show_bt: vfs_write: [1-9][0-9]* calls in 3\.[0-9]+ s, [1-9][0-9]* distinct stacks?; counted by stack id [1-9][0-9]*, by frames 0, unreadable 0, lost 0 ' "$T/ws.err"; then
 		fail write_stack "summary wrong: $(cat "$T/ws.err")"
 	else
 		pass write_stack
@@ -71,31 +71,69 @@ test_write_stack() {
 	check_no_probe write_stack_detached
 }
 
+# Start a writer (see writer.c) that waits for SIGUSR1: $1 the name to run
+# it under (its command name), then its arguments.  Adds it to $writers.
+start_writer() {
+	cp "$BIN/writer" "$T/$1" 2>/dev/null
+	name=$1
+	shift
+	"$T/$name" "$@" &
+	writers="$writers $!"
+	last_writer=$!
+}
+
+# Trace while the writers run: $1 the output name, $2 the function whose
+# probe to wait for, then show_bt's arguments.  The window ends with SIGINT
+# once every writer has exited.  Sets $rc (show_bt) and $wrc (writers).
+trace() {
+	out=$1 fn=$2
+	shift 2
+	"$SB" "$@" > "$T/$out.out" 2> "$T/$out.err" &
+	sp=$!
+	wrc=0
+	if ! wait_probe "$fn"; then
+		echo "probe on $fn never appeared" >> "$T/$out.err"
+		kill $writers $sp 2>/dev/null
+		wait
+		writers= rc=99 wrc=99
+		return
+	fi
+	kill -USR1 $writers
+	for w in $writers; do
+		wait $w || wrc=$?
+	done
+	writers=
+	kill -INT $sp
+	wait $sp
+	rc=$?
+}
+
+# show_bt and the writers exited 0, else fail test $1 and return 1.
+ran_ok() {
+	[ $rc -eq 0 ] && [ $wrc -eq 0 ] && return 0
+	fail "$1" "show_bt exit $rc, writers exit $wrc: $(cat "$T/$2.err")"
+	return 1
+}
+
+# The counts of all stacks, sorted, space-separated.
+all_counts() {
+	stacks "$1" | cut -d' ' -f1 | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+
 # 2. Exact counts per path, traced with -p, window ended by SIGINT.
 test_exact_counts() {
 	fn=generic_perform_write
-	"$BIN/writer" 37 23 11 "$T/exact" &
-	wp=$!
-	"$SB" -p $wp -d 300 $fn > "$T/ex.out" 2> "$T/ex.err" &
-	sp=$!
-	if ! wait_probe $fn; then
-		fail exact_counts "probe on $fn never appeared: $(cat "$T/ex.err")"
-		kill $wp $sp 2>/dev/null; wait
-		return
-	fi
-	kill -USR1 $wp
-	wait $wp; wrc=$?
-	kill -INT $sp
-	wait $sp; rc=$?
+	start_writer writer "$T/exact" write=37 pwrite64=23 writev=11
+	wp=$last_writer
+	trace ex $fn -p $wp -d 300 $fn
+	ran_ok exact_counts ex || return
 	w=$(count_of "$T/ex.out" ';ksys_write\+')
 	p=$(count_of "$T/ex.out" ';(ksys_pwrite64|__x64_sys_pwrite64)\+')
 	v=$(count_of "$T/ex.out" ';(do_writev|vfs_writev)\+')
 	n=$(stacks "$T/ex.out" | wc -l)
-	if [ $wrc -ne 0 ] || [ $rc -ne 0 ]; then
-		fail exact_counts "writer exit $wrc, show_bt exit $rc: $(cat "$T/ex.err")"
-	elif [ "$w/$p/$v/$n" != "37/23/11/3" ]; then
+	if [ "$w/$p/$v/$n" != "37/23/11/3" ]; then
 		fail exact_counts "write/pwrite64/writev/stacks = $w/$p/$v/$n, want 37/23/11/3; output: $(stacks "$T/ex.out")"
-	elif ! grep -q "^show_bt: $fn: 71 calls in .*, 3 distinct stacks, 0 stacks lost" "$T/ex.err"; then
+	elif ! grep -q "^show_bt: $fn: 71 calls in .*, 3 distinct stacks; counted by stack id 71, by frames 0, unreadable 0, lost 0 " "$T/ex.err"; then
 		fail exact_counts "summary wrong: $(cat "$T/ex.err")"
 	elif ! grep -q "process $wp exited during the window" "$T/ex.err"; then
 		fail exact_counts "no note that process $wp exited: $(cat "$T/ex.err")"
@@ -103,6 +141,144 @@ test_exact_counts() {
 		pass exact_counts
 	fi
 	check_no_probe exact_counts_detached
+}
+
+# 3. A one-slot stack map: every stack but one collides, and each must
+# still be counted exactly, by its frames.  Seven paths into one function.
+test_lossless() {
+	fn=generic_perform_write
+	start_writer writer "$T/lossless" write=37 pwrite64=23 writev=11 \
+		pwritev=7 pwritev2=5 sendfile=3 copy_file_range=2
+	trace ll $fn --stack-slots 1 -p $last_writer -d 300 $fn
+	ran_ok lossless ll || return
+	counts=$(all_counts "$T/ll.out")
+	if [ "$counts" != "2 3 5 7 11 23 37" ]; then
+		fail lossless "stack counts '$counts', want '2 3 5 7 11 23 37': $(stacks "$T/ll.out")"
+	elif [ "$(count_of "$T/ll.out" ';ksys_write\+')" != 37 ] ||
+	     [ "$(count_of "$T/ll.out" ';__x64_sys_sendfile64\+')" != 3 ] ||
+	     [ "$(count_of "$T/ll.out" ';(__do_sys_copy_file_range|__x64_sys_copy_file_range)\+')" != 2 ]; then
+		fail lossless "write/sendfile/copy_file_range stacks miscounted: $(stacks "$T/ll.out")"
+	elif ! grep -Eq "^show_bt: $fn: 88 calls in .*, 7 distinct stacks; counted by stack id [0-9]+, by frames [1-9][0-9]* \(stack map collisions\), unreadable 0, lost 0 " "$T/ll.err"; then
+		fail lossless "summary wrong: $(cat "$T/ll.err")"
+	else
+		pass lossless
+	fi
+}
+
+# A folded file as FlameGraph reads it: "frame;frame;... COUNT" a line,
+# no empty frame, no space inside the stack.  Prints the total count.
+folded_total() {
+	awk '{ if (NF != 2 || $2 !~ /^[0-9]+$/ || $1 ~ /(^;|;;|;$)/) bad++
+	       else total += $2 }
+	     END { print (bad || !NR ? "bad" : total) }' "$1"
+}
+
+# 4. -P and -f: two processes with their own command names and counts.
+test_per_process() {
+	fn=generic_perform_write
+	start_writer alpha "$T/pa" write=5 writev=2
+	a=$last_writer
+	start_writer beta "$T/pb" write=7
+	b=$last_writer
+	trace pp $fn -P -d 300 $fn
+	ran_ok per_process pp || return
+	if ! awk -v a="$a" -v b="$b" '
+		/^pid / { who = $2 " " $3 }
+		/^    [0-9]+$/ { seen[who " " $1]++ }
+		END { exit !(seen[a " (alpha) 5"] && seen[a " (alpha) 2"] &&
+			     seen[b " (beta) 7"]) }' "$T/pp.out"; then
+		fail per_process "want pid $a (alpha) 5 and 2, pid $b (beta) 7: $(head -40 "$T/pp.out")"
+	else
+		pass per_process
+	fi
+
+	start_writer alpha "$T/pa" write=5 writev=2
+	start_writer beta "$T/pb" write=7
+	trace pf $fn -P -f -d 300 $fn
+	ran_ok folded_per_process pf || return
+	total=$(folded_total "$T/pf.out")
+	if [ "$total" = bad ]; then
+		fail folded_per_process "not FlameGraph input: $(cat "$T/pf.out")"
+	elif ! grep -Eq '^alpha;entry_SYSCALL_64[a-z_]*;.*;ksys_write;vfs_write;.*generic_perform_write 5$' "$T/pf.out" ||
+	     ! grep -Eq '^alpha;.*;(do_writev|vfs_writev);.*generic_perform_write 2$' "$T/pf.out" ||
+	     ! grep -Eq '^beta;entry_SYSCALL_64[a-z_]*;.*;ksys_write;vfs_write;.*generic_perform_write 7$' "$T/pf.out"; then
+		fail folded_per_process "want alpha ... 5, alpha ... 2, beta ... 7: $(cat "$T/pf.out")"
+	else
+		pass folded_per_process
+	fi
+
+	start_writer writer "$T/fo" write=4 pwrite64=3
+	trace fo $fn -f -p $last_writer -d 300 $fn
+	ran_ok folded fo || return
+	if [ "$(folded_total "$T/fo.out")" != 7 ] || [ "$(wc -l < "$T/fo.out")" -ne 2 ] ||
+	   ! grep -Eq '^entry_SYSCALL_64[a-z_]*;do_syscall_64;ksys_write;vfs_write;.*generic_perform_write 4$' "$T/fo.out"; then
+		fail folded "want 2 lines, 4 + 3 calls, root first: $(cat "$T/fo.out")"
+	else
+		pass folded
+	fi
+}
+
+# 5. --depth merges what becomes equal; -a prints addresses.
+test_depth_addresses() {
+	fn=generic_perform_write
+	start_writer writer "$T/dp" write=4 pwrite64=3 writev=2
+	trace dp $fn --depth 1 -a -p $last_writer -d 300 $fn
+	ran_ok depth dp || return
+	if [ "$(all_counts "$T/dp.out")" != 9 ] ||
+	   ! grep -Eq "^  [0-9a-f]{16} $fn\+0x[0-9a-f]+$" "$T/dp.out" ||
+	   [ "$(grep -c '^  [^ ]' "$T/dp.out")" -ne 1 ]; then
+		fail depth_addresses "want one 1-frame stack, with its address, of 9 calls: $(cat "$T/dp.out")"
+	else
+		pass depth_addresses
+	fi
+}
+
+# 6. Several functions, patterns, and offsets: frame 0 tells which was hit.
+test_functions() {
+	start_writer writer "$T/mf" write=4 writev=3
+	trace mf vfs_writev -p $last_writer -d 300 vfs_write vfs_writev
+	ran_ok several_functions mf || return
+	if [ "$(count_of "$T/mf.out" '^vfs_write\+')" != 4 ] ||
+	   [ "$(count_of "$T/mf.out" '^vfs_writev\+')" != 3 ] ||
+	   ! grep -q '^show_bt: 2 functions: 7 calls' "$T/mf.err"; then
+		fail several_functions "want vfs_write 4, vfs_writev 3: $(stacks "$T/mf.out") $(cat "$T/mf.err")"
+	else
+		pass several_functions
+	fi
+
+	# A pattern picks what ftrace can trace: on 6.12 vfs_writev is not.
+	aff=/sys/kernel/tracing/available_filter_functions
+	want_v=none extra=0
+	grep -qx vfs_writev "$aff" && want_v=3 extra=3
+	n=$(grep -c '^vfs_write' "$aff")
+	start_writer writer "$T/wc" write=4 writev=3
+	trace wc vfs_write -p $last_writer -d 300 'vfs_write*'
+	ran_ok wildcard wc || return
+	if [ "$(count_of "$T/wc.out" '^vfs_write\+')" != 4 ] ||
+	   [ "$(count_of "$T/wc.out" '^vfs_writev\+')" != $want_v ] ||
+	   ! grep -Eq "^show_bt: $n functions?: $((4 + extra)) calls" "$T/wc.err"; then
+		fail wildcard "want vfs_write 4, vfs_writev $want_v, $n functions: $(stacks "$T/wc.out") $(cat "$T/wc.err")"
+	else
+		pass wildcard
+	fi
+
+	# The ftrace call site is where the kprobe sits; the next instruction
+	# starts 5 bytes later, a real boundary for a FUNC+OFFSET probe.
+	"$SB" -d 300 vfs_write > /dev/null 2>&1 &
+	sp=$!
+	wait_probe vfs_write
+	site=$(grep -Eo ' vfs_write\+0x[0-9a-f]+' "$LIST" | head -1 | sed 's/.*+//')
+	kill -INT $sp; wait $sp
+	off=$(printf '0x%x' $((site + 5)))
+	start_writer writer "$T/of" write=6
+	trace of vfs_write -p $last_writer -d 300 "vfs_write+$off"
+	ran_ok offset of || return
+	if [ "$(all_counts "$T/of.out")" != 6 ] ||
+	   ! stacks "$T/of.out" | grep -q "^6 vfs_write+0x[0-9a-f]*;ksys_write+"; then
+		fail offset "vfs_write+$off: want one stack of 6 calls: $(cat "$T/of.out" "$T/of.err")"
+	else
+		pass offset
+	fi
 }
 
 # Run show_bt expecting failure: $1 test name, $2 ERE for its one error
@@ -142,10 +318,60 @@ test_errors() {
 		-d 1 jiffies
 	expect_error no_such_pid '^show_bt: no process with pid 999999$' \
 		-p 999999 vfs_write
+	expect_error pattern_matches_nothing \
+		"^show_bt: no traceable function matches 'zzz_no_such_\\*'$" \
+		-d 1 'zzz_no_such_*'
+	expect_error max_probes \
+		'^show_bt: the patterns match [0-9]+ traceable functions, more than --max-probes=2$' \
+		-d 1 --max-probes 2 'vfs_*'
+	expect_error offset_not_boundary \
+		'^show_bt: cannot probe vfs_write\+0x1: offset 0x1 is not on an instruction boundary of vfs_write$' \
+		-d 1 'vfs_write+0x1'
+	expect_error wrong_address \
+		'^show_bt: no function vfs_write at 0x1234: 1 function of that name starts at 0x[0-9a-f]+$' \
+		-d 1 'vfs_write@1234'
 }
 
+# 7. A name several static functions share: all are probed, or the one
+# NAME@ADDR picks.
+test_shared_name() {
+	name=$(awk '$2 ~ /^[tT]$/ && NF == 3 { n[$3]++ }
+		    END { for (s in n) if (n[s] == 2) print s }' /proc/kallsyms |
+	       grep -vx '.*\..*' | while read -r s; do
+			grep -qx "$s" /sys/kernel/tracing/available_filter_functions &&
+			{ echo "$s"; break; }
+		done)
+	if [ -z "$name" ]; then
+		fail shared_name "no function name shared by two functions found"
+		return
+	fi
+	"$SB" -d 1 "$name" > "$T/sh.out" 2> "$T/sh.err"
+	rc=$?
+	if [ $rc -ne 0 ] ||
+	   ! grep -q "^show_bt: 1 of the names are shared by several functions: each of them was probed (pick one with NAME@ADDR)$" "$T/sh.err"; then
+		fail shared_name "$name: exit $rc: $(cat "$T/sh.err")"
+	else
+		pass shared_name
+	fi
+	addr=$(awk -v s="$name" '$3 == s && NF == 3 { print $1; exit }' /proc/kallsyms)
+	"$SB" -d 1 "$name@$addr" > "$T/sh.out" 2> "$T/sh.err"
+	rc=$?
+	if [ $rc -ne 0 ] || grep -q shared "$T/sh.err"; then
+		fail shared_name_pick "$name@$addr: exit $rc: $(cat "$T/sh.err")"
+	else
+		pass shared_name_pick
+	fi
+	check_no_probe shared_name_nothing_left
+}
+
+writers=
 test_write_stack
 test_exact_counts
+test_lossless
+test_per_process
+test_depth_addresses
+test_functions
 test_errors
+test_shared_name
 rm -rf "$T"
 exit $failed

@@ -2,54 +2,116 @@
 /*
  * writer - a workload with known call counts for the end-to-end tests.
  *
- *   writer N_WRITE N_PWRITE N_WRITEV FILE
+ *   writer FILE KIND=N...
  *
- * Opens FILE, then waits for SIGUSR1 so that the tracer can attach first,
- * then makes exactly N_WRITE write(), N_PWRITE pwrite64() and N_WRITEV
- * writev() calls of one byte each, in that order, and exits 0.  Nothing
- * else it does between the signal and exit writes to a file.
+ * Opens FILE (and FILE.src, one byte, for the copying kinds), then waits
+ * for SIGUSR1 so that the tracer can attach first, then for each KIND=N in
+ * order makes exactly N calls of that kind, each writing one byte to FILE,
+ * and exits 0.  Every kind reaches the file system's write path through a
+ * different chain of kernel functions:
+ *   write pwrite64 writev pwritev pwritev2 sendfile copy_file_range
+ * Nothing else it does between the signal and exit writes to a file.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include <sys/sendfile.h>
 #include <sys/uio.h>
+
+static int out_fd, src_fd;
+
+static const char *const kinds[] = {
+	"write", "pwrite64", "writev", "pwritev", "pwritev2", "sendfile",
+	"copy_file_range",
+};
+
+static int known_kind(const char *arg)
+{
+	size_t i, len = strcspn(arg, "=");
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strlen(kinds[i]) == len && !strncmp(arg, kinds[i], len))
+			return 1;
+	return 0;
+}
+
+static int one_call(const char *kind, long i)
+{
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	off_t off = 0;
+
+	if (!strcmp(kind, "write"))
+		return write(out_fd, "x", 1);
+	if (!strcmp(kind, "pwrite64"))
+		return pwrite(out_fd, "x", 1, i);
+	if (!strcmp(kind, "writev"))
+		return writev(out_fd, &iov, 1);
+	if (!strcmp(kind, "pwritev"))
+		return pwritev(out_fd, &iov, 1, i);
+	if (!strcmp(kind, "pwritev2"))
+		return pwritev2(out_fd, &iov, 1, i, 0);
+	if (!strcmp(kind, "sendfile"))
+		return sendfile(out_fd, src_fd, &off, 1);
+	if (!strcmp(kind, "copy_file_range"))
+		return copy_file_range(src_fd, &off, out_fd, NULL, 1, 0);
+	return -2;
+}
+
+static int open_files(const char *path)
+{
+	char src[4096];
+
+	snprintf(src, sizeof(src), "%s.src", path);
+	out_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	src_fd = open(src, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out_fd < 0 || src_fd < 0 || write(src_fd, "s", 1) != 1) {
+		perror(path);
+		return -1;
+	}
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
-	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
-	long n_write, n_pwrite, n_writev, i;
 	sigset_t set;
-	int fd, sig;
+	long n, i;
+	int a, sig;
+	char *eq;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: writer N_WRITE N_PWRITE N_WRITEV FILE\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: writer FILE KIND=N...\n");
 		return 2;
 	}
-	n_write = atol(argv[1]);
-	n_pwrite = atol(argv[2]);
-	n_writev = atol(argv[3]);
-	fd = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		perror(argv[4]);
-		return 1;
+	for (a = 2; a < argc; a++) {
+		eq = strchr(argv[a], '=');
+		if (!eq || !known_kind(argv[a]) || atol(eq + 1) < 0) {
+			fprintf(stderr, "writer: bad argument '%s'\n", argv[a]);
+			return 2;
+		}
 	}
+	if (open_files(argv[1]))
+		return 1;
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (sigwait(&set, &sig))
 		return 1;
 
-	for (i = 0; i < n_write; i++)
-		if (write(fd, "x", 1) != 1)
-			return 1;
-	for (i = 0; i < n_pwrite; i++)
-		if (pwrite(fd, "x", 1, i) != 1)
-			return 1;
-	for (i = 0; i < n_writev; i++)
-		if (writev(fd, &iov, 1) != 1)
-			return 1;
+	for (a = 2; a < argc; a++) {
+		eq = strchr(argv[a], '=');
+		*eq = '\0';
+		n = atol(eq + 1);
+		for (i = 0; i < n; i++) {
+			if (one_call(argv[a], i) != 1) {
+				fprintf(stderr, "writer: %s call %ld failed\n",
+					argv[a], i);
+				return 1;
+			}
+		}
+	}
 	return 0;
 }

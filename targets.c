@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0
+/* targets.c - from FUNCTION arguments to attached kprobes; see targets.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+
+#include "kallsyms.h"
+#include "kprobe.h"
+#include "targets.h"
+
+static const char *const traceable_paths[] = {
+	"/sys/kernel/tracing/available_filter_functions",
+	"/sys/kernel/debug/tracing/available_filter_functions",
+};
+
+static int fail(char *err, size_t size, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t size, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+static struct target *target_add(struct probes *p, size_t *cap)
+{
+	struct target *t;
+
+	if (p->ntargets == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		t = realloc(p->targets, *cap * sizeof(*t));
+		if (!t)
+			return NULL;
+		p->targets = t;
+	}
+	t = &p->targets[p->ntargets++];
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct name_set {
+	char **names;
+	size_t n;
+};
+
+/* The kprobe blacklist's names, sorted; empty when it cannot be read. */
+static void blacklist_load(struct name_set *bl)
+{
+	FILE *f = fopen(KPROBE_BLACKLIST, "re");
+	char line[1024], *name, **v;
+	size_t cap = 0;
+
+	memset(bl, 0, sizeof(*bl));
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		name = strchr(line, '\t');
+		if (!name)
+			continue;
+		name++;
+		name[strcspn(name, "\n")] = '\0';
+		if (bl->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = realloc(bl->names, cap * sizeof(*v));
+			if (!v)
+				break;
+			bl->names = v;
+		}
+		bl->names[bl->n] = strdup(name);
+		if (bl->names[bl->n])
+			bl->n++;
+	}
+	fclose(f);
+	if (bl->n)
+		qsort(bl->names, bl->n, sizeof(*bl->names), str_cmp);
+}
+
+static int name_set_has(const struct name_set *s, const char *name)
+{
+	return s->n && bsearch(&name, s->names, s->n, sizeof(*s->names),
+			       str_cmp) != NULL;
+}
+
+static void name_set_free(struct name_set *s)
+{
+	while (s->n)
+		free(s->names[--s->n]);
+	free(s->names);
+}
+
+static FILE *open_traceable(void)
+{
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(traceable_paths) / sizeof(*traceable_paths); i++) {
+		f = fopen(traceable_paths[i], "re");
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+/*
+ * A function a pattern may pick: ftrace can trace it (so it is kernel
+ * text, not freed init code, not notrace), the kprobe blacklist does not
+ * hold it, and it is not a .cold fragment split off a function.
+ */
+static int pickable(const char *name, const struct name_set *bl)
+{
+	return !strstr(name, ".cold") &&
+	       strncmp(name, "__ftrace_invalid_address__", 26) &&
+	       !name_set_has(bl, name);
+}
+
+static int expand_pattern(const struct func_spec *spec, struct probes *p,
+			  size_t *cap, const struct name_set *bl,
+			  char *err, size_t size)
+{
+	char line[KSYM_NAME_LEN + 128];
+	size_t before = p->ntargets, len;
+	struct target *t;
+	FILE *f = open_traceable();
+
+	if (!f)
+		return fail(err, size, -ENOENT,
+			    "cannot list traceable functions for '%s': no %s (mount tracefs: mount -t tracefs none /sys/kernel/tracing)",
+			    spec->arg, traceable_paths[0]);
+	while (fgets(line, sizeof(line), f)) {
+		/* "name" or "name [module]" */
+		len = strcspn(line, " \t\n");
+		line[len] = '\0';
+		if (len >= KSYM_NAME_LEN || fnmatch(spec->name, line, 0) ||
+		    !pickable(line, bl))
+			continue;
+		t = target_add(p, cap);
+		if (!t) {
+			fclose(f);
+			return fail(err, size, -ENOMEM, "out of memory");
+		}
+		memcpy(t->name, line, len + 1);
+		t->from_pattern = 1;
+	}
+	fclose(f);
+	if (p->ntargets == before)
+		return fail(err, size, -ENOENT,
+			    "no traceable function matches '%s'", spec->arg);
+	return 0;
+}
+
+static int target_cmp(const void *pa, const void *pb)
+{
+	const struct target *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
+
+	if (c)
+		return c;
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	return 0;
+}
+
+/* A function named twice (or matched by two patterns) is probed once. */
+static void targets_dedup(struct probes *p)
+{
+	size_t i, u = 0;
+
+	if (p->ntargets < 2)
+		return;
+	qsort(p->targets, p->ntargets, sizeof(*p->targets), target_cmp);
+	for (i = 1; i < p->ntargets; i++) {
+		if (target_cmp(&p->targets[u], &p->targets[i]))
+			p->targets[++u] = p->targets[i];
+		else if (!p->targets[i].from_pattern)
+			p->targets[u].from_pattern = 0;
+	}
+	p->ntargets = u + 1;
+}
+
+int targets_expand(const struct options *opts, struct probes *p,
+		   char *err, size_t size)
+{
+	struct name_set bl = { NULL, 0 };
+	size_t i, cap = 0, patterns = 0, matched;
+	struct target *t;
+	int ret = 0;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < opts->nfuncs; i++)
+		patterns += opts->funcs[i].glob;
+	if (patterns)
+		blacklist_load(&bl);
+	for (i = 0; i < opts->nfuncs && !ret; i++) {
+		const struct func_spec *spec = &opts->funcs[i];
+
+		if (spec->glob) {
+			ret = expand_pattern(spec, p, &cap, &bl, err, size);
+			continue;
+		}
+		t = target_add(p, &cap);
+		if (!t)
+			ret = fail(err, size, -ENOMEM, "out of memory");
+		else {
+			snprintf(t->name, sizeof(t->name), "%s", spec->name);
+			t->offset = spec->offset;
+			t->addr = spec->addr;
+		}
+	}
+	name_set_free(&bl);
+	if (ret)
+		return ret;
+	targets_dedup(p);
+	for (i = 0, matched = 0; i < p->ntargets; i++)
+		matched += p->targets[i].from_pattern;
+	if (matched > opts->max_probes)
+		return fail(err, size, -E2BIG,
+			    "the patterns match %zu traceable functions, more than --max-probes=%u",
+			    matched, opts->max_probes);
+	return 0;
+}
+
+static int fd_add(struct probes *p, int fd)
+{
+	int *v;
+
+	if (p->nfds == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		v = realloc(p->fds, p->cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		p->fds = v;
+	}
+	p->fds[p->nfds++] = fd;
+	return 0;
+}
+
+/* Say why the kernel would not put a kprobe on t, with the evidence. */
+static void explain(const struct target *t, int e, char *err, size_t size)
+{
+	const char *name = t->name, *why = strerror(-e);
+	struct ksym_name_info info;
+	size_t len;
+	unsigned int i;
+
+	if (e == -EPERM || e == -EACCES) {
+		fail(err, size, e, "cannot probe %s: %s: run as root (or with CAP_BPF and CAP_PERFMON)",
+		     name, why);
+		return;
+	}
+	if (e == -EMFILE || e == -ENFILE) {
+		fail(err, size, e, "cannot probe %s: %s: each probe needs a file descriptor (raise ulimit -n)",
+		     name, why);
+		return;
+	}
+	if (kallsyms_lookup_name(KALLSYMS_PATH, name, &info) == 0 &&
+	    !info.text) {
+		if (info.other) {
+			fail(err, size, e, "cannot probe %s: it is a data symbol (type '%c' in %s), not a function",
+			     name, info.other_type, KALLSYMS_PATH);
+			return;
+		}
+		len = snprintf(err, size, "no function %s in %s", name,
+			       KALLSYMS_PATH);
+		for (i = 0; i < info.nsuggest && len < size; i++)
+			len += snprintf(err + len, size - len, "%s%s",
+					i ? ", " : " (did you mean: ",
+					info.suggest[i]);
+		if (info.nsuggest && len < size)
+			snprintf(err + len, size - len, "?)");
+		return;
+	}
+	if (e == -EADDRNOTAVAIL) {
+		fail(err, size, e, "cannot probe %s: %u functions share that name (%s)",
+		     name, info.text, why);
+		return;
+	}
+	if (kprobe_blacklisted(name) > 0) {
+		fail(err, size, e, "cannot probe %s: the kernel refused the kprobe (%s): %s is listed in %s",
+		     name, why, name, KPROBE_BLACKLIST);
+		return;
+	}
+	if (e == -EILSEQ) {
+		fail(err, size, e, "cannot probe %s+0x%lx: offset 0x%lx is not on an instruction boundary of %s",
+		     name, t->offset, t->offset, name);
+		return;
+	}
+	if (t->offset) {
+		fail(err, size, e, "cannot probe %s+0x%lx: the kernel refused the kprobe (%s): the offset must fall on an instruction inside the function",
+		     name, t->offset, why);
+		return;
+	}
+	fail(err, size, e, "cannot probe %s: the kernel refused the kprobe (%s); it may be blacklisted (see %s)",
+	     name, why, KPROBE_BLACKLIST);
+}
+
+/* NAME@ADDR must name one of NAME's own addresses. */
+static int check_addr(const struct target *t, char *err, size_t size)
+{
+	struct ksym_name_info info;
+	unsigned int i;
+	int ret = kallsyms_lookup_name(KALLSYMS_PATH, t->name, &info);
+
+	if (ret)
+		return fail(err, size, ret, "cannot read %s: %s",
+			    KALLSYMS_PATH, strerror(-ret));
+	for (i = 0; i < info.naddrs; i++)
+		if (info.addrs[i] == t->addr)
+			return 0;
+	if (!info.naddrs)
+		return fail(err, size, -ENOENT, "no function %s in %s",
+			    t->name, KALLSYMS_PATH);
+	return fail(err, size, -ENOENT,
+		    "no function %s at 0x%lx: %s%u function%s of that name start%s at 0x%lx%s",
+		    t->name, t->addr, info.naddrs > 1 ? "the " : "",
+		    info.naddrs, info.naddrs > 1 ? "s" : "",
+		    info.naddrs > 1 ? "" : "s", info.addrs[0],
+		    info.naddrs > 1 ? ", ..." : "");
+}
+
+/* Several static functions share t's name: probe each by address. */
+static int attach_shared(struct probes *p, const struct target *t, int type,
+			 int prog_fd)
+{
+	struct ksym_name_info info;
+	unsigned int i;
+	int fd, ret = kallsyms_lookup_name(KALLSYMS_PATH, t->name, &info);
+
+	if (ret)
+		return ret;
+	if (info.naddrs < 2)
+		return -EADDRNOTAVAIL;
+	for (i = 0; i < info.naddrs; i++) {
+		fd = kprobe_attach(type, NULL, info.addrs[i], t->offset,
+				   prog_fd);
+		if (fd < 0)
+			return fd;
+		ret = fd_add(p, fd);
+		if (ret) {
+			close(fd);
+			return ret;
+		}
+	}
+	p->shared++;
+	return 0;
+}
+
+static int attach_one(struct probes *p, const struct target *t, int type,
+		      int prog_fd)
+{
+	int fd, ret;
+
+	fd = kprobe_attach(type, t->addr ? NULL : t->name, t->addr,
+			   t->offset, prog_fd);
+	if (fd == -EADDRNOTAVAIL)
+		return attach_shared(p, t, type, prog_fd);
+	if (fd < 0)
+		return fd;
+	ret = fd_add(p, fd);
+	if (ret)
+		close(fd);
+	return ret;
+}
+
+/* One descriptor per probe: lift the soft limit as far as the hard one. */
+static void raise_nofile(size_t need)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) || r.rlim_cur >= need + 64)
+		return;
+	r.rlim_cur = r.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &r);
+}
+
+static void close_all(struct probes *p)
+{
+	while (p->nfds)
+		close(p->fds[--p->nfds]);
+}
+
+int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
+{
+	char first[512] = "";
+	int type = kprobe_pmu_type(), ret;
+	size_t i;
+
+	if (type < 0)
+		return fail(err, size, type,
+			    "this kernel has no kprobe support (no %s): it was built without CONFIG_KPROBES",
+			    KPROBE_PMU_TYPE);
+	raise_nofile(p->ntargets);
+	for (i = 0; i < p->ntargets; i++) {
+		const struct target *t = &p->targets[i];
+
+		if (t->addr && !t->from_pattern &&
+		    check_addr(t, err, size) < 0) {
+			close_all(p);
+			return -ENOENT;
+		}
+		ret = attach_one(p, t, type, prog_fd);
+		if (!ret)
+			continue;
+		if (!t->from_pattern || ret == -EMFILE || ret == -ENFILE ||
+		    ret == -ENOMEM) {
+			explain(t, ret, err, size);
+			close_all(p);
+			return ret;
+		}
+		if (!p->refused++)
+			explain(t, ret, first, sizeof(first));
+	}
+	if (!p->nfds)
+		return fail(err, size, -ENOENT,
+			    "none of the %zu matching functions could be probed; the first refusal: %s",
+			    p->ntargets, first);
+	if (p->refused)
+		snprintf(err, size, "%zu of %zu matching functions could not be probed; the first refusal: %s",
+			 p->refused, p->ntargets, first);
+	return 0;
+}
+
+void probes_detach(struct probes *p)
+{
+	close_all(p);
+}
+
+void probes_free(struct probes *p)
+{
+	close_all(p);
+	free(p->fds);
+	free(p->targets);
+	memset(p, 0, sizeof(*p));
+}
+
+void probes_label(const struct probes *p, const struct options *opts,
+		  char *buf, size_t size)
+{
+	if (opts->nfuncs == 1 && !opts->funcs[0].glob)
+		snprintf(buf, size, "%s", opts->funcs[0].arg);
+	else
+		snprintf(buf, size, "%zu function%s", p->ntargets,
+			 p->ntargets == 1 ? "" : "s");
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * targets.h - from FUNCTION arguments to attached kprobes.
+ *
+ * Names are probed by name (the kernel resolves them: nothing to read
+ * first).  Patterns expand over the functions ftrace can trace, less the
+ * kprobe blacklist.  A name several static functions share is probed at
+ * each of their addresses, or at the one NAME@ADDR picks.
+ */
+#ifndef SHOW_BT_TARGETS_H
+#define SHOW_BT_TARGETS_H
+
+#include <stddef.h>
+
+#include "options.h"
+
+struct target {
+	char name[KSYM_NAME_LEN];
+	unsigned long offset;
+	unsigned long addr;	/* probe this address, not the name */
+	int from_pattern;	/* a failure to attach is not fatal */
+};
+
+struct probes {
+	struct target *targets;
+	size_t ntargets;
+	int *fds;		/* attached probes, one or more per target */
+	size_t nfds, cap;
+	size_t refused;		/* pattern matches the kernel refused */
+	size_t shared;		/* names probed at several addresses */
+};
+
+/*
+ * Expand the FUNCTION arguments of opts into targets.  Returns 0, or a
+ * negative errno with a one-line reason in err.
+ */
+int targets_expand(const struct options *opts, struct probes *p,
+		   char *err, size_t size);
+
+/*
+ * Attach prog_fd to every target.  Returns 0, or a negative errno with a
+ * one-line reason in err (the kernel's refusal explained) and nothing left
+ * attached.  On success err holds a note, or "": how many functions a
+ * pattern matched that the kernel refused.
+ */
+int probes_attach(struct probes *p, int prog_fd, char *err, size_t size);
+
+/* Detach everything: close every probe. */
+void probes_detach(struct probes *p);
+void probes_free(struct probes *p);
+
+/* A short label for the summary: the one argument, or "N functions". */
+void probes_label(const struct probes *p, const struct options *opts,
+		  char *buf, size_t size);
+
+#endif

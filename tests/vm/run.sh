@@ -1,0 +1,141 @@
+#!/bin/sh
+# tests/vm/run.sh: boot a stock Debian kernel under QEMU (TCG) with a
+# busybox-only initramfs, run one command in it and relay the command's
+# output (stdout) and exit status. Harness failures (no boot, panic, timeout,
+# missing markers) print "vm: FAIL <kernel>: <why>" on stderr and exit 125.
+#
+#   run.sh -k 6.1|6.12 [-t TIMEOUT] [-s SMP] [-f HOST_FILE]... -- COMMAND [ARGS...]
+#
+# -f files land in /t (the guest's cwd, first in PATH); they must be static.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+CACHE=${SHOW_BT_VM_CACHE:-$HOME/.cache/show_bt-vm}
+kver='?'
+log=
+
+fail() {
+	echo "vm: FAIL $kver: $*" >&2
+	if [ -n "$log" ] && [ -s "$log" ]; then
+		echo "vm: last serial lines ($CACHE/last-$kver.log):" >&2
+		tr -d '\r' <"$log" | tail -n 30 >&2
+	fi
+	[ ! -s "${tmp:-/nonexistent}/qemu.err" ] || sed 's/^/qemu: /' "$tmp/qemu.err" >&2
+	exit 125
+}
+usage() {
+	echo "usage: $0 -k 6.1|6.12 [-t SECONDS] [-s SMP] [-f FILE]... -- COMMAND [ARGS...]" >&2
+	exit 125
+}
+
+# Separate temp dirs keep parallel runs (one per kernel) apart.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/show_bt-vm.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+r=$tmp/root
+mkdir -p "$r/bin" "$r/sbin" "$r/usr/bin" "$r/usr/sbin" "$r/t" "$r/proc" \
+	"$r/sys" "$r/dev" "$r/tmp"
+
+tmo=300
+smp=1
+while getopts k:t:s:f: opt; do
+	case $opt in
+	k) kver=$OPTARG ;;
+	t) tmo=$OPTARG ;;
+	s) smp=$OPTARG ;;
+	f) cp -p -- "$OPTARG" "$r/t/" || fail "cannot copy -f $OPTARG" ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+case $kver in 6.1 | 6.12) ;; *) usage ;; esac
+[ $# -gt 0 ] || usage
+
+"$here/kit.sh" || fail "kit.sh failed"
+vmlinux=$CACHE/$kver/vmlinux
+
+# Random markers, so that no output of the command can fake them.
+tok=SHOW_BT_VM_$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+echo "$tok" >"$r/tok"
+
+# The command, each argument single-quoted so spaces and globs survive.
+for a in "$@"; do
+	printf "'%s' " "$(printf '%s' "$a" | sed "s/'/'\\\\''/g")"
+done >"$r/cmd"
+echo >>"$r/cmd"
+
+# /init makes the other applet links at boot: 20 ms in the guest against
+# 0.4 s of ln on the host (and "busybox --install" here would name /usr/bin).
+cp /bin/busybox "$r/bin/busybox"
+ln -s busybox "$r/bin/sh"
+
+cat >"$r/init" <<'EOF'
+#!/bin/sh
+# PID 1: the kernel gives it no stdio when /dev/console is absent from the
+# initramfs, so mount devtmpfs first and reopen the console (ttyS0).
+/bin/busybox mount -t devtmpfs dev /dev
+exec </dev/console >/dev/console 2>&1
+/bin/busybox mount -t proc proc /proc
+/bin/busybox --install -s /bin
+mount -t sysfs sys /sys
+mount -t tracefs tracefs /sys/kernel/tracing
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmp /tmp
+export PATH=/t:/bin:/sbin:/usr/bin:/usr/sbin HOME=/tmp
+cd /t
+read -r tok </tok
+echo "$tok BEGIN"
+sh /cmd </dev/null
+rc=$?
+echo "$tok END $rc"
+# isa-debug-exit: QEMU exits at once with status (rc << 1) | 1.
+printf "\\$(printf %o "$rc")" | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+poweroff -f
+EOF
+chmod 755 "$r/init"
+
+# Uncompressed: under TCG gunzip in the guest costs more than it saves.
+(cd "$r" && find . | /bin/busybox cpio -o -H newc >"$tmp/initrd" 2>/dev/null) ||
+	fail "cannot build initramfs"
+
+log=$tmp/serial.log
+qs=0
+# quiet + loglevel=1 keep kernel chatter off the console (panics still show);
+# oops/softlockup become panics and panic=-1 reboots, which -no-reboot turns
+# into a QEMU exit, so a broken guest ends at once instead of at the timeout.
+timeout -k 10 "$tmo" qemu-system-x86_64 -M pc -accel tcg,thread=single \
+	-cpu max -smp "$smp" -m 512M -nodefaults -no-user-config \
+	-display none -no-reboot \
+	-kernel "$vmlinux" -initrd "$tmp/initrd" \
+	-append "console=ttyS0 quiet loglevel=1 panic=-1 oops=panic softlockup_panic=1" \
+	-serial "file:$log" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	</dev/null >"$tmp/qemu.err" 2>&1 || qs=$?
+cp "$log" "$CACHE/last-$kver.log.$$" 2>/dev/null &&
+	mv "$CACHE/last-$kver.log.$$" "$CACHE/last-$kver.log"
+
+# Output between the markers goes to $tmp/out, the status to $tmp/rc. The END
+# marker may share a line with output that lacked a final newline.
+tr -d '\r' <"$log" | awk -v b="$tok BEGIN" -v e="$tok END " -v rcf="$tmp/rc" '
+	!on && index($0, b) { on = 1; next }
+	on && (i = index($0, e)) {
+		if (i > 1) print substr($0, 1, i - 1)
+		print substr($0, i + length(e)) >rcf
+		exit
+	}
+	on { print }' >"$tmp/out"
+
+if [ -s "$tmp/rc" ]; then
+	rc=$(cat "$tmp/rc")
+	if [ "$qs" = $((((rc << 1) | 1) & 255)) ]; then
+		cat "$tmp/out"
+		exit "$rc"
+	fi
+fi
+# Something went wrong: say what, as precisely as the log allows.
+case $qs in 124 | 137) fail "timed out after ${tmo}s" ;; esac
+panic=$(tr -d '\r' <"$log" | grep -m1 'Kernel panic' || :)
+[ -z "$panic" ] || fail "$panic"
+grep -q "$tok BEGIN" "$log" || fail "guest did not reach /init (qemu exit $qs)"
+[ -s "$tmp/rc" ] || fail "no end marker: guest died while running the command (qemu exit $qs)"
+fail "command status $(cat "$tmp/rc") but qemu exit $qs (isa-debug-exit not reached?)"

@@ -1,0 +1,66 @@
+#!/bin/sh
+# tests/vm/selftest.sh: prove that run.sh works on both kernels: guest boots,
+# output and exit status come back, arguments keep spaces, quotes and globs,
+# -f files arrive executable, tracefs/debugfs are mounted, failures give 125.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+CACHE=${SHOW_BT_VM_CACHE:-$HOME/.cache/show_bt-vm}
+run=$here/run.sh
+bad=0
+pass() { echo "PASS: $*"; }
+flunk() { echo "FAIL: $*"; bad=1; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+"$here/kit.sh"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/show_bt-vm-selftest.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# A -f file: prints its arguments one per line, and one line on stderr.
+printf '#!/bin/sh\nprintf "<%%s>\\n" "$@"\necho stderr-line >&2\n' >"$tmp/args.sh"
+chmod 755 "$tmp/args.sh"
+
+for k in 6.1 6.12; do
+	rel=$(cat "$CACHE/$k/release")
+	t0=$(now)
+	rc=0
+	"$run" -k "$k" -f "$tmp/args.sh" -- sh -c '
+		uname -r
+		cat /sys/bus/event_source/devices/kprobe/type
+		test -e /sys/kernel/tracing/kprobe_events && echo tracefs
+		test -e /sys/kernel/debug/kprobes/blacklist && echo debugfs
+		args.sh "$@"' sh 'a  b' 'vfs_*' "it's" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	t1=$(now)
+	type=$(sed -n 2p "$tmp/out")
+	printf '%s\n' "$rel" "$type" tracefs debugfs '<a  b>' '<vfs_*>' "<it's>" \
+		stderr-line >"$tmp/want"
+	if [ $rc = 0 ] && cmp -s "$tmp/out" "$tmp/want" &&
+		[ "$type" -gt 0 ] 2>/dev/null; then
+		pass "$k: $rel boots, kprobe PMU type $type, output and args intact ($(secs "$t0" "$t1")s)"
+	else
+		flunk "$k: status $rc, output differs:"
+		diff "$tmp/want" "$tmp/out" || :
+		cat "$tmp/err"
+	fi
+
+	t0=$(now)
+	rc=0
+	"$run" -k "$k" -- sh -c 'exit 3' || rc=$?
+	t1=$(now)
+	if [ $rc = 3 ]; then
+		pass "$k: exit status 3 propagates ($(secs "$t0" "$t1")s)"
+	else
+		flunk "$k: sh -c 'exit 3' gave status $rc"
+	fi
+done
+
+rc=0
+"$run" -k 6.1 -t 5 -- sleep 60 2>"$tmp/err" || rc=$?
+if [ $rc = 125 ] && grep -q '^vm: FAIL 6.1: timed out' "$tmp/err"; then
+	pass "6.1: a hung guest gives 'vm: FAIL' and status 125"
+else
+	flunk "6.1: timeout gave status $rc: $(head -n 1 "$tmp/err")"
+fi
+
+exit $bad
