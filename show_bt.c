@@ -160,6 +160,16 @@ static void wait_window(double seconds)
 	}
 }
 
+/*
+ * SHOW_BT_TIMING=1 (for make bench): CLOCK_MONOTONIC at the moments that
+ * matter, on stderr, so a benchmark can subtract its own clock readings.
+ */
+static void timing(const char *what)
+{
+	if (getenv("SHOW_BT_TIMING"))
+		fprintf(stderr, "show_bt: timing: %s %.6f\n", what, now());
+}
+
 static int check_pid(int pid)
 {
 	if (pid && kill(pid, 0) < 0 && errno == ESRCH) {
@@ -267,9 +277,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	timing("attached");
 	window = now();
 	wait_window(opts.duration);
 	window = now() - window;
+	timing("window_end");
 	probes_detach(&probes);		/* the counts stop moving */
 
 	/* Said only now: a write during the window could count itself. */
@@ -286,6 +298,7 @@ int main(int argc, char **argv)
 	}
 	if (print_stacks(&set, &opts) == 0)
 		ret = EXIT_OK;
+	timing("output_done");
 	probes_label(&probes, &opts, label, sizeof(label));
 	print_summary(label, &opts, &set, window);
 out:
