@@ -65,7 +65,7 @@ static int kallsyms_scan(const char *path,
 	if (!f)
 		return -errno;
 	while (fgets(buf, sizeof(buf), f)) {
-		int whole = strchr(buf, '\n') != NULL;
+		int whole = strchr(buf, '\n') != NULL || feof(f);
 
 		if (!skipping && whole && !kline_parse(buf, &l)) {
 			if (l.addr)

@@ -87,6 +87,10 @@ static int fail(char *err, size_t size, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, size, fmt, ap);
 	va_end(ap);
+	/* The user's text is quoted in it: keep the message one line. */
+	for (; size && *err; err++)
+		if ((unsigned char)*err < ' ')
+			*err = '?';
 	return -1;
 }
 
@@ -177,7 +181,10 @@ static int parse_func(const char *arg, struct func_spec *f, char *err,
 			    arg);
 	errno = 0;
 	if (*rest == '+') {
-		f->offset = strtoul(rest + 1, &end, 0);
+		/* "decimal or 0x hex", as --help says: no octal. */
+		f->offset = strtoul(rest + 1, &end,
+				    rest[1] == '0' && (rest[2] | 0x20) == 'x' ?
+				    16 : 10);
 		if (!isxdigit((unsigned char)rest[1]) || errno || *end ||
 		    f->offset >= MAX_OFFSET)
 			return fail(err, size,
@@ -272,6 +279,12 @@ int options_parse(int argc, char **argv, struct options *opts,
 			return fail(err, size, "option '%s' needs a value",
 				    argv[optind - 1]);
 		default:
+			for (i = 0; long_options[i].name; i++)
+				if (long_options[i].val == optopt &&
+				    long_options[i].has_arg == no_argument)
+					return fail(err, size,
+						    "option '--%s' takes no value",
+						    long_options[i].name);
 			if (optopt)
 				return fail(err, size, "unknown option '-%c'",
 					    optopt);

@@ -1,0 +1,63 @@
+#!/bin/sh
+# tests/unit/run.sh: build the unit tests under ASan and UBSan into
+# tests/build/unit, run them, print one PASS/FAIL line per case on stdout
+# (everything else goes to stderr).  Exit 0 when all passed, 1 otherwise.
+set -eu
+cd "$(dirname "$0")/../.."
+CC=${CC:-cc}
+B=tests/build/unit
+CFLAGS="-std=gnu11 -O1 -g -Wall -Wextra -Wno-missing-field-initializers
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+	-fno-omit-frame-pointer"
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+mkdir -p $B
+: > $B/results
+
+fail() { echo "FAIL: unit/$1: $2" | tee -a $B/results; }
+
+# build NAME SOURCE...: a FAIL line when it does not compile.
+build() {
+	name=$1
+	shift
+	rm -f "$B/$name"
+	# shellcheck disable=SC2086
+	$CC $CFLAGS -o "$B/$name" "$@" -lm >&2 && return
+	fail "${name}_build" "$CC cannot build $* (errors on stderr)"
+	return 1
+}
+
+# run NAME COMMAND...: its lines; a crash or sanitizer report is a FAIL.
+run() {
+	name=$1
+	shift
+	st=0
+	"$@" > "$B/$name.out" || st=$?
+	tee -a $B/results < "$B/$name.out"
+	[ $st = 0 ] || fail "$name" "exited with status $st (report on stderr)"
+}
+
+# llvm-mc checks the encodings; install it when it is missing.
+llvm_mc() {
+	command -v llvm-mc > /dev/null && return
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y --no-install-recommends llvm >&2 ||
+		{ apt-get update >&2 &&
+		  apt-get install -y --no-install-recommends llvm >&2; } || :
+	command -v llvm-mc > /dev/null
+}
+
+if build insn_encoding tests/unit/insn_encoding.c; then
+	if llvm_mc; then
+		run insn_encoding sh tests/unit/insn_encoding.sh \
+			$B/insn_encoding $B
+	else
+		fail insn_encoding "no llvm-mc; 'apt-get install llvm' failed"
+	fi
+fi
+build test_prog tests/unit/test_prog.c prog.c bpf.c &&
+	run test_prog $B/test_prog
+build test_kallsyms tests/unit/test_kallsyms.c kallsyms.c &&
+	run test_kallsyms $B/test_kallsyms tests/fixtures/kallsyms $B
+build test_options tests/unit/test_options.c options.c &&
+	run test_options $B/test_options
+! grep -q '^FAIL' $B/results
