@@ -83,7 +83,7 @@ if "$SB" --help > "$T/out" 2> "$T/err" && grep -q '^Usage: show_bt ' "$T/out" &&
 else
 	fail help "--help did not print the usage on stdout and exit 0"
 fi
-if [ "$("$SB" --version)" = "show_bt 0.1" ]; then
+if "$SB" --version | grep -Eqx 'show_bt [0-9]+\.[0-9]+(\.[0-9]+)?'; then
 	pass version
 else
 	fail version "--version printed '$("$SB" --version)'"
