@@ -45,8 +45,8 @@ test: test-bins
 	sh tests/run.sh
 
 # show_bt vfs_write inside the VM, for machines without kprobes.
-demo: $(STATIC_DIR)/show_bt
-	sh tests/vm/demo.sh $(STATIC_DIR)/show_bt
+demo: $(STATIC_DIR)/show_bt $(STATIC_DIR)/writer
+	sh tests/vm/demo.sh $(STATIC_DIR)/show_bt $(STATIC_DIR)/writer
 
 clean-objs:
 	rm -f $(OBJS)
