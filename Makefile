@@ -4,8 +4,9 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra
 
+# A static binary for rescue systems: no debug symbols, nothing to load.
 ifeq ($(STATIC),1)
-LDFLAGS += -static
+LDFLAGS += -static -s
 endif
 
 SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c options.c stackmap.c \
@@ -16,14 +17,19 @@ HDRS = $(wildcard *.h)
 
 all: show_bt
 
-show_bt: $(OBJS)
+# Rebuild when the flags change (say, between `make` and `make static`).
+FLAGS_STAMP = .build-flags
+$(FLAGS_STAMP): FORCE
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
+
+show_bt: $(OBJS) $(FLAGS_STAMP)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-%.o: %.c $(HDRS)
+%.o: %.c $(HDRS) $(FLAGS_STAMP)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 static:
-	$(MAKE) clean-objs
 	$(MAKE) STATIC=1 show_bt
 
 # Static binaries for the test VM, built apart from ./show_bt.
@@ -52,7 +58,7 @@ clean-objs:
 	rm -f $(OBJS)
 
 clean: clean-objs
-	rm -f show_bt
+	rm -f show_bt $(FLAGS_STAMP)
 	rm -rf tests/build
 
-.PHONY: all static clean clean-objs test test-bins demo
+.PHONY: all static clean clean-objs test test-bins demo FORCE
