@@ -96,3 +96,14 @@ int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
 	}
 	return sys_bpf(BPF_PROG_LOAD, &attr);
 }
+
+int bpf_prog_get_info(int prog_fd, struct bpf_prog_info *info)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = prog_fd;
+	attr.info.info_len = sizeof(*info);
+	attr.info.info = ptr_to_u64(info);
+	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr);
+}

@@ -26,4 +26,11 @@ int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
 			 const char *name, unsigned int log_level,
 			 char *log, size_t log_size);
 
+/*
+ * What the kernel knows of a loaded program (BPF_OBJ_GET_INFO_BY_FD):
+ * pointers set in info beforehand (xlated_prog_insns, map_ids...) are
+ * filled in too.
+ */
+int bpf_prog_get_info(int prog_fd, struct bpf_prog_info *info);
+
 #endif

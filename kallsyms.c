@@ -247,7 +247,17 @@ static void suggest_add(struct lookup_ctx *c, const char *name)
 static void lookup_line(const struct kline *l, void *p)
 {
 	struct lookup_ctx *c = p;
+	size_t len = strlen(c->name);
 
+	if (!strcmp(l->name, "_sinittext"))
+		c->info->init_start = l->addr;
+	else if (!strcmp(l->name, "_einittext"))
+		c->info->init_end = l->addr;
+	if (is_text(l->type) && !strncmp(l->name, c->name, len) &&
+	    l->name[len] == '.') {
+		if (!c->info->clones++)
+			snprintf(c->info->clone, KSYM_NAME_MAX, "%s", l->name);
+	}
 	if (!strcmp(l->name, c->name)) {
 		if (is_text(l->type)) {
 			if (c->info->naddrs < KSYM_ADDRS_MAX)

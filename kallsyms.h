@@ -39,6 +39,9 @@ struct ksym_name_info {
 	unsigned int text;	/* text symbols of that name (t, T, w, W) */
 	unsigned int other;	/* non-text symbols of that name (data ...) */
 	char other_type;	/* the type of one of those */
+	unsigned long init_start, init_end; /* _sinittext, _einittext */
+	unsigned int clones;	/* text symbols named NAME.something */
+	char clone[KSYM_NAME_MAX];	/* one of them */
 	unsigned int naddrs;	/* addresses of the text symbols, up to: */
 	unsigned long addrs[KSYM_ADDRS_MAX];
 	unsigned int nsuggest;

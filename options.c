@@ -15,7 +15,7 @@
 
 enum {
 	OPT_VERSION = 256, OPT_SLOTS, OPT_VERIFIER_LOG, OPT_DEPTH,
-	OPT_MAX_PROBES
+	OPT_MAX_PROBES, OPT_CHECK
 };
 
 static const struct option long_options[] = {
@@ -26,6 +26,7 @@ static const struct option long_options[] = {
 	{ "addresses",	  no_argument,	     NULL, 'a' },
 	{ "depth",	  required_argument, NULL, OPT_DEPTH },
 	{ "max-probes",	  required_argument, NULL, OPT_MAX_PROBES },
+	{ "check",	  no_argument,	     NULL, OPT_CHECK },
 	{ "help",	  no_argument,	     NULL, 'h' },
 	{ "version",	  no_argument,	     NULL, OPT_VERSION },
 	{ "stack-slots",  required_argument, NULL, OPT_SLOTS },
@@ -66,6 +67,10 @@ void options_usage(FILE *out)
 "                          is still counted, by its frames, at more cost\n"
 "      --verifier-log[=L]  print the verifier's log (level 1 or 2, default 1)\n"
 "                          even when the program loads\n"
+"      --check             do not trace: attach to each function and detach\n"
+"                          at once, and print one line for each: \"ok\" (and\n"
+"                          what may mislead), or why it cannot be traced;\n"
+"                          exit 1 if any cannot\n"
 "  -h, --help              show this help and exit\n"
 "      --version           show the version and exit\n"
 "\n"
@@ -253,6 +258,9 @@ int options_parse(int argc, char **argv, struct options *opts,
 					    "invalid probe limit '%s': expected 1 to %u",
 					    optarg, MAX_PROBES);
 			opts->max_probes = v;
+			break;
+		case OPT_CHECK:
+			opts->check = 1;
 			break;
 		case 'h':
 			opts->help = 1;

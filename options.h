@@ -27,6 +27,7 @@ struct options {
 	unsigned int max_probes; /* --max-probes: most functions attached */
 	unsigned int slots;	/* --stack-slots: stack map entries */
 	unsigned int verifier_log; /* --verifier-log[=1|2]: 0 for none */
+	int check;		/* --check: can each function be traced? */
 	int help;		/* -h, --help */
 	int version;		/* --version */
 	struct func_spec *funcs; /* the FUNCTION arguments */

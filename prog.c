@@ -173,13 +173,19 @@ static void emit_lookup(struct assembler *a, int map_fd)
 	emit(a, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
 }
 
-static void group_filter_pid(struct assembler *a, int pid)
+static void group_filter_pid(struct assembler *a, const struct prog_config *cfg)
 {
-	note(a, "-p: only the traced process; the upper half of "
-		"bpf_get_current_pid_tgid() is the process id");
+	note(a, "which process? the upper half of bpf_get_current_pid_tgid() "
+		"is the process id: with -p only that one counts, else every "
+		"one but show_bt itself");
 	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
 	emit(a, BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
-	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, pid, 0), L_RETURN);
+	if (cfg->pid > 0)
+		emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, cfg->pid, 0),
+			  L_RETURN);
+	else
+		emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, cfg->self, 0),
+			  L_RETURN);
 }
 
 static void group_stack_id(struct assembler *a, const struct prog_maps *m)
@@ -319,8 +325,8 @@ void prog_build(struct prog *prog, const struct prog_maps *maps,
 	memset(prog, 0, sizeof(*prog));
 	note(&a, "r6 = ctx (the probed task's registers): calls clobber r1");
 	emit(&a, BPF_MOV64_REG(BPF_REG_6, BPF_REG_1));
-	if (cfg->pid > 0)
-		group_filter_pid(&a, cfg->pid);
+	if (cfg->pid > 0 || cfg->self > 0)
+		group_filter_pid(&a, cfg);
 	/* -P needs the process in the key: stack ids cannot carry it. */
 	if (!cfg->per_process)
 		group_stack_id(&a, maps);

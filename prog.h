@@ -52,6 +52,7 @@ struct prog_maps {
 
 struct prog_config {
 	int pid;		/* > 0: only hits of this process */
+	int self;		/* else: all hits but this process's own */
 	int per_process;	/* -P: every stack keyed by process */
 };
 

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 
 #include "bpf.h"
 #include "kallsyms.h"
@@ -97,7 +98,7 @@ static int create_maps(struct prog_maps *maps, const struct options *opts)
  */
 static int load_prog(const struct prog_maps *maps, const struct options *opts)
 {
-	struct prog_config cfg = { opts->pid, opts->per_process };
+	struct prog_config cfg = { opts->pid, getpid(), opts->per_process };
 	unsigned int level = opts->verifier_log;
 	size_t log_size = 16 << 20;
 	struct prog prog;
@@ -179,15 +180,48 @@ static int check_pid(int pid)
 	return 0;
 }
 
-static void print_summary(const char *label, const struct options *opts,
-			  const struct stack_set *set, double seconds)
+/*
+ * Hits the kernel skipped because a BPF program was already running on
+ * that CPU: counted in the program's info since Linux 6.7.  -1 if this
+ * kernel does not count them.
+ */
+static long long skipped_hits(int prog_fd)
 {
+	struct bpf_prog_info info;
+	struct utsname u;
+	unsigned int a = 0, b = 0;
+
+	memset(&info, 0, sizeof(info));
+	if (uname(&u) || sscanf(u.release, "%u.%u", &a, &b) != 2 ||
+	    a * 1000 + b < 6007 || bpf_prog_get_info(prog_fd, &info))
+		return -1;
+	return info.recursion_misses;
+}
+
+static void print_skipped(long long skipped)
+{
+	if (skipped > 0)
+		err_msg("warning: the kernel skipped %lld hit%s made while a BPF program or map operation was running on the same CPU (its recursion guard); %s not in the counts above",
+			skipped, skipped == 1 ? "" : "s",
+			skipped == 1 ? "it is" : "they are");
+}
+
+static void print_summary(const char *label, const struct options *opts,
+			  const struct stack_set *set, double seconds,
+			  long long skipped)
+{
+	char skip[64];
+
 	const __u64 *l = set->lost;
 	unsigned long long lost = l[LOST_UNREADABLE] + l[LOST_MAP_FULL] +
 				  l[LOST_OTHER];
 
+	if (skipped >= 0)
+		snprintf(skip, sizeof(skip), "%lld", skipped);
+	else
+		snprintf(skip, sizeof(skip), "not counted before Linux 6.7");
 	fprintf(stderr,
-		"show_bt: %s: %llu call%s in %.2f s, %zu distinct stack%s; counted by stack id %llu, by frames %llu%s, unreadable %llu, lost %llu (map full %llu, other %llu)\n",
+		"show_bt: %s: %llu call%s in %.2f s, %zu distinct stack%s; counted by stack id %llu, by frames %llu%s, unreadable %llu, lost %llu (map full %llu, other %llu); skipped by the kernel %s\n",
 		label, (unsigned long long)set->calls,
 		set->calls == 1 ? "" : "s", seconds, set->n,
 		set->n == 1 ? "" : "s", (unsigned long long)set->by_id,
@@ -197,7 +231,7 @@ static void print_summary(const char *label, const struct options *opts,
 		(unsigned long long)l[LOST_UNREADABLE],
 		lost - l[LOST_UNREADABLE],
 		(unsigned long long)l[LOST_MAP_FULL],
-		(unsigned long long)l[LOST_OTHER]);
+		(unsigned long long)l[LOST_OTHER], skip);
 	if (opts->pid && kill(opts->pid, 0) < 0 && errno == ESRCH)
 		fprintf(stderr,
 			"show_bt: process %d exited during the window\n",
@@ -240,6 +274,7 @@ int main(int argc, char **argv)
 	char why[1024], label[64];
 	int prog_fd = -1, ret = EXIT_FAIL, err;
 	double window;
+	long long skipped;
 	sigset_t stop;
 
 	if (options_parse(argc, argv, &opts, why, sizeof(why))) {
@@ -271,6 +306,11 @@ int main(int argc, char **argv)
 	prog_fd = load_prog(&maps, &opts);
 	if (prog_fd < 0)
 		goto out;
+	if (opts.check) {
+		ret = probes_check(&probes, prog_fd, stdout) ? EXIT_FAIL :
+							       EXIT_OK;
+		goto out;
+	}
 	err = probes_attach(&probes, prog_fd, why, sizeof(why));
 	if (err) {
 		err_msg("%s", why);
@@ -278,11 +318,16 @@ int main(int argc, char **argv)
 	}
 
 	timing("attached");
+	/* The program skips show_bt's own calls: this write is not counted. */
+	probes_label(&probes, &opts, label, sizeof(label));
+	err_msg("tracing %s for %g s (Ctrl-C ends it early)", label,
+		opts.duration);
 	window = now();
 	wait_window(opts.duration);
 	window = now() - window;
 	timing("window_end");
 	probes_detach(&probes);		/* the counts stop moving */
+	skipped = skipped_hits(prog_fd);
 
 	/* Said only now: a write during the window could count itself. */
 	if (why[0])
@@ -299,8 +344,8 @@ int main(int argc, char **argv)
 	if (print_stacks(&set, &opts) == 0)
 		ret = EXIT_OK;
 	timing("output_done");
-	probes_label(&probes, &opts, label, sizeof(label));
-	print_summary(label, &opts, &set, window);
+	print_summary(label, &opts, &set, window, skipped);
+	print_skipped(skipped);
 out:
 	stack_set_free(&set);
 	probes_free(&probes);

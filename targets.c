@@ -251,63 +251,115 @@ static int fd_add(struct probes *p, int fd)
 	return 0;
 }
 
-/* Say why the kernel would not put a kprobe on t, with the evidence. */
-static void explain(const struct target *t, int e, char *err, size_t size)
+static int within_init(const struct ksym_name_info *info)
 {
-	const char *name = t->name, *why = strerror(-e);
-	struct ksym_name_info info;
+	unsigned int i;
+
+	if (!info->naddrs || !info->init_start || !info->init_end)
+		return 0;
+	for (i = 0; i < info->naddrs; i++)
+		if (info->addrs[i] < info->init_start ||
+		    info->addrs[i] >= info->init_end)
+			return 0;
+	return 1;
+}
+
+/* What /proc/kallsyms says of a name the kernel would not probe. */
+static int symbol_reason(const struct target *t,
+			 const struct ksym_name_info *info, char *buf,
+			 size_t size)
+{
 	size_t len;
 	unsigned int i;
 
+	if (info->text) {
+		if (!within_init(info))
+			return 0;
+		snprintf(buf, size, "it is __init code, freed after boot (%s is in .init.text)",
+			 t->name);
+		return 1;
+	}
+	if (info->other) {
+		snprintf(buf, size, "it is a data symbol (type '%c' in %s), not a function",
+			 info->other_type, KALLSYMS_PATH);
+		return 1;
+	}
+	if (info->clones) {
+		snprintf(buf, size, "no symbol %.200s in %s, but the compiler made %u clone%s of it, such as %.200s: probe %s by that name",
+			 t->name, KALLSYMS_PATH, info->clones,
+			 info->clones > 1 ? "s" : "", info->clone,
+			 info->clones > 1 ? "them" : "it");
+		return 1;
+	}
+	len = snprintf(buf, size, "no symbol in %s: no such function, inlined everywhere, or in a module that is not loaded",
+		       KALLSYMS_PATH);
+	for (i = 0; i < info->nsuggest && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s",
+				i ? ", " : " (did you mean: ", info->suggest[i]);
+	if (info->nsuggest && len < size)
+		snprintf(buf + len, size - len, "?)");
+	return 1;
+}
+
+/* Why the kernel would not put a kprobe on t, with the evidence. */
+static void reason(const struct target *t, int e, char *buf, size_t size)
+{
+	const char *why = strerror(-e);
+	struct ksym_name_info info;
+
 	if (e == -EPERM || e == -EACCES) {
-		fail(err, size, e, "cannot probe %s: %s: run as root (or with CAP_BPF and CAP_PERFMON)",
-		     name, why);
+		snprintf(buf, size, "%s: run as root (or with CAP_BPF and CAP_PERFMON)",
+			 why);
 		return;
 	}
 	if (e == -EMFILE || e == -ENFILE) {
-		fail(err, size, e, "cannot probe %s: %s: each probe needs a file descriptor (raise ulimit -n)",
-		     name, why);
-		return;
-	}
-	if (kallsyms_lookup_name(KALLSYMS_PATH, name, &info) == 0 &&
-	    !info.text) {
-		if (info.other) {
-			fail(err, size, e, "cannot probe %s: it is a data symbol (type '%c' in %s), not a function",
-			     name, info.other_type, KALLSYMS_PATH);
-			return;
-		}
-		len = snprintf(err, size, "no function %s in %s", name,
-			       KALLSYMS_PATH);
-		for (i = 0; i < info.nsuggest && len < size; i++)
-			len += snprintf(err + len, size - len, "%s%s",
-					i ? ", " : " (did you mean: ",
-					info.suggest[i]);
-		if (info.nsuggest && len < size)
-			snprintf(err + len, size - len, "?)");
-		return;
-	}
-	if (e == -EADDRNOTAVAIL) {
-		fail(err, size, e, "cannot probe %s: %u functions share that name (%s)",
-		     name, info.text, why);
-		return;
-	}
-	if (kprobe_blacklisted(name) > 0) {
-		fail(err, size, e, "cannot probe %s: the kernel refused the kprobe (%s): %s is listed in %s",
-		     name, why, name, KPROBE_BLACKLIST);
+		snprintf(buf, size, "%s: each probe needs a file descriptor (raise ulimit -n)",
+			 why);
 		return;
 	}
 	if (e == -EILSEQ) {
-		fail(err, size, e, "cannot probe %s+0x%lx: offset 0x%lx is not on an instruction boundary of %s",
-		     name, t->offset, t->offset, name);
+		snprintf(buf, size, "offset 0x%lx is not on an instruction boundary of %s",
+			 t->offset, t->name);
+		return;
+	}
+	if (kallsyms_lookup_name(KALLSYMS_PATH, t->name, &info) == 0 &&
+	    symbol_reason(t, &info, buf, size))
+		return;
+	if (e == -EADDRNOTAVAIL) {
+		snprintf(buf, size, "%u functions share that name (%s)",
+			 info.text, why);
+		return;
+	}
+	if (kprobe_blacklisted(t->name) > 0) {
+		snprintf(buf, size, "the kernel refused the kprobe (%s): %s is listed in %s",
+			 why, t->name, KPROBE_BLACKLIST);
 		return;
 	}
 	if (t->offset) {
-		fail(err, size, e, "cannot probe %s+0x%lx: the kernel refused the kprobe (%s): the offset must fall on an instruction inside the function",
-		     name, t->offset, why);
+		snprintf(buf, size, "the kernel refused the kprobe (%s): the offset must fall on an instruction inside the function",
+			 why);
 		return;
 	}
-	fail(err, size, e, "cannot probe %s: the kernel refused the kprobe (%s); it may be blacklisted (see %s)",
-	     name, why, KPROBE_BLACKLIST);
+	snprintf(buf, size, "the kernel refused the kprobe (%s); it may be blacklisted (see %s)",
+		 why, KPROBE_BLACKLIST);
+}
+
+static void target_desc(const struct target *t, char *buf, size_t size)
+{
+	if (t->offset)
+		snprintf(buf, size, "%s+0x%lx", t->name, t->offset);
+	else
+		snprintf(buf, size, "%s", t->name);
+}
+
+/* "cannot probe NAME: reason", the one line a failed run prints. */
+static void explain(const struct target *t, int e, char *err, size_t size)
+{
+	char desc[KSYM_NAME_LEN + 32], why[1024];
+
+	target_desc(t, desc, sizeof(desc));
+	reason(t, e, why, sizeof(why));
+	snprintf(err, size, "cannot probe %s: %s", desc, why);
 }
 
 /* NAME@ADDR must name one of NAME's own addresses. */
@@ -434,6 +486,107 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 		snprintf(err, size, "%zu of %zu matching functions could not be probed; the first refusal: %s",
 			 p->refused, p->ntargets, first);
 	return 0;
+}
+
+/* Load the names ftrace can trace (empty when tracefs is not mounted). */
+static void traceable_load(struct name_set *set)
+{
+	char line[KSYM_NAME_LEN + 128], **v;
+	FILE *f = open_traceable();
+	size_t cap = 0;
+
+	memset(set, 0, sizeof(*set));
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \t\n")] = '\0';
+		if (set->n == cap) {
+			cap = cap ? cap * 2 : 4096;
+			v = realloc(set->names, cap * sizeof(*v));
+			if (!v)
+				break;
+			set->names = v;
+		}
+		set->names[set->n] = strdup(line);
+		if (set->names[set->n])
+			set->n++;
+	}
+	fclose(f);
+	qsort(set->names, set->n, sizeof(*set->names), str_cmp);
+}
+
+/*
+ * Code that runs while BPF programs run: a hit there, made while a BPF
+ * program is running on that CPU, is skipped by the kernel's recursion
+ * guard (and a kprobe inside a kprobe handler is not run at all).
+ */
+static int bpf_machinery(const char *name)
+{
+	static const char *const prefixes[] = {
+		"bpf_", "__bpf_", "___bpf_", "array_map_", "htab_",
+		"stack_map_", "perf_", "__perf_", "trace_call_bpf", "ftrace_",
+		"kprobe", "__kprobe", "arch_prepare_kprobe", "get_perf_callchain",
+		"rcu_read_", "__rcu_read_",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return 1;
+	return 0;
+}
+
+/* One --check line: "NAME: ok", "NAME: ok, but ...", or "cannot trace". */
+static int check_one(struct probes *p, const struct target *t, int type,
+		     int prog_fd, const struct name_set *traceable, FILE *out)
+{
+	char desc[KSYM_NAME_LEN + 32], why[1024];
+	size_t before = p->nfds;
+	int ret = 0;
+
+	target_desc(t, desc, sizeof(desc));
+	if (t->addr)
+		ret = check_addr(t, why, sizeof(why));
+	if (!ret)
+		ret = attach_one(p, t, type, prog_fd);
+	if (ret) {
+		if (!t->addr || ret != -ENOENT)
+			reason(t, ret, why, sizeof(why));
+		fprintf(out, "%s: cannot trace: %s\n", desc, why);
+		return 1;
+	}
+	fprintf(out, "%s: ok", desc);
+	if (p->nfds - before > 1)
+		fprintf(out, "; %zu functions share this name and each was probed (pick one with NAME@ADDR)",
+			p->nfds - before);
+	if (traceable->n && !name_set_has(traceable, t->name))
+		fprintf(out, "; probed with a breakpoint, as ftrace cannot trace it (patterns skip it)");
+	if (bpf_machinery(t->name))
+		fprintf(out, "; may miss hits: it is BPF or tracing code, and the kernel skips hits made while a BPF program runs on the same CPU");
+	fputc('\n', out);
+	close_all(p);
+	return 0;
+}
+
+size_t probes_check(struct probes *p, int prog_fd, FILE *out)
+{
+	struct name_set traceable;
+	int type = kprobe_pmu_type();
+	size_t i, bad = 0;
+
+	if (type < 0) {
+		for (i = 0; i < p->ntargets; i++)
+			fprintf(out, "%s: cannot trace: this kernel has no kprobe support (no %s): it was built without CONFIG_KPROBES\n",
+				p->targets[i].name, KPROBE_PMU_TYPE);
+		return p->ntargets;
+	}
+	raise_nofile(64);
+	traceable_load(&traceable);
+	for (i = 0; i < p->ntargets; i++)
+		bad += check_one(p, &p->targets[i], type, prog_fd, &traceable,
+				 out);
+	name_set_free(&traceable);
+	return bad;
 }
 
 void probes_detach(struct probes *p)

@@ -11,6 +11,7 @@
 #define SHOW_BT_TARGETS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "options.h"
 
@@ -44,6 +45,13 @@ int targets_expand(const struct options *opts, struct probes *p,
  * pattern matched that the kernel refused.
  */
 int probes_attach(struct probes *p, int prog_fd, char *err, size_t size);
+
+/*
+ * --check: attach to each target and detach at once, printing one line per
+ * target to out: "NAME: ok" (with what may mislead) or "NAME: cannot
+ * trace: why".  Returns how many cannot be traced.
+ */
+size_t probes_check(struct probes *p, int prog_fd, FILE *out);
 
 /* Detach everything: close every probe. */
 void probes_detach(struct probes *p);

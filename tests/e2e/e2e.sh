@@ -31,16 +31,6 @@ count_of() {
 		END { print (n == 1 ? c : n ? "ambiguous" : "none") }'
 }
 
-# Wait until the kernel lists a kprobe on $1 (show_bt attached), 60 s max.
-wait_probe() {
-	i=0
-	while ! grep -Eq " $1\+0x[0-9a-f]+( |\$)" "$LIST" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -le 600 ] || return 1
-		sleep 0.1
-	done
-}
-
 # Every probe show_bt made must be gone once it exits.
 check_no_probe() {
 	if [ -s "$LIST" ]; then
@@ -72,18 +62,37 @@ test_write_stack() {
 }
 
 # Start a writer (see writer.c) that waits for SIGUSR1: $1 the name to run
-# it under (its command name), then its arguments.  Adds it to $writers.
+# it under (its command name), $2 its file, then the kinds.  Returns once
+# it is set up (its own writes done), so a tracer started next sees only
+# the calls counted.  Adds it to $writers.
 start_writer() {
 	cp "$BIN/writer" "$T/$1" 2>/dev/null
 	name=$1
+	rm -f "$2.ready"
 	shift
 	"$T/$name" "$@" &
 	writers="$writers $!"
 	last_writer=$!
+	i=0
+	while [ ! -e "$1.ready" ] && [ $i -lt 600 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
 }
 
-# Trace while the writers run: $1 the output name, $2 the function whose
-# probe to wait for, then show_bt's arguments.  The window ends with SIGINT
+# Wait until show_bt says it is tracing (every probe attached and
+# enabled), 60 s at most: $1 its stderr file.
+wait_ready() {
+	i=0
+	while ! grep -q '^show_bt: tracing ' "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le 600 ] || return 1
+		sleep 0.1
+	done
+}
+
+# Trace while the writers run: $1 the output name, $2 the function traced
+# (for messages), then show_bt's arguments.  The window ends with SIGINT
 # once every writer has exited.  Sets $rc (show_bt) and $wrc (writers).
 trace() {
 	out=$1 fn=$2
@@ -91,8 +100,8 @@ trace() {
 	"$SB" "$@" > "$T/$out.out" 2> "$T/$out.err" &
 	sp=$!
 	wrc=0
-	if ! wait_probe "$fn"; then
-		echo "probe on $fn never appeared" >> "$T/$out.err"
+	if ! wait_ready "$T/$out.err"; then
+		echo "show_bt never said it was tracing $fn" >> "$T/$out.err"
 		kill $writers $sp 2>/dev/null
 		wait
 		writers= rc=99 wrc=99
@@ -264,9 +273,9 @@ test_functions() {
 
 	# The ftrace call site is where the kprobe sits; the next instruction
 	# starts 5 bytes later, a real boundary for a FUNC+OFFSET probe.
-	"$SB" -d 300 vfs_write > /dev/null 2>&1 &
+	"$SB" -d 300 vfs_write > /dev/null 2> "$T/site.err" &
 	sp=$!
-	wait_probe vfs_write
+	wait_ready "$T/site.err"
 	site=$(grep -Eo ' vfs_write\+0x[0-9a-f]+' "$LIST" | head -1 | sed 's/.*+//')
 	kill -INT $sp; wait $sp
 	off=$(printf '0x%x' $((site + 5)))
@@ -278,6 +287,30 @@ test_functions() {
 		fail offset "vfs_write+$off: want one stack of 6 calls: $(cat "$T/of.out" "$T/of.err")"
 	else
 		pass offset
+	fi
+}
+
+# 8. Hits the kernel skips (a kprobe hit while BPF is held off on that
+# CPU, here by bpf() map lookups) are reported, not silently missing.
+test_skipped() {
+	fn=array_map_lookup_elem
+	start_writer writer "$T/sk" bpf_map_lookup=50
+	trace sk $fn -d 300 $fn
+	ran_ok skipped_hits sk || return
+	major=${KREL%%.*} minor=${KREL#*.}
+	minor=${minor%%[!0-9]*}
+	if [ $((major * 1000 + minor)) -ge 6007 ]; then
+		want="; skipped by the kernel 50\$"
+		warn="^show_bt: warning: the kernel skipped 50 hits made while a BPF program or map operation was running on the same CPU"
+	else
+		want="; skipped by the kernel not counted before Linux 6.7\$"
+		warn=
+	fi
+	if ! grep -q "^show_bt: $fn: 0 calls .*$want" "$T/sk.err" ||
+	   { [ -n "$warn" ] && ! grep -q "$warn" "$T/sk.err"; }; then
+		fail skipped_hits "want '$want' and '$warn': $(cat "$T/sk.err")"
+	else
+		pass skipped_hits
 	fi
 }
 
@@ -303,10 +336,10 @@ expect_error() {
 
 test_errors() {
 	expect_error missing_function \
-		'^show_bt: no function no_such_fn_xyz in /proc/kallsyms$' \
+		'^show_bt: cannot probe no_such_fn_xyz: no symbol in /proc/kallsyms: no such function, inlined everywhere, or in a module that is not loaded$' \
 		-d 1 no_such_fn_xyz
 	expect_error suggestions \
-		'^show_bt: no function vfs_writ in /proc/kallsyms \(did you mean: vfs_write(, [a-z_0-9.]+){0,2}\?\)$' \
+		'^show_bt: cannot probe vfs_writ: no symbol in /proc/kallsyms: .* \(did you mean: vfs_write(, [a-z_0-9.]+){0,2}\?\)$' \
 		-d 1 vfs_writ
 	grep -q '	notify_die$' /sys/kernel/debug/kprobes/blacklist ||
 		fail blacklist_has_notify_die "notify_die not in the blacklist"
@@ -371,6 +404,7 @@ test_lossless
 test_per_process
 test_depth_addresses
 test_functions
+test_skipped
 test_errors
 test_shared_name
 rm -rf "$T"

@@ -4,13 +4,18 @@
  *
  *   writer FILE KIND=N...
  *
- * Opens FILE (and FILE.src, one byte, for the copying kinds), then waits
- * for SIGUSR1 so that the tracer can attach first, then for each KIND=N in
+ * Opens FILE (and FILE.src, one byte, for the copying kinds), creates
+ * FILE.ready (an open, no write) to say it is set up, then waits for
+ * SIGUSR1 so that the tracer can attach first, then for each KIND=N in
  * order makes exactly N calls of that kind, each writing one byte to FILE,
  * and exits 0.  Every kind reaches the file system's write path through a
  * different chain of kernel functions:
  *   write pwrite64 writev pwritev pwritev2 sendfile copy_file_range
  * Nothing else it does between the signal and exit writes to a file.
+ *
+ * One more kind writes nothing: bpf_map_lookup=N makes N BPF_MAP_LOOKUP_ELEM
+ * calls on an array map (the kernel runs array_map_lookup_elem with BPF
+ * programs held off, so a kprobe there shows the recursion guard at work).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -20,14 +25,44 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/sendfile.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
 #include <sys/uio.h>
 
-static int out_fd, src_fd;
+static int out_fd, src_fd, map_fd = -1;
 
 static const char *const kinds[] = {
 	"write", "pwrite64", "writev", "pwritev", "pwritev2", "sendfile",
-	"copy_file_range",
+	"copy_file_range", "bpf_map_lookup",
 };
+
+static long sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+static int map_lookup(void)
+{
+	union bpf_attr attr;
+	__u32 key = 0;
+	__u64 value;
+
+	if (map_fd < 0) {
+		memset(&attr, 0, sizeof(attr));
+		attr.map_type = BPF_MAP_TYPE_ARRAY;
+		attr.key_size = sizeof(key);
+		attr.value_size = sizeof(value);
+		attr.max_entries = 1;
+		map_fd = sys_bpf(BPF_MAP_CREATE, &attr);
+		if (map_fd < 0)
+			return -1;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = map_fd;
+	attr.key = (__u64)(unsigned long)&key;
+	attr.value = (__u64)(unsigned long)&value;
+	return sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr) ? -1 : 1;
+}
 
 static int known_kind(const char *arg)
 {
@@ -58,6 +93,8 @@ static int one_call(const char *kind, long i)
 		return sendfile(out_fd, src_fd, &off, 1);
 	if (!strcmp(kind, "copy_file_range"))
 		return copy_file_range(src_fd, &off, out_fd, NULL, 1, 0);
+	if (!strcmp(kind, "bpf_map_lookup"))
+		return map_lookup();
 	return -2;
 }
 
@@ -72,6 +109,22 @@ static int open_files(const char *path)
 		perror(path);
 		return -1;
 	}
+	return 0;
+}
+
+/* The test starts the tracer only now: setting up wrote to FILE.src. */
+static int say_ready(const char *path)
+{
+	char ready[4096];
+	int fd;
+
+	snprintf(ready, sizeof(ready), "%s.ready", path);
+	fd = open(ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		perror(ready);
+		return -1;
+	}
+	close(fd);
 	return 0;
 }
 
@@ -95,9 +148,17 @@ int main(int argc, char **argv)
 	}
 	if (open_files(argv[1]))
 		return 1;
+	/* The map is made now: its creation is no part of what is counted. */
+	for (a = 2; a < argc; a++)
+		if (!strncmp(argv[a], "bpf_map_lookup=", 15) && map_lookup() < 0) {
+			perror("bpf");
+			return 1;
+		}
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (say_ready(argv[1]))
+		return 1;
 	if (sigwait(&set, &sig))
 		return 1;
 

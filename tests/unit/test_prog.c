@@ -209,9 +209,12 @@ static void check_map_fds(const struct prog *p, const unsigned char *second,
 
 /*
  * pid > 0: bpf_get_current_pid_tgid() >> 32 compared with the pid, before
- * any stack is taken.  Otherwise no comparison, and without -P no call.
+ * any stack is taken (hits of other processes return); else self > 0: the
+ * same, but the hits of self return.  Otherwise no comparison, and without
+ * -P no call.
  */
-static void check_pid(const struct prog *p, int pid, int per_process)
+static void check_pid(const struct prog *p, int pid, int self,
+		      int per_process)
 {
 	const struct bpf_insn *in = p->insns;
 	size_t i, call = p->len, stack = p->len;
@@ -224,7 +227,7 @@ static void check_pid(const struct prog *p, int pid, int per_process)
 		     is_call(&in[i], BPF_FUNC_get_stack)) && stack == p->len)
 			stack = i;
 	}
-	if (pid <= 0 && !per_process) {
+	if (pid <= 0 && self <= 0 && !per_process) {
 		EXPECT(call == p->len,
 		       "get_current_pid_tgid called at %zu without -p", call);
 		return;
@@ -242,10 +245,14 @@ static void check_pid(const struct prog *p, int pid, int per_process)
 	in += call + 2;
 	if (pid > 0) {
 		EXPECT(call < stack, "the pid filter comes after the stack");
-		EXPECT((in->code == (BPF_JMP | BPF_JEQ | BPF_K) ||
-			in->code == (BPF_JMP | BPF_JNE | BPF_K)) &&
+		EXPECT(in->code == (BPF_JMP | BPF_JNE | BPF_K) &&
 		       in->dst_reg == BPF_REG_0 && in->imm == pid,
-		       "no 'if r0 ==/!= %d' after r0 >>= 32", pid);
+		       "no 'if r0 != %d' after r0 >>= 32", pid);
+	} else if (self > 0) {
+		EXPECT(call < stack, "the self filter comes after the stack");
+		EXPECT(in->code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+		       in->dst_reg == BPF_REG_0 && in->imm == self,
+		       "no 'if r0 == %d' after r0 >>= 32", self);
 	} else {
 		EXPECT(BPF_CLASS(in->code) != BPF_JMP || is_call(in, in->imm) ||
 		       in->dst_reg != BPF_REG_0,
@@ -671,26 +678,30 @@ static void check_model(const struct prog *p, const unsigned char *second)
 struct variant {
 	const char *tag;
 	int pid;
+	int self;
 	int per_process;
 	unsigned int depth;
 };
 
 static const struct variant variants[] = {
-	{ "default", 0, 0, 127 },
-	{ "pidneg", -1, 0, 127 },
-	{ "pid4242", 4242, 0, 127 },
-	{ "pidmax", INT_MAX, 0, 127 },
-	{ "depth1", 0, 0, 1 },
-	{ "perprocess", 0, 1, 127 },
-	{ "perprocess_pid4242", 4242, 1, 127 },
-	{ "perprocess_depth1", 0, 1, 1 },
+	{ "default", 0, 0, 0, 127 },
+	{ "pidneg", -1, 0, 0, 127 },
+	{ "pid4242", 4242, 0, 0, 127 },
+	{ "pidmax", INT_MAX, 0, 0, 127 },
+	{ "depth1", 0, 0, 0, 1 },
+	{ "perprocess", 0, 0, 1, 127 },
+	{ "perprocess_pid4242", 4242, 0, 1, 127 },
+	{ "perprocess_depth1", 0, 0, 1, 1 },
+	{ "self777", 0, 777, 0, 127 },
+	{ "pid4242_self777", 4242, 777, 0, 127 },
+	{ "perprocess_self777", 0, 777, 1, 127 },
 };
 
 static void check_variant(const struct variant *v)
 {
 	static struct prog p;
 	struct prog_config cfg = {
-		.pid = v->pid, .per_process = v->per_process,
+		.pid = v->pid, .self = v->self, .per_process = v->per_process,
 	};
 	unsigned char second[PROG_MAX_INSNS];
 	char name[128];
@@ -719,8 +730,9 @@ static void check_variant(const struct variant *v)
 	END("all_reachable");
 	check_map_fds(&p, second, v->per_process);
 	END("map_fds");
-	check_pid(&p, v->pid, v->per_process);
-	END(v->pid > 0 ? "pid_filter" : "no_pid_filter");
+	check_pid(&p, v->pid, v->self, v->per_process);
+	END(v->pid > 0 ? "pid_filter" : v->self > 0 ? "self_filter" :
+	    "no_pid_filter");
 	check_notes(&p, second);
 	END("notes");
 	check_model(&p, second);
