@@ -15,7 +15,7 @@
 
 enum {
 	OPT_VERSION = 256, OPT_SLOTS, OPT_VERIFIER_LOG, OPT_DEPTH,
-	OPT_MAX_PROBES, OPT_CHECK
+	OPT_MAX_PROBES, OPT_CHECK, OPT_DUMP, OPT_XLATED, OPT_PROG
 };
 
 static const struct option long_options[] = {
@@ -27,6 +27,9 @@ static const struct option long_options[] = {
 	{ "depth",	  required_argument, NULL, OPT_DEPTH },
 	{ "max-probes",	  required_argument, NULL, OPT_MAX_PROBES },
 	{ "check",	  no_argument,	     NULL, OPT_CHECK },
+	{ "dump",	  no_argument,	     NULL, OPT_DUMP },
+	{ "xlated",	  no_argument,	     NULL, OPT_XLATED },
+	{ "prog",	  required_argument, NULL, OPT_PROG },
 	{ "help",	  no_argument,	     NULL, 'h' },
 	{ "version",	  no_argument,	     NULL, OPT_VERSION },
 	{ "stack-slots",  required_argument, NULL, OPT_SLOTS },
@@ -38,6 +41,7 @@ void options_usage(FILE *out)
 {
 	fprintf(out,
 "Usage: show_bt [OPTION]... FUNCTION...\n"
+"       show_bt --dump | --xlated [-p PID] [-P] [--prog FILE]\n"
 "Show every distinct kernel backtrace that reaches FUNCTION, with how many\n"
 "calls took each, watching for a few seconds (needs root, or CAP_BPF and\n"
 "CAP_PERFMON, and a kernel with kprobes).\n"
@@ -65,8 +69,19 @@ void options_usage(FILE *out)
 "      --stack-slots=N     entries of the stack map (default %u, rounded up\n"
 "                          to a power of two); a stack whose slot is taken\n"
 "                          is still counted, by its frames, at more cost\n"
+"\n"
+"Seeing what runs underneath:\n"
 "      --verifier-log[=L]  print the verifier's log (level 1 or 2, default 1)\n"
 "                          even when the program loads\n"
+"      --dump              print the BPF program as it would be loaded, in\n"
+"                          llvm-objdump's syntax, with a note per group of\n"
+"                          instructions; needs no kernel support\n"
+"      --xlated            load the program, then print what the kernel made\n"
+"                          of it (BPF_OBJ_GET_INFO_BY_FD): the rewritten\n"
+"                          instructions beside ours, the JIT-ed size\n"
+"      --prog=FILE         load FILE, in --dump's syntax with maps named\n"
+"                          (\"r2 = map[stacks] ll\"), instead of the built-in\n"
+"                          program: for verifier experiments\n"
 "      --check             do not trace: attach to each function and detach\n"
 "                          at once, and print one line for each: \"ok\" (and\n"
 "                          what may mislead), or why it cannot be traced;\n"
@@ -262,6 +277,17 @@ int options_parse(int argc, char **argv, struct options *opts,
 		case OPT_CHECK:
 			opts->check = 1;
 			break;
+		case OPT_DUMP:
+			opts->dump = 1;
+			break;
+		case OPT_XLATED:
+			opts->xlated = 1;
+			break;
+		case OPT_PROG:
+			if (!*optarg)
+				return fail(err, size, "--prog needs a file name");
+			opts->prog_file = optarg;
+			break;
 		case 'h':
 			opts->help = 1;
 			return 0;
@@ -300,6 +326,9 @@ int options_parse(int argc, char **argv, struct options *opts,
 				    argv[optind - 1]);
 		}
 	}
+	/* Showing the program needs no function to probe. */
+	if (optind >= argc && (opts->dump || opts->xlated))
+		return 0;
 	if (optind >= argc)
 		return fail(err, size, "no function given (try 'show_bt --help')");
 	opts->nfuncs = argc - optind;

@@ -28,6 +28,9 @@ struct options {
 	unsigned int slots;	/* --stack-slots: stack map entries */
 	unsigned int verifier_log; /* --verifier-log[=1|2]: 0 for none */
 	int check;		/* --check: can each function be traced? */
+	int dump;		/* --dump: print the program, load nothing */
+	int xlated;		/* --xlated: print what the kernel loaded */
+	const char *prog_file;	/* --prog: load this program instead */
 	int help;		/* -h, --help */
 	int version;		/* --version */
 	struct func_spec *funcs; /* the FUNCTION arguments */

@@ -98,6 +98,44 @@ void prog_maps_close(struct prog_maps *maps)
 	close_fd(&maps->lost);
 }
 
+static const char *const map_names[] = {
+	"stacks", "counts", "scratch", "frames", "lost",
+};
+
+static const int *map_fds(const struct prog_maps *m, int fds[5])
+{
+	fds[0] = m->stacks;
+	fds[1] = m->counts;
+	fds[2] = m->scratch;
+	fds[3] = m->frames;
+	fds[4] = m->lost;
+	return fds;
+}
+
+const char *prog_map_name(const struct prog_maps *maps, int fd)
+{
+	int fds[5];
+	size_t i;
+
+	map_fds(maps, fds);
+	for (i = 0; i < 5; i++)
+		if (fds[i] == fd)
+			return map_names[i];
+	return NULL;
+}
+
+int prog_map_fd(const struct prog_maps *maps, const char *name)
+{
+	int fds[5];
+	size_t i;
+
+	map_fds(maps, fds);
+	for (i = 0; i < 5; i++)
+		if (!strcmp(map_names[i], name))
+			return fds[i];
+	return -1;
+}
+
 /* Places a jump can name. */
 enum label {
 	L_STACK_ERROR,	/* bpf_get_stackid() failed: r0 = -errno */

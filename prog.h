@@ -64,6 +64,13 @@ int prog_maps_create(struct prog_maps *maps, unsigned int slots,
 		     unsigned int depth);
 void prog_maps_close(struct prog_maps *maps);
 
+/*
+ * The maps by name, as programs in text name them ("map[stacks]"):
+ * stacks, counts, scratch, frames, lost.  NULL or -1 when unknown.
+ */
+const char *prog_map_name(const struct prog_maps *maps, int fd);
+int prog_map_fd(const struct prog_maps *maps, const char *name);
+
 /* Size in bytes of a frames map key for maps of this depth. */
 size_t prog_frames_key_size(unsigned int depth);
 

@@ -20,6 +20,7 @@
 #include <sys/utsname.h>
 
 #include "bpf.h"
+#include "bpfasm.h"
 #include "kallsyms.h"
 #include "options.h"
 #include "output.h"
@@ -92,23 +93,84 @@ static int create_maps(struct prog_maps *maps, const struct options *opts)
 	return err;
 }
 
+/* The whole of a --prog file, NUL-terminated; NULL with errno set. */
+static char *read_file(const char *path)
+{
+	size_t len = 0, cap = 4096, n;
+	char *buf = malloc(cap), *p;
+	FILE *f = fopen(path, "re");
+
+	if (!f || !buf) {
+		free(buf);
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 == cap) {
+			p = realloc(buf, cap *= 2);
+			if (!p)
+				break;
+			buf = p;
+		}
+	}
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The built-in program, or with --prog the user's. */
+static int build_prog(struct prog *prog, const struct prog_maps *maps,
+		      const struct options *opts)
+{
+	struct prog_config cfg = { opts->pid, getpid(), opts->per_process };
+	char why[512], *text;
+	int err;
+
+	if (!opts->prog_file) {
+		prog_build(prog, maps, &cfg);
+		return 0;
+	}
+	text = read_file(opts->prog_file);
+	if (!text) {
+		err_msg("cannot read %s: %s", opts->prog_file, strerror(errno));
+		return -errno;
+	}
+	err = bpfasm_parse(text, prog, maps, why, sizeof(why));
+	free(text);
+	if (err)
+		err_msg("%s: %s", opts->prog_file, why);
+	return err ? -EINVAL : 0;
+}
+
+/* --dump: the program with stand-in map fds; no kernel is asked. */
+static int dump_prog(const struct options *opts)
+{
+	struct prog_maps maps = { 3, 4, 5, 6, 7, DEFAULT_SLOTS, 0 };
+	struct prog prog;
+
+	maps.depth = stack_depth();
+	if (build_prog(&prog, &maps, opts))
+		return EXIT_FAIL;
+	bpfasm_print(stdout, &prog, &maps);
+	return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+}
+
 /*
  * Load quietly first; if the verifier refuses, load again with a log so
  * the user sees why.  With --verifier-log the log is printed either way.
  */
-static int load_prog(const struct prog_maps *maps, const struct options *opts)
+static int load_prog(const struct prog *prog, const struct options *opts)
 {
-	struct prog_config cfg = { opts->pid, getpid(), opts->per_process };
 	unsigned int level = opts->verifier_log;
 	size_t log_size = 16 << 20;
-	struct prog prog;
 	char *log = NULL;
 	int fd;
 
-	prog_build(&prog, maps, &cfg);
 	if (level)
 		log = malloc(log_size);
-	fd = bpf_prog_load_kprobe(prog.insns, prog.len, "show_bt", level,
+	fd = bpf_prog_load_kprobe(prog->insns, prog->len, "show_bt", level,
 				  log, log_size);
 	if (fd == -EPERM && !level) {
 		err_msg("cannot load the BPF program: %s: %s",
@@ -118,7 +180,7 @@ static int load_prog(const struct prog_maps *maps, const struct options *opts)
 	if (fd < 0 && !level) {
 		level = 1;
 		log = malloc(log_size);
-		bpf_prog_load_kprobe(prog.insns, prog.len, "show_bt", level,
+		bpf_prog_load_kprobe(prog->insns, prog->len, "show_bt", level,
 				     log, log_size);
 	}
 	if (fd < 0)
@@ -271,6 +333,7 @@ int main(int argc, char **argv)
 	struct stack_set set = { 0 };
 	struct probes probes = { 0 };
 	struct options opts;
+	struct prog prog;
 	char why[1024], label[64];
 	int prog_fd = -1, ret = EXIT_FAIL, err;
 	double window;
@@ -281,6 +344,11 @@ int main(int argc, char **argv)
 		err_msg("%s", why);
 		options_free(&opts);
 		return EXIT_USAGE;
+	}
+	if (opts.dump) {
+		ret = dump_prog(&opts);
+		options_free(&opts);
+		return ret;
 	}
 	if (opts.help || opts.version) {
 		if (opts.help)
@@ -301,11 +369,23 @@ int main(int argc, char **argv)
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	raise_memlock();
-	if (create_maps(&maps, &opts))
+	if (create_maps(&maps, &opts) || build_prog(&prog, &maps, &opts))
 		goto out;
-	prog_fd = load_prog(&maps, &opts);
+	prog_fd = load_prog(&prog, &opts);
 	if (prog_fd < 0)
 		goto out;
+	if (opts.xlated) {
+		err = bpfasm_print_xlated(stdout, prog_fd, &prog, &maps);
+		if (err) {
+			err_msg("cannot read the loaded program back: %s",
+				strerror(-err));
+			goto out;
+		}
+		if (!opts.nfuncs) {
+			ret = EXIT_OK;
+			goto out;
+		}
+	}
 	if (opts.check) {
 		ret = probes_check(&probes, prog_fd, stdout) ? EXIT_FAIL :
 							       EXIT_OK;
