@@ -15,7 +15,7 @@
 
 enum {
 	OPT_VERSION = 256, OPT_SLOTS, OPT_VERIFIER_LOG, OPT_DEPTH,
-	OPT_MAX_PROBES, OPT_CHECK, OPT_DUMP, OPT_XLATED, OPT_PROG
+	OPT_MAX_PROBES, OPT_MAX_STACKS, OPT_CHECK, OPT_DUMP, OPT_XLATED, OPT_PROG
 };
 
 static const struct option long_options[] = {
@@ -33,6 +33,7 @@ static const struct option long_options[] = {
 	{ "help",	  no_argument,	     NULL, 'h' },
 	{ "version",	  no_argument,	     NULL, OPT_VERSION },
 	{ "stack-slots",  required_argument, NULL, OPT_SLOTS },
+	{ "max-stacks",	  required_argument, NULL, OPT_MAX_STACKS },
 	{ "verifier-log", optional_argument, NULL, OPT_VERIFIER_LOG },
 	{ NULL, 0, NULL, 0 }
 };
@@ -69,6 +70,8 @@ void options_usage(FILE *out)
 "      --stack-slots=N     entries of the stack map (default %u, rounded up\n"
 "                          to a power of two); a stack whose slot is taken\n"
 "                          is still counted, by its frames, at more cost\n"
+"      --max-stacks=N      distinct stacks counted by their frames (default\n"
+"                          %u); calls beyond are counted as \"stack map full\"\n"
 "\n"
 "Seeing what runs underneath:\n"
 "      --verifier-log[=L]  print the verifier's log (level 1 or 2, default 1)\n"
@@ -97,7 +100,7 @@ void options_usage(FILE *out)
 "counted.\n"
 "\n"
 "Exit status: 0 on success, 1 when tracing failed, 2 for bad usage.\n",
-		DEFAULT_MAX_PROBES, DEFAULT_SLOTS);
+		DEFAULT_MAX_PROBES, DEFAULT_SLOTS, DEFAULT_MAX_STACKS);
 }
 
 static int fail(char *err, size_t size, const char *fmt, ...)
@@ -232,6 +235,7 @@ int options_parse(int argc, char **argv, struct options *opts,
 	opts->duration = DEFAULT_DURATION;
 	opts->slots = DEFAULT_SLOTS;
 	opts->max_probes = DEFAULT_MAX_PROBES;
+	opts->max_stacks = DEFAULT_MAX_STACKS;
 	optind = 0;		/* restart getopt: tests parse many times */
 	opterr = 0;		/* our messages, not getopt's */
 
@@ -300,6 +304,13 @@ int options_parse(int argc, char **argv, struct options *opts,
 					    "invalid stack slot count '%s': expected 1 to %u",
 					    optarg, MAX_SLOTS);
 			opts->slots = v;
+			break;
+		case OPT_MAX_STACKS:
+			if (parse_ulong(optarg, 1, MAX_MAX_STACKS, &v))
+				return fail(err, size,
+					    "invalid stack limit '%s': expected 1 to %u",
+					    optarg, MAX_MAX_STACKS);
+			opts->max_stacks = v;
 			break;
 		case OPT_VERIFIER_LOG:
 			v = 1;

@@ -26,6 +26,7 @@ struct options {
 	unsigned int depth;	/* --depth: innermost frames kept; 0 all */
 	unsigned int max_probes; /* --max-probes: most functions attached */
 	unsigned int slots;	/* --stack-slots: stack map entries */
+	unsigned int max_stacks; /* --max-stacks: frames map entries */
 	unsigned int verifier_log; /* --verifier-log[=1|2]: 0 for none */
 	int check;		/* --check: can each function be traced? */
 	int dump;		/* --dump: print the program, load nothing */
@@ -41,6 +42,8 @@ struct options {
 #define MAX_DURATION		(365.0 * 24 * 3600)
 #define DEFAULT_SLOTS		8192
 #define MAX_SLOTS		(1u << 20)
+#define DEFAULT_MAX_STACKS	65536
+#define MAX_MAX_STACKS		(1u << 22)
 #define DEFAULT_MAX_PROBES	1000
 #define MAX_PROBES		100000
 #define MAX_OFFSET		(1ul << 20)

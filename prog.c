@@ -39,7 +39,7 @@ size_t prog_frames_key_size(unsigned int depth)
 }
 
 int prog_maps_create(struct prog_maps *maps, unsigned int slots,
-		     unsigned int depth)
+		     unsigned int max_frames, unsigned int depth)
 {
 	size_t key = prog_frames_key_size(depth);
 	int fd;
@@ -48,6 +48,7 @@ int prog_maps_create(struct prog_maps *maps, unsigned int slots,
 	maps->frames = maps->lost = -1;
 	maps->slots = round_up_pow2(slots);
 	maps->depth = depth;
+	maps->max_frames = max_frames;
 
 	fd = bpf_map_create(BPF_MAP_TYPE_STACK_TRACE, sizeof(__u32),
 			    depth * sizeof(__u64), maps->slots, 0,
@@ -66,7 +67,7 @@ int prog_maps_create(struct prog_maps *maps, unsigned int slots,
 		goto fail;
 	maps->scratch = fd;
 	/* Allocated as stacks arrive: most runs never fill more than a few. */
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, key, sizeof(__u64), FRAMES_MAX,
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, key, sizeof(__u64), max_frames,
 			    BPF_F_NO_PREALLOC, "show_bt_frames");
 	if (fd < 0)
 		goto fail;

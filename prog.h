@@ -38,7 +38,6 @@ struct frames_key_head {
 	char comm[16];		/* its command name */
 };
 
-#define FRAMES_MAX	65536	/* distinct stacks the frames map holds */
 
 struct prog_maps {
 	int stacks;		/* STACK_TRACE: id -> frames */
@@ -48,6 +47,7 @@ struct prog_maps {
 	int lost;		/* ARRAY: enum lost_cause -> hits (u64) */
 	unsigned int slots;	/* entries of stacks and counts */
 	unsigned int depth;	/* frames per stack */
+	unsigned int max_frames; /* entries of frames */
 };
 
 struct prog_config {
@@ -58,10 +58,11 @@ struct prog_config {
 
 /*
  * Create the maps: slots is rounded up to a power of two (the stack map
- * does so itself, and a stack id must index counts).  Returns 0 or -errno.
+ * does so itself, and a stack id must index counts); max_frames distinct
+ * stacks fit in the frames map.  Returns 0 or -errno.
  */
 int prog_maps_create(struct prog_maps *maps, unsigned int slots,
-		     unsigned int depth);
+		     unsigned int max_frames, unsigned int depth);
 void prog_maps_close(struct prog_maps *maps);
 
 /*

@@ -83,7 +83,8 @@ static void raise_memlock(void)
 
 static int create_maps(struct prog_maps *maps, const struct options *opts)
 {
-	int err = prog_maps_create(maps, opts->slots, stack_depth());
+	int err = prog_maps_create(maps, opts->slots, opts->max_stacks,
+				   stack_depth());
 
 	if (err == -EPERM || err == -EACCES)
 		err_msg("cannot create BPF maps: %s: %s", strerror(-err),
@@ -147,7 +148,7 @@ static int build_prog(struct prog *prog, const struct prog_maps *maps,
 /* --dump: the program with stand-in map fds; no kernel is asked. */
 static int dump_prog(const struct options *opts)
 {
-	struct prog_maps maps = { 3, 4, 5, 6, 7, DEFAULT_SLOTS, 0 };
+	struct prog_maps maps = { 3, 4, 5, 6, 7, DEFAULT_SLOTS, 0, 0 };
 	struct prog prog;
 
 	maps.depth = stack_depth();
@@ -321,6 +322,9 @@ static int print_stacks(struct stack_set *set, const struct options *opts)
 	output_stacks(stdout, set, &tab, &style);
 	symtab_free(&tab);
 	if (fflush(stdout) || ferror(stdout)) {
+		/* A reader that stopped early (| head) is no failure. */
+		if (errno == EPIPE)
+			return 0;
 		err_msg("cannot write the output: %s", strerror(errno));
 		return -EIO;
 	}
@@ -329,7 +333,7 @@ static int print_stacks(struct stack_set *set, const struct options *opts)
 
 int main(int argc, char **argv)
 {
-	struct prog_maps maps = { -1, -1, -1, -1, -1, 0, 0 };
+	struct prog_maps maps = { -1, -1, -1, -1, -1, 0, 0, 0 };
 	struct stack_set set = { 0 };
 	struct probes probes = { 0 };
 	struct options opts;
@@ -368,6 +372,8 @@ int main(int argc, char **argv)
 	/* From here Ctrl-C only ends the window: the output still comes. */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
+	/* A closed pipe shows as EPIPE when the output is written. */
+	signal(SIGPIPE, SIG_IGN);
 	raise_memlock();
 	if (create_maps(&maps, &opts) || build_prog(&prog, &maps, &opts))
 		goto out;
@@ -426,6 +432,9 @@ int main(int argc, char **argv)
 	timing("output_done");
 	print_summary(label, &opts, &set, window, skipped);
 	print_skipped(skipped);
+	if (maps.depth < PROG_MAX_DEPTH)
+		err_msg("note: kernel.perf_event_max_stack is %u: deeper stacks were cut to their %u innermost frames",
+			maps.depth, maps.depth);
 out:
 	stack_set_free(&set);
 	probes_free(&probes);

@@ -279,6 +279,11 @@ static int symbol_reason(const struct target *t,
 			 t->name);
 		return 1;
 	}
+	if (info->other && (info->other_type | 0x20) == 'a') {
+		snprintf(buf, size, "it is an absolute symbol (type '%c' in %s): a constant, not a function",
+			 info->other_type, KALLSYMS_PATH);
+		return 1;
+	}
 	if (info->other) {
 		snprintf(buf, size, "it is a data symbol (type '%c' in %s), not a function",
 			 info->other_type, KALLSYMS_PATH);
