@@ -58,36 +58,40 @@ struct name_set {
 	size_t n;
 };
 
-/* The kprobe blacklist's names, sorted; empty when it cannot be read. */
-static void blacklist_load(struct name_set *bl)
+/*
+ * Read the names of f into set, sorted: each line's name starts after the
+ * first tab when after_tab is set ("0xSTART-0xEND\tname"), else at the
+ * start and ends at a blank ("name [module]").  An unreadable file (f
+ * NULL) gives an empty set.
+ */
+static void name_set_read(struct name_set *set, FILE *f, int after_tab)
 {
-	FILE *f = fopen(KPROBE_BLACKLIST, "re");
-	char line[1024], *name, **v;
+	char line[KSYM_NAME_LEN + 128], *name, **v;
 	size_t cap = 0;
 
-	memset(bl, 0, sizeof(*bl));
+	memset(set, 0, sizeof(*set));
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		name = strchr(line, '\t');
+		name = after_tab ? strchr(line, '\t') : line;
 		if (!name)
 			continue;
-		name++;
-		name[strcspn(name, "\n")] = '\0';
-		if (bl->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			v = realloc(bl->names, cap * sizeof(*v));
+		name += after_tab;
+		name[strcspn(name, " \t\n")] = '\0';
+		if (set->n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = realloc(set->names, cap * sizeof(*v));
 			if (!v)
 				break;
-			bl->names = v;
+			set->names = v;
 		}
-		bl->names[bl->n] = strdup(name);
-		if (bl->names[bl->n])
-			bl->n++;
+		set->names[set->n] = strdup(name);
+		if (set->names[set->n])
+			set->n++;
 	}
 	fclose(f);
-	if (bl->n)
-		qsort(bl->names, bl->n, sizeof(*bl->names), str_cmp);
+	if (set->n)
+		qsort(set->names, set->n, sizeof(*set->names), str_cmp);
 }
 
 static int name_set_has(const struct name_set *s, const char *name)
@@ -133,7 +137,7 @@ static int expand_pattern(const struct func_spec *spec, struct probes *p,
 			  char *err, size_t size)
 {
 	char line[KSYM_NAME_LEN + 128];
-	size_t before = p->ntargets, len;
+	size_t before = p->ntargets, len, refused = 0;
 	struct target *t;
 	FILE *f = open_traceable();
 
@@ -145,9 +149,12 @@ static int expand_pattern(const struct func_spec *spec, struct probes *p,
 		/* "name" or "name [module]" */
 		len = strcspn(line, " \t\n");
 		line[len] = '\0';
-		if (len >= KSYM_NAME_LEN || fnmatch(spec->name, line, 0) ||
-		    !pickable(line, bl))
+		if (len >= KSYM_NAME_LEN || fnmatch(spec->name, line, 0))
 			continue;
+		if (!pickable(line, bl)) {
+			refused++;
+			continue;
+		}
 		t = target_add(p, cap);
 		if (!t) {
 			fclose(f);
@@ -159,7 +166,8 @@ static int expand_pattern(const struct func_spec *spec, struct probes *p,
 	fclose(f);
 	if (p->ntargets == before)
 		return fail(err, size, -ENOENT,
-			    "no traceable function matches '%s'", spec->arg);
+			    "no traceable function matches '%s' (%zu on the kprobe blacklist); patterns pick among the functions ftrace can trace, a function named alone is probed with a breakpoint",
+			    spec->arg, refused);
 	return 0;
 }
 
@@ -206,7 +214,7 @@ int targets_expand(const struct options *opts, struct probes *p,
 	for (i = 0; i < opts->nfuncs; i++)
 		patterns += opts->funcs[i].glob;
 	if (patterns)
-		blacklist_load(&bl);
+		name_set_read(&bl, fopen(KPROBE_BLACKLIST, "re"), 1);
 	for (i = 0; i < opts->nfuncs && !ret; i++) {
 		const struct func_spec *spec = &opts->funcs[i];
 
@@ -493,33 +501,6 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 	return 0;
 }
 
-/* Load the names ftrace can trace (empty when tracefs is not mounted). */
-static void traceable_load(struct name_set *set)
-{
-	char line[KSYM_NAME_LEN + 128], **v;
-	FILE *f = open_traceable();
-	size_t cap = 0;
-
-	memset(set, 0, sizeof(*set));
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, " \t\n")] = '\0';
-		if (set->n == cap) {
-			cap = cap ? cap * 2 : 4096;
-			v = realloc(set->names, cap * sizeof(*v));
-			if (!v)
-				break;
-			set->names = v;
-		}
-		set->names[set->n] = strdup(line);
-		if (set->names[set->n])
-			set->n++;
-	}
-	fclose(f);
-	qsort(set->names, set->n, sizeof(*set->names), str_cmp);
-}
-
 /*
  * Code that runs while BPF programs run: a hit there, made while a BPF
  * program is running on that CPU, is skipped by the kernel's recursion
@@ -586,7 +567,8 @@ size_t probes_check(struct probes *p, int prog_fd, FILE *out)
 		return p->ntargets;
 	}
 	raise_nofile(64);
-	traceable_load(&traceable);
+	/* Empty when tracefs is not mounted: then nothing is noted. */
+	name_set_read(&traceable, open_traceable(), 0);
 	for (i = 0; i < p->ntargets; i++)
 		bad += check_one(p, &p->targets[i], type, prog_fd, &traceable,
 				 out);
