@@ -331,17 +331,95 @@ static int print_stacks(struct stack_set *set, const struct options *opts)
 	return 0;
 }
 
+/* Maps, program (built-in or --prog), load; --xlated shows the result. */
+static int load(const struct options *opts, struct prog_maps *maps,
+		struct prog *prog)
+{
+	int fd, err;
+
+	if (create_maps(maps, opts) || build_prog(prog, maps, opts))
+		return -1;
+	fd = load_prog(prog, opts);
+	if (fd < 0 || !opts->xlated)
+		return fd;
+	err = bpfasm_print_xlated(stdout, fd, prog, maps);
+	if (err) {
+		err_msg("cannot read the loaded program back: %s",
+			strerror(-err));
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int attach(struct probes *probes, int prog_fd,
+		  const struct options *opts, char *label, size_t size)
+{
+	char why[1024];
+
+	if (probes_attach(probes, prog_fd, why, sizeof(why))) {
+		err_msg("%s", why);
+		return -1;
+	}
+	timing("attached");
+	/* The program skips show_bt's own calls: these writes don't count. */
+	if (why[0])
+		err_msg("%s", why);
+	if (probes->shared)
+		err_msg("%zu name%s shared by several functions: each function is probed (pick one with NAME@ADDR)",
+			probes->shared, probes->shared == 1 ? " is" : "s are");
+	probes_label(probes, opts, label, size);
+	err_msg("tracing %s for %g s (Ctrl-C ends it early)", label,
+		opts->duration);
+	return 0;
+}
+
+/* The window: returns its length in seconds, probes detached. */
+static double watch(struct probes *probes, const struct options *opts)
+{
+	double start = now(), seconds;
+
+	wait_window(opts->duration);
+	seconds = now() - start;
+	timing("window_end");
+	probes_detach(probes);		/* the counts stop moving */
+	return seconds;
+}
+
+/* Read the maps back, print the stacks and the summary. */
+static int report(const struct options *opts, const struct prog_maps *maps,
+		  int prog_fd, const char *label, double window)
+{
+	long long skipped = skipped_hits(prog_fd);
+	struct stack_set set;
+	int err, ret = EXIT_FAIL;
+
+	err = stackmap_read(maps, &set);
+	if (err) {
+		err_msg("cannot read the BPF maps: %s", strerror(-err));
+		return EXIT_FAIL;
+	}
+	if (print_stacks(&set, opts) == 0)
+		ret = EXIT_OK;
+	timing("output_done");
+	print_summary(label, opts, &set, window, skipped);
+	print_skipped(skipped);
+	if (maps->depth < PROG_MAX_DEPTH)
+		err_msg("note: kernel.perf_event_max_stack is %u: deeper stacks were cut to their %u innermost frames",
+			maps->depth, maps->depth);
+	stack_set_free(&set);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct prog_maps maps = { -1, -1, -1, -1, -1, 0, 0, 0 };
-	struct stack_set set = { 0 };
 	struct probes probes = { 0 };
 	struct options opts;
 	struct prog prog;
 	char why[1024], label[64];
-	int prog_fd = -1, ret = EXIT_FAIL, err;
+	int prog_fd = -1, ret = EXIT_FAIL;
 	double window;
-	long long skipped;
 	sigset_t stop;
 
 	if (options_parse(argc, argv, &opts, why, sizeof(why))) {
@@ -349,18 +427,14 @@ int main(int argc, char **argv)
 		options_free(&opts);
 		return EXIT_USAGE;
 	}
-	if (opts.dump) {
-		ret = dump_prog(&opts);
-		options_free(&opts);
-		return ret;
-	}
-	if (opts.help || opts.version) {
+	if (opts.dump || opts.help || opts.version) {
+		ret = opts.dump ? dump_prog(&opts) : EXIT_OK;
 		if (opts.help)
 			options_usage(stdout);
-		else
+		else if (opts.version)
 			printf("show_bt %s\n", VERSION);
 		options_free(&opts);
-		return EXIT_OK;
+		return ret;
 	}
 	if (check_pid(opts.pid))
 		goto out;
@@ -375,68 +449,24 @@ int main(int argc, char **argv)
 	/* A closed pipe shows as EPIPE when the output is written. */
 	signal(SIGPIPE, SIG_IGN);
 	raise_memlock();
-	if (create_maps(&maps, &opts) || build_prog(&prog, &maps, &opts))
-		goto out;
-	prog_fd = load_prog(&prog, &opts);
+
+	prog_fd = load(&opts, &maps, &prog);
 	if (prog_fd < 0)
 		goto out;
-	if (opts.xlated) {
-		err = bpfasm_print_xlated(stdout, prog_fd, &prog, &maps);
-		if (err) {
-			err_msg("cannot read the loaded program back: %s",
-				strerror(-err));
-			goto out;
-		}
-		if (!opts.nfuncs) {
-			ret = EXIT_OK;
-			goto out;
-		}
-	}
 	if (opts.check) {
 		ret = probes_check(&probes, prog_fd, stdout) ? EXIT_FAIL :
 							       EXIT_OK;
 		goto out;
 	}
-	err = probes_attach(&probes, prog_fd, why, sizeof(why));
-	if (err) {
-		err_msg("%s", why);
-		goto out;
-	}
-
-	timing("attached");
-	/* The program skips show_bt's own calls: this write is not counted. */
-	probes_label(&probes, &opts, label, sizeof(label));
-	err_msg("tracing %s for %g s (Ctrl-C ends it early)", label,
-		opts.duration);
-	window = now();
-	wait_window(opts.duration);
-	window = now() - window;
-	timing("window_end");
-	probes_detach(&probes);		/* the counts stop moving */
-	skipped = skipped_hits(prog_fd);
-
-	/* Said only now: a write during the window could count itself. */
-	if (why[0])
-		err_msg("%s", why);
-	if (probes.shared)
-		err_msg("%zu of the names are shared by several functions: each of them was probed (pick one with NAME@ADDR)",
-			probes.shared);
-
-	err = stackmap_read(&maps, &set);
-	if (err) {
-		err_msg("cannot read the BPF maps: %s", strerror(-err));
-		goto out;
-	}
-	if (print_stacks(&set, &opts) == 0)
+	if (!opts.nfuncs) {		/* --xlated alone */
 		ret = EXIT_OK;
-	timing("output_done");
-	print_summary(label, &opts, &set, window, skipped);
-	print_skipped(skipped);
-	if (maps.depth < PROG_MAX_DEPTH)
-		err_msg("note: kernel.perf_event_max_stack is %u: deeper stacks were cut to their %u innermost frames",
-			maps.depth, maps.depth);
+		goto out;
+	}
+	if (attach(&probes, prog_fd, &opts, label, sizeof(label)))
+		goto out;
+	window = watch(&probes, &opts);
+	ret = report(&opts, &maps, prog_fd, label, window);
 out:
-	stack_set_free(&set);
 	probes_free(&probes);
 	if (prog_fd >= 0)
 		close(prog_fd);
