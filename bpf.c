@@ -75,8 +75,8 @@ static __u32 running_kernel_version(void)
 }
 
 int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
-			 const char *name, unsigned int log_level,
-			 char *log, size_t log_size)
+			 const char *name, const char *license,
+			 unsigned int log_level, char *log, size_t log_size)
 {
 	union bpf_attr attr;
 
@@ -84,8 +84,7 @@ int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
 	attr.prog_type = BPF_PROG_TYPE_KPROBE;
 	attr.insns = ptr_to_u64(insns);
 	attr.insn_cnt = insn_cnt;
-	/* bpf_get_stackid() is offered to GPL-compatible programs only. */
-	attr.license = ptr_to_u64("GPL");
+	attr.license = ptr_to_u64(license);
 	attr.kern_version = running_kernel_version();
 	strncpy(attr.prog_name, name, sizeof(attr.prog_name) - 1);
 	if (log_level && log && log_size) {
@@ -97,13 +96,23 @@ int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
 	return sys_bpf(BPF_PROG_LOAD, &attr);
 }
 
-int bpf_prog_get_info(int prog_fd, struct bpf_prog_info *info)
+static int obj_get_info(int fd, void *info, __u32 len)
 {
 	union bpf_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = prog_fd;
-	attr.info.info_len = sizeof(*info);
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = len;
 	attr.info.info = ptr_to_u64(info);
 	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr);
+}
+
+int bpf_prog_get_info(int prog_fd, struct bpf_prog_info *info)
+{
+	return obj_get_info(prog_fd, info, sizeof(*info));
+}
+
+int bpf_map_get_info(int map_fd, struct bpf_map_info *info)
+{
+	return obj_get_info(map_fd, info, sizeof(*info));
 }

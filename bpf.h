@@ -19,12 +19,14 @@ int bpf_map_lookup(int map_fd, const void *key, void *value);
 int bpf_map_next_key(int map_fd, const void *key, void *next_key);
 
 /*
- * Load a BPF_PROG_TYPE_KPROBE program.  With log_level > 0 the verifier
- * writes its reasoning into log (log_size bytes, always NUL-terminated).
+ * Load a BPF_PROG_TYPE_KPROBE program under license ("GPL": helpers such
+ * as bpf_get_stackid() are offered to GPL-compatible programs only).  With
+ * log_level > 0 the verifier writes its reasoning into log (log_size
+ * bytes, always NUL-terminated).
  */
 int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
-			 const char *name, unsigned int log_level,
-			 char *log, size_t log_size);
+			 const char *name, const char *license,
+			 unsigned int log_level, char *log, size_t log_size);
 
 /*
  * What the kernel knows of a loaded program (BPF_OBJ_GET_INFO_BY_FD):
@@ -32,5 +34,6 @@ int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
  * filled in too.
  */
 int bpf_prog_get_info(int prog_fd, struct bpf_prog_info *info);
+int bpf_map_get_info(int map_fd, struct bpf_map_info *info);
 
 #endif

@@ -24,9 +24,9 @@ enum lost_cause {
 	LOST_NR
 };
 
-/* The most frames a stack can have, and the longest program we build. */
+/* The most frames a stack can have; the longest program (BPF_MAXINSNS). */
 #define PROG_MAX_DEPTH	127
-#define PROG_MAX_INSNS	128
+#define PROG_MAX_INSNS	4096
 
 /*
  * The key of the frames map: who (with -P; zero otherwise), then the
@@ -86,6 +86,7 @@ struct prog_note {
 struct prog {
 	struct bpf_insn insns[PROG_MAX_INSNS];
 	size_t len;
+	char license[32];	/* "" means "GPL" (--prog: .license "...") */
 	struct prog_note notes[PROG_MAX_NOTES];
 	size_t nnotes;
 };

@@ -135,8 +135,9 @@ static int build_prog(struct prog *prog, const struct prog_maps *maps,
 	}
 	text = read_file(opts->prog_file);
 	if (!text) {
-		err_msg("cannot read %s: %s", opts->prog_file, strerror(errno));
-		return -errno;
+		err = -errno;
+		err_msg("cannot read %s: %s", opts->prog_file, strerror(-err));
+		return err;
 	}
 	err = bpfasm_parse(text, prog, maps, why, sizeof(why));
 	free(text);
@@ -164,6 +165,7 @@ static int dump_prog(const struct options *opts)
  */
 static int load_prog(const struct prog *prog, const struct options *opts)
 {
+	const char *license = prog->license[0] ? prog->license : "GPL";
 	unsigned int level = opts->verifier_log;
 	size_t log_size = 16 << 20;
 	char *log = NULL;
@@ -171,8 +173,8 @@ static int load_prog(const struct prog *prog, const struct options *opts)
 
 	if (level)
 		log = malloc(log_size);
-	fd = bpf_prog_load_kprobe(prog->insns, prog->len, "show_bt", level,
-				  log, log_size);
+	fd = bpf_prog_load_kprobe(prog->insns, prog->len, "show_bt", license,
+				  level, log, log_size);
 	if (fd == -EPERM && !level) {
 		err_msg("cannot load the BPF program: %s: %s",
 			strerror(-fd), not_permitted);
@@ -181,8 +183,8 @@ static int load_prog(const struct prog *prog, const struct options *opts)
 	if (fd < 0 && !level) {
 		level = 1;
 		log = malloc(log_size);
-		bpf_prog_load_kprobe(prog->insns, prog->len, "show_bt", level,
-				     log, log_size);
+		bpf_prog_load_kprobe(prog->insns, prog->len, "show_bt",
+				     license, level, log, log_size);
 	}
 	if (fd < 0)
 		err_msg("the verifier rejected the program (%s); its log:",

@@ -27,14 +27,20 @@ suite() {
 	fi
 }
 
-# The VM suite on one Debian kernel: the static show_bt and workload go in.
+# The end-to-end suites on one Debian kernel, in one boot: the static
+# show_bt, the workload, the suites and the verifier experiments go in.
 vm_suite() {
-	tests/vm/run.sh -k "$1" -t 900 -f "$STATIC/show_bt" -f "$STATIC/writer" \
-		-f tests/e2e/e2e.sh -- sh /t/e2e.sh /t
+	# shellcheck disable=SC2046
+	tests/vm/run.sh -k "$1" -t 1800 -f "$STATIC/show_bt" \
+		-f "$STATIC/writer" -f tests/e2e/all.sh -f tests/e2e/e2e.sh \
+		-f tests/e2e/verifier.sh \
+		$(for f in tests/experiments/*.s; do printf -- '-f %s ' "$f"; done) \
+		-- sh /t/all.sh /t
 }
 
 suite unit tests/unit/run.sh
 suite native sh tests/native.sh ./show_bt
+suite verifier-native sh tests/e2e/verifier.sh ./show_bt tests/experiments
 
 # Both kernels at once: each QEMU is single-threaded and there are 2 cores.
 # tests/vm/kit.sh first, alone, so the two do not both fetch the kit.

@@ -60,4 +60,15 @@ build test_kallsyms tests/unit/test_kallsyms.c kallsyms.c &&
 	run test_kallsyms $B/test_kallsyms tests/fixtures/kallsyms $B
 build test_options tests/unit/test_options.c options.c &&
 	run test_options $B/test_options
+build test_bpfasm tests/unit/test_bpfasm.c bpfasm.c prog.c bpf.c kallsyms.c &&
+	run test_bpfasm $B/test_bpfasm
+# bpfasm's text through llvm-mc, with show_bt --dump itself (under ASan).
+if build show_bt_asan ./*.c && [ -x $B/test_bpfasm ]; then
+	if llvm_mc; then
+		run bpfasm_llvm sh tests/unit/bpfasm_llvm.sh $B/test_bpfasm \
+			$B/show_bt_asan $B
+	else
+		fail bpfasm_llvm "no llvm-mc; 'apt-get install llvm' failed"
+	fi
+fi
 ! grep -q '^FAIL' $B/results

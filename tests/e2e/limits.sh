@@ -1,0 +1,383 @@
+#!/bin/sh
+# What show_bt cannot trace, proven on the running kernel: for one real
+# function of each category in LIMITATIONS.md, show_bt --check's verdict and
+# reason; real runs for what --check cannot tell (a caller that got an
+# inlined copy, a compiler clone traced by its own name, a very hot
+# function).  Run inside the test VM (tests/vm/run.sh) or natively as root.
+# POSIX sh: the VM has busybox.
+#
+#   limits.sh BINDIR     BINDIR holds show_bt and the static workload `writer`
+#
+# Prints "PASS: e2e/KERNEL/limits/NAME" or "FAIL: e2e/KERNEL/limits/NAME: why"
+# per test, nothing else on stdout; exits 1 if any failed.
+#
+# The examples are the same on Debian's 6.1 and 6.12 kernels; where a kernel
+# may differ (a module that is loaded, a function not cloned or not
+# inlined), the example is chosen or the expectation derived from the
+# kernel's own files, never assumed.
+# shellcheck disable=SC2317 # the fact helpers are called through need()
+set -u
+BIN=${1:?usage: limits.sh BINDIR}
+SB=$BIN/show_bt
+KREL=$(uname -r)
+KSYMS=/proc/kallsyms
+BLACKLIST=/sys/kernel/debug/kprobes/blacklist
+LIST=/sys/kernel/debug/kprobes/list
+AFF=/sys/kernel/tracing/available_filter_functions
+T=$(mktemp -d /tmp/limits.XXXXXX)
+failed=0
+cat "$LIST" > "$T/kprobes.before" 2>/dev/null
+
+pass() { echo "PASS: e2e/$KREL/limits/$1"; }
+fail() { echo "FAIL: e2e/$KREL/limits/$1: $2"; failed=1; }
+
+# Every probe show_bt made must be gone once it exits: the list is as it
+# was when limits.sh started (empty in the VM; on a host, other tools'
+# kprobes may be there before us).
+nothing_left() {
+	if [ ! -e "$LIST" ]; then
+		fail "$1" "no $LIST (debugfs not mounted?)"
+	elif ! cmp -s "$LIST" "$T/kprobes.before"; then
+		fail "$1" "kprobes left after exit: $(tr '\n' ' ' < "$LIST")"
+	else
+		pass "$1"
+	fi
+}
+
+# --- What the kernel's own files say ------------------------------------
+
+# Functions these tests name, and a few section bounds.  Candidates for "a
+# module that is not loaded": functions that Debian's 6.1 and 6.12 packages
+# ship in ext4.ko, btrfs.ko and xfs.ko (CONFIG_*_FS=m in both).
+MODULE_CANDIDATES="ext4_sync_file:ext4 btrfs_sync_file:btrfs xfs_file_fsync:xfs"
+NAMES="exc_page_fault entry_SYSCALL_64 kprobe_int3_handler rcu_is_watching
+	new_sync_write ksys_pwrite64 __x64_sys_pwrite64 link_path_walk
+	do_sysinfo load_elf_binary start_kernel array_map_lookup_elem
+	get_perf_callchain _raw_spin_lock ext4_sync_file btrfs_sync_file
+	xfs_file_fsync _sinittext _einittext __noinstr_text_start
+	__noinstr_text_end __entry_text_start __entry_text_end"
+
+# One pass over /proc/kallsyms: "sym NAME ADDR TYPE [MODULE]" for each
+# symbol named in $NAMES, "clone NAME FULLNAME" for each text symbol
+# NAME.suffix (a .isra/.constprop/.part clone, or a .cold fragment).
+awk -v names="$NAMES" '
+	BEGIN { n = split(names, v); for (i = 1; i <= n; i++) want[v[i]] = 1 }
+	$3 in want { print "sym", $3, $1, $2, (NF > 3 ? $4 : ""); next }
+	$2 ~ /^[tT]$/ && (p = index($3, ".")) > 1 {
+		base = substr($3, 1, p - 1)
+		if (base in want) print "clone", base, $3
+	}' "$KSYMS" > "$T/facts"
+
+# The address of the text symbol $1, or nothing.
+addr_of() {
+	awk -v s="$1" '$1 == "sym" && $2 == s && $4 ~ /^[tT]$/ { print $3; exit }' "$T/facts"
+}
+# How many text symbols are named $1.
+text_count() {
+	awk -v s="$1" '$1 == "sym" && $2 == s && $4 ~ /^[tT]$/ { n++ } END { print n + 0 }' "$T/facts"
+}
+# How many clones $1 has, and the first one's name.
+clone_count() {
+	awk -v s="$1" '$1 == "clone" && $2 == s { n++ } END { print n + 0 }' "$T/facts"
+}
+first_clone() {
+	awk -v s="$1" '$1 == "clone" && $2 == s { print $3; exit }' "$T/facts"
+}
+# Whether symbol $1 lies in [$2, $3): kallsyms addresses have 16 hex
+# digits, so comparing them as strings compares them as numbers.
+within() {
+	a=$(addr_of "$1") lo=$(addr_of "$2") hi=$(addr_of "$3")
+	[ -n "$a" ] && [ -n "$lo" ] && [ -n "$hi" ] &&
+		awk -v a="$a" -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(a >= lo "" && a < hi "") }'
+}
+blacklisted() {
+	awk -v s="$1" -F '\t' '$2 == s { f = 1 } END { exit !f }' "$BLACKLIST"
+}
+ftrace_can_trace() {
+	grep -qx "$1" "$AFF"
+}
+has_symbol() { [ -n "$(addr_of "$1")" ]; }
+not() { ! "$@"; }
+
+# need COMMAND...: a fact about the kernel the next example relies on;
+# verdict() fails the test if one did not hold.
+why=
+need() {
+	"$@" || why="${why:+$why; }not true: $*"
+}
+
+# --- show_bt --check: one call for every example ------------------------
+
+# Inlined everywhere: no symbol, no clone.
+INLINED=new_sync_write
+# A function known only as clones, and one to trace by its clone's name.
+CLONED=link_path_walk
+CLONED_RUN=do_sysinfo
+# A function of a module that is not loaded (none is, in the VM).
+MODFN=
+for c in $MODULE_CANDIDATES; do
+	f=${c%%:*} m=${c#*:}
+	if [ -z "$(addr_of "$f")" ] && ! grep -q "^$m " /proc/modules; then
+		MODFN=$f
+		break
+	fi
+done
+# A name two static functions share: binfmt_elf and compat_binfmt_elf.
+SHARED=load_elf_binary
+SHARED_ADDR=$(addr_of "$SHARED")
+# The clone to trace instead: do_sysinfo.isra.0 on 6.1 and 6.12.
+CLONE_NAME=$(first_clone "$CLONED")
+RUN_NAME=$CLONED_RUN
+[ -n "$(addr_of "$CLONED_RUN")" ] || RUN_NAME=$(first_clone "$CLONED_RUN")
+
+"$SB" --check exc_page_fault entry_SYSCALL_64 kprobe_int3_handler \
+	rcu_is_watching "$INLINED" ksys_pwrite64 "$CLONED" ${CLONE_NAME:+"$CLONE_NAME"} \
+	"$CLONED_RUN" ${MODFN:+"$MODFN"} "$SHARED" "$SHARED@$SHARED_ADDR" \
+	start_kernel array_map_lookup_elem get_perf_callchain _raw_spin_lock \
+	> "$T/check.out" 2> "$T/check.err"
+check_rc=$?
+if [ $check_rc -ne 1 ] || [ -s "$T/check.err" ]; then
+	fail check_exit_status "exit $check_rc (want 1: some cannot be traced), stderr: $(cat "$T/check.err")"
+else
+	pass check_exit_status
+fi
+nothing_left check_nothing_left
+
+# Test $1 passes if what need() was told held and show_bt --check printed
+# a line matching the ERE $2 (the whole line).
+verdict() {
+	name=$1 re=$2
+	if [ -n "$why" ]; then
+		fail "$name" "the kernel's files do not show what the example needs: $why"
+	elif ! grep -Eqx "$re" "$T/check.out"; then
+		fail "$name" "want a line '$re' in: $(cat "$T/check.out")"
+	else
+		pass "$name"
+	fi
+	why=
+}
+refused_bl() {
+	echo "$1: cannot trace: the kernel refused the kprobe \\(Invalid argument\\): $1 is listed in $BLACKLIST"
+}
+
+# 1. The kprobe blacklist: noinstr code (exc_page_fault, in .noinstr.text),
+# entry code (entry_SYSCALL_64, in .entry.text), kprobes' own code
+# (kprobe_int3_handler: NOKPROBE_SYMBOL; ftrace can trace it, so only the
+# blacklist refuses it).
+need blacklisted exc_page_fault
+need within exc_page_fault __noinstr_text_start __noinstr_text_end
+verdict blacklist_noinstr "$(refused_bl exc_page_fault)"
+need blacklisted entry_SYSCALL_64
+need within entry_SYSCALL_64 __entry_text_start __entry_text_end
+verdict blacklist_entry "$(refused_bl entry_SYSCALL_64)"
+need blacklisted kprobe_int3_handler
+need ftrace_can_trace kprobe_int3_handler
+verdict blacklist_kprobes_own "$(refused_bl kprobe_int3_handler)"
+
+# 2. notrace: not blacklisted, but ftrace cannot trace it, and kernels
+# without CONFIG_KPROBE_EVENTS_ON_NOTRACE refuse kprobe events there.
+need has_symbol rcu_is_watching
+need not blacklisted rcu_is_watching
+need not ftrace_can_trace rcu_is_watching
+verdict notrace 'rcu_is_watching: cannot trace: the kernel refused the kprobe \(Invalid argument\).*'
+if grep -q '^rcu_is_watching: .*is listed in' "$T/check.out"; then
+	fail notrace_not_called_blacklisted "$(grep '^rcu_is_watching: ' "$T/check.out")"
+else
+	pass notrace_not_called_blacklisted
+fi
+
+# 3. Inlined everywhere: the static function left no symbol at all.
+need not has_symbol "$INLINED"
+need [ "$(clone_count "$INLINED")" = 0 ]
+verdict inlined_everywhere \
+	"$INLINED: cannot trace: no symbol in $KSYMS: no such function, inlined everywhere, or in a module that is not loaded( \\(did you mean: .*\\?\\))?"
+
+# 4. Inlined into some callers: ksys_pwrite64 has a symbol and --check
+# says ok; the run below shows what it misses.
+verdict inlined_copy_check 'ksys_pwrite64: ok'
+
+# 5. Only clones: the plain name is refused, the clone's name is ok.
+# "made N clone(s) of it, such as CLONE: probe it/them by that name"
+clones_re() {
+	n=$(clone_count "$1")
+	if [ "$n" -gt 1 ]; then s=s them=them; else s='' them=it; fi
+	echo "$1: cannot trace: no symbol $1 in $KSYMS, but the compiler made $n clone$s of it, such as $2: probe $them by that name"
+}
+need not has_symbol "$CLONED"
+need [ -n "$CLONE_NAME" ]
+verdict clone "$(clones_re "$CLONED" "$CLONE_NAME")"
+need [ -n "$CLONE_NAME" ]
+verdict clone_by_its_name "$CLONE_NAME: ok"
+if [ "$RUN_NAME" = "$CLONED_RUN" ]; then
+	verdict clone_run_check "$CLONED_RUN: ok"
+else
+	verdict clone_run_check "$(clones_re "$CLONED_RUN" "$RUN_NAME")"
+fi
+
+# 6. A function of a module that is not loaded.
+if [ -z "$MODFN" ]; then
+	fail module_not_loaded "every candidate's module is loaded: $MODULE_CANDIDATES"
+else
+	verdict module_not_loaded \
+		"$MODFN: cannot trace: no symbol in $KSYMS: no such function, inlined everywhere, or in a module that is not loaded( \\(did you mean: .*\\?\\))?"
+fi
+
+# 7. Static functions sharing a name: each is probed, NAME@ADDR picks one.
+n=$(text_count "$SHARED")
+need [ "$n" -ge 2 ]
+verdict shared_name "$SHARED: ok; $n functions share this name and each was probed \\(pick one with NAME@ADDR\\)"
+verdict shared_name_pick "$SHARED(@$SHARED_ADDR)?: ok"
+
+# 8. __init code: freed after boot; its kallsyms entry stays.
+need within start_kernel _sinittext _einittext
+verdict init_freed 'start_kernel: cannot trace: it is __init code, freed after boot \(start_kernel is in \.init\.text\)'
+
+# 9. Code that BPF and the tracing machinery run: ok, but may miss hits.
+# (The misses themselves, counted: e2e.sh's skipped_hits test.)
+maymiss='ok; may miss hits: it is BPF or tracing code, and the kernel skips hits made while a BPF program runs on the same CPU'
+verdict bpf_machinery_map "array_map_lookup_elem: $maymiss"
+verdict bpf_machinery_stack "get_perf_callchain: $maymiss"
+
+# 10. A very hot function: --check cannot tell; it is ok.
+verdict hot_check '_raw_spin_lock: ok'
+
+# --- Real runs -----------------------------------------------------------
+
+# Wait until show_bt says it is tracing, 60 s at most: $1 its stderr.
+wait_ready() {
+	i=0
+	while ! grep -q '^show_bt: tracing ' "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le 600 ] || return 1
+		sleep 0.1
+	done
+}
+
+# Stacks as "COUNT frame0;frame1;..." lines.
+stacks() {
+	awk '/^    [0-9]+$/ { print $1, s; s = ""; next }
+	     /^  / { sub(/^  /, ""); s = s (s == "" ? "" : ";") $0 }' "$1"
+}
+# The summed count of the stacks whose frames match the ERE $2.
+count_of() {
+	stacks "$1" | re=$2 awk '{ f = $0; sub(/^[0-9]+ /, "", f) }
+		f ~ ENVIRON["re"] { c += $1 } END { print c + 0 }'
+}
+
+# 11. A caller with an inlined copy is not seen: the writer makes 5
+# pwrite64 and 3 write calls; ksys_pwrite64 and vfs_write are traced.
+# Where __x64_sys_pwrite64 calls vfs_write directly (ksys_pwrite64 inlined
+# into it, as on Debian's 6.1 and 6.12), the probe on ksys_pwrite64 sees
+# none of the 5; where it calls ksys_pwrite64, it sees all 5.
+test_inlined_copy() {
+	rm -f "$T/inl.ready"
+	"$BIN/writer" "$T/inl" pwrite64=5 write=3 &
+	wp=$!
+	i=0
+	while [ ! -e "$T/inl.ready" ] && [ $i -lt 600 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	"$SB" -p $wp -d 300 ksys_pwrite64 vfs_write > "$T/inl.out" 2> "$T/inl.err" &
+	sp=$!
+	if ! wait_ready "$T/inl.err"; then
+		kill $wp $sp 2>/dev/null
+		wait
+		fail inlined_copy_unseen "show_bt never said it was tracing: $(cat "$T/inl.err")"
+		return
+	fi
+	# Both probes are plain kprobes ("k"), none a return probe ("r").
+	awk '{ print $2 }' "$LIST" | sort -u > "$T/types"
+	kill -USR1 $wp
+	wait $wp
+	wrc=$?
+	kill -INT $sp
+	wait $sp
+	rc=$?
+	direct=$(count_of "$T/inl.out" '^vfs_write\+0x[0-9a-f]+;__x64_sys_pwrite64\+')
+	via=$(count_of "$T/inl.out" '^vfs_write\+0x[0-9a-f]+;ksys_pwrite64\+')
+	seen=$(count_of "$T/inl.out" '^ksys_pwrite64\+')
+	if [ $rc -ne 0 ] || [ $wrc -ne 0 ]; then
+		fail inlined_copy_unseen "show_bt exit $rc, writer exit $wrc: $(cat "$T/inl.err")"
+	elif [ "$((direct + via))" != 5 ] ||
+	     [ "$(count_of "$T/inl.out" '^vfs_write\+0x[0-9a-f]+;ksys_write\+')" != 3 ]; then
+		fail inlined_copy_unseen "want 5 pwrite64 and 3 write calls of vfs_write: $(stacks "$T/inl.out")"
+	elif [ "$seen" != "$via" ]; then
+		fail inlined_copy_unseen "vfs_write reached through ksys_pwrite64 $via times, ksys_pwrite64 hit $seen times: $(stacks "$T/inl.out")"
+	elif [ "$direct" != 5 ]; then
+		fail inlined_copy_unseen "ksys_pwrite64 is not inlined into __x64_sys_pwrite64 on this kernel (seen $seen of 5): the example does not apply"
+	else
+		pass inlined_copy_unseen
+	fi
+	if [ "$(cat "$T/types")" = k ]; then
+		pass no_return_probes
+	else
+		fail no_return_probes "probe types in $LIST while tracing: $(tr '\n' ' ' < "$T/types")"
+	fi
+	nothing_left inlined_copy_nothing_left
+}
+
+# 12. What to do instead of a clone-only name: trace the clone by its own
+# name.  busybox free makes one sysinfo() call.
+test_clone_run() {
+	"$SB" -d 300 "$RUN_NAME" > "$T/cl.out" 2> "$T/cl.err" &
+	sp=$!
+	if ! wait_ready "$T/cl.err"; then
+		kill $sp 2>/dev/null
+		wait $sp
+		fail clone_traced "show_bt never said it was tracing $RUN_NAME: $(cat "$T/cl.err")"
+		return
+	fi
+	for i in 1 2 3; do
+		busybox free > /dev/null
+	done
+	kill -INT $sp
+	wait $sp
+	rc=$?
+	got=$(stacks "$T/cl.out")
+	if [ $rc -ne 0 ]; then
+		fail clone_traced "show_bt exit $rc: $(cat "$T/cl.err")"
+	elif ! echo "$got" | grep -Eqx "3 $RUN_NAME\\+0x[0-9a-f]+;.*sysinfo.*"; then
+		fail clone_traced "want one stack of 3 calls from sysinfo() into $RUN_NAME: $got"
+	else
+		pass clone_traced
+	fi
+	nothing_left clone_nothing_left
+}
+
+# 13. A very hot function for 2 s while a shell loop opens, writes and
+# closes a file: the run ends on time, the kernel answers, nothing is left.
+test_hot() {
+	fn=_raw_spin_lock
+	rm -f "$T/loop"
+	( while :; do echo x >> "$T/loop"; done ) &
+	lp=$!
+	"$SB" -d 2 $fn > "$T/hot.out" 2> "$T/hot.err"
+	rc=$?
+	n1=$(wc -l < "$T/loop")
+	sleep 1
+	n2=$(wc -l < "$T/loop")
+	kill $lp
+	wait $lp 2>/dev/null
+	calls=$(sed -n "s/^show_bt: $fn: \\([0-9]*\\) calls in 2\\.[0-9]* s, .*/\\1/p" "$T/hot.err")
+	if [ $rc -ne 0 ] || [ -z "$calls" ]; then
+		fail hot_run "exit $rc, want a 2 s summary: $(cat "$T/hot.err")"
+	elif [ "$calls" -lt 2000 ]; then
+		fail hot_run "only $calls calls of $fn in 2 s: $(cat "$T/hot.err")"
+	else
+		pass hot_run
+	fi
+	# A new process still starts and answers; the loop still runs.
+	if [ -n "$(cat /proc/loadavg)" ] && [ "$n2" -gt "$n1" ]; then
+		pass hot_kernel_responsive
+	else
+		fail hot_kernel_responsive "the loop wrote $n1 then $n2 lines"
+	fi
+	nothing_left hot_nothing_left
+}
+
+test_inlined_copy
+test_clone_run
+test_hot
+rm -rf "$T"
+exit $failed

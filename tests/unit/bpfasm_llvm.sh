@@ -1,0 +1,171 @@
+#!/bin/sh
+# bpfasm_llvm.sh TEST_BPFASM SHOW_BT WORKDIR: what bpfasm prints, assembled
+# by llvm-mc -triple=bpf (Debian's llvm 14), must be the bytes it printed.
+#
+#  - each instruction form (test_bpfasm cases), printed alone;
+#  - show_bt --dump, whole, for the pid filter, the self filter and -P,
+#    against prog_build()'s bytes (test_bpfasm raw) with the same map fds;
+#  - show_bt --prog reads show_bt --dump's output back unchanged.
+#
+# Before llvm-mc sees a listing, instruction numbers ("  12: ") and
+# comments ("# ..." to the end of the line) are cut, and map[NAME] becomes
+# the stand-in fd --dump uses (stacks 3, counts 4, scratch 5, frames 6,
+# lost 7); llvm-mc encodes that load with src_reg 0, so src_reg is set to
+# BPF_PSEUDO_MAP_FD (1) afterwards.  llvm 14 has no syntax for BPF_ST
+# ("*(u64 *)(r7 + 0) = 0"): such a line is assembled as the BPF_STX
+# "*(u64 *)(r7 + 0) = r0", its class turned to BPF_ST, and its imm taken
+# from llvm-mc's encoding of "r0 = IMM", as insn_encoding.sh does.
+# One PASS/FAIL line per check.
+set -u
+tb=$1 sb=$2 work=$3/bpfasm_llvm
+mkdir -p "$work"
+
+pass() { echo "PASS: unit/$1"; }
+fail() { echo "FAIL: unit/$1: $2"; }
+
+# Cut numbers and comments, drop empty lines: what llvm-mc reads.
+strip() {
+	sed -e 's/[[:space:]]*#.*$//' -e 's/^[[:space:]]*[0-9]*:[[:space:]]*//' \
+		-e '/^[[:space:]]*$/d'
+}
+
+# FILE.s to FILE.hex: the .text bytes, 8 a line, "bf 16 00 ...".
+assemble() {
+	llvm-mc -triple=bpf -filetype=obj -o "$1.o" "$1.s" 2> "$1.err" &&
+		llvm-objcopy -O binary --only-section=.text "$1.o" "$1.bin" &&
+		od -An -v -tx1 -w8 "$1.bin" | sed 's/^ *//' > "$1.hex"
+}
+
+# BASE.body (stripped) to BASE.hex, what the bytes must be: map names
+# pinned, BPF_ST derived.  0 when llvm-mc took it all.
+assemble_listing() {
+	awk -v prog="$1.s" -v imms="$1.imm.s" -v patches="$1.patch" '
+	BEGIN {
+		fd["stacks"] = 3; fd["counts"] = 4; fd["scratch"] = 5
+		fd["frames"] = 6; fd["lost"] = 7
+		printf "" > imms; printf "" > patches
+		slot = 0
+	}
+	{
+		line = $0
+		if (match(line, /map\[[a-z]+\]/)) {
+			name = substr(line, RSTART + 4, RLENGTH - 5)
+			line = substr(line, 1, RSTART - 1) fd[name] \
+			       substr(line, RSTART + RLENGTH)
+			print slot, "map" > patches
+		} else if (line ~ /^\*\(u[0-9]+ \*\)\(r[0-9]+ [-+] [0-9]+\) = -?[0-9]+$/) {
+			imm = line
+			sub(/.*= /, "", imm)
+			sub(/= -?[0-9]+$/, "= r0", line)
+			print "r0 = " imm > imms
+			print slot, "st" > patches
+		}
+		print line > prog
+		slot += line ~ / ll$/ ? 2 : 1
+	}' "$1.body"
+	assemble "$1" || return 1
+	if [ -s "$1.imm.s" ]; then
+		assemble "$1.imm" || return 1
+	else
+		: > "$1.imm.hex"
+	fi
+	# Patch: src_reg 1 in byte 1 of map loads; class ST (one less than
+	# STX) in byte 0 and imm from "r0 = IMM" in bytes 4-7 of stores.
+	awk -v patches="$1.patch" -v imms="$1.imm.hex" '
+	BEGIN {
+		while ((getline l < patches) > 0) {
+			split(l, f, " ")
+			kind[f[1]] = f[2]
+		}
+		n = 0
+		while ((getline l < imms) > 0)
+			imm[n++] = l
+		n = 0
+	}
+	{
+		slot = NR - 1
+		if (kind[slot] == "map") {
+			$2 = "1" substr($2, 2)
+		} else if (kind[slot] == "st") {
+			split(imm[n++], m, " ")
+			c = substr($1, 2, 1)
+			c = c == "3" ? "2" : c == "b" ? "a" : "?"
+			$1 = substr($1, 1, 1) c
+			$5 = m[5]; $6 = m[6]; $7 = m[7]; $8 = m[8]
+		}
+		print
+	}' "$1.hex" > "$1.want"
+	mv "$1.want" "$1.hex"
+}
+
+# Each form alone.  "new" forms are newer than llvm 14's assembler: the
+# round trip in test_bpfasm.c checks them.
+"$tb" cases > "$work/cases.tsv" || fail bpfasm_llvm_cases "test_bpfasm cases failed"
+tab=$(printf '\t')
+while IFS=$tab read -r name kind bytes text; do
+	[ "$kind" = new ] && continue
+	c=$work/case_$name
+	echo "$text" | tr ';' '\n' | strip > "$c.body"
+	want=$(echo "$bytes" | sed 's/0x//g; s/,/ /g')
+	if ! assemble_listing "$c"; then
+		fail "bpfasm_llvm_$name" "llvm-mc cannot assemble \"$text\": $(head -1 "$c.err")"
+		continue
+	fi
+	got=$(tr '\n' ' ' < "$c.hex" | sed 's/ *$//')
+	if [ "$got" = "$want" ]; then
+		pass "bpfasm_llvm_$name"
+	else
+		fail "bpfasm_llvm_$name" "\"$text\" assembles to [$got], printed from [$want]"
+	fi
+done < "$work/cases.tsv"
+
+# The --dump of each configuration, whole.
+depth=$(cat /proc/sys/kernel/perf_event_max_stack 2> /dev/null || echo 127)
+[ "$depth" -gt 0 ] 2> /dev/null && [ "$depth" -le 127 ] || depth=127
+for cfg in pid per_process_pid self per_process_self; do
+	case $cfg in
+	pid) args="-p 1234" ;;
+	per_process_pid) args="-P -p 1234" ;;
+	self) args="" ;;
+	per_process_self) args="-P" ;;
+	esac
+	d=$work/dump_$cfg
+	# shellcheck disable=SC2086
+	if ! "$sb" --dump $args > "$d.txt" 2> "$d.stderr"; then
+		fail "bpfasm_llvm_dump_$cfg" "show_bt --dump $args failed: $(head -1 "$d.stderr")"
+		continue
+	fi
+	pid=0 self=0 pp=0
+	case $args in *-P*) pp=1 ;; esac
+	case $args in
+	*-p*) pid=1234 ;;
+	*)	# The self filter holds the pid show_bt had.
+		self=$(sed -n 's/^ *3: if r0 == \([0-9]*\) goto.*/\1/p' "$d.txt") ;;
+	esac
+	if [ -z "$self" ]; then
+		fail "bpfasm_llvm_dump_$cfg" "no self filter at instruction 3 of --dump $args"
+		continue
+	fi
+	"$tb" raw "$pid" "$self" "$pp" "$depth" > "$d.raw" &&
+		od -An -v -tx1 -w8 "$d.raw" | sed 's/^ *//' > "$d.raw.hex"
+	strip < "$d.txt" > "$d.body"
+	if ! assemble_listing "$d"; then
+		fail "bpfasm_llvm_dump_$cfg" "llvm-mc cannot assemble --dump $args: $(head -1 "$d.err")"
+	elif cmp -s "$d.hex" "$d.raw.hex"; then
+		pass "bpfasm_llvm_dump_$cfg"
+	else
+		n=$(cmp "$d.hex" "$d.raw.hex" 2>&1 | sed -n 's/.* line \([0-9]*\).*/\1/p')
+		fail "bpfasm_llvm_dump_$cfg" "instruction slot $((${n:-1} - 1)): llvm-mc gave [$(sed -n "${n:-1}p" "$d.hex")], the program has [$(sed -n "${n:-1}p" "$d.raw.hex")] (see $d.*)"
+	fi
+done
+
+# --prog reads --dump's output back: dumped again, the same instructions.
+d=$work/reread
+if "$sb" --dump -P -p 1234 > "$d.1" && "$sb" --prog "$d.1" --dump > "$d.2" &&
+   grep -v '^#' "$d.1" | grep -v '^$' > "$d.1.insns" &&
+   grep -v '^#' "$d.2" | grep -v '^$' > "$d.2.insns" &&
+   [ -s "$d.1.insns" ] && cmp -s "$d.1.insns" "$d.2.insns"; then
+	pass bpfasm_dump_prog_dump
+else
+	fail bpfasm_dump_prog_dump "show_bt --prog of --dump's output dumps other instructions (see $d.*)"
+fi
