@@ -253,8 +253,9 @@ static void lookup_line(const struct kline *l, void *p)
 		c->info->init_start = l->addr;
 	else if (!strcmp(l->name, "_einittext"))
 		c->info->init_end = l->addr;
+	/* A clone is an entry point; a .cold fragment is not. */
 	if (is_text(l->type) && !strncmp(l->name, c->name, len) &&
-	    l->name[len] == '.') {
+	    l->name[len] == '.' && !strstr(l->name + len, ".cold")) {
 		if (!c->info->clones++)
 			snprintf(c->info->clone, KSYM_NAME_MAX, "%s", l->name);
 	}

@@ -388,9 +388,28 @@ static double watch(struct probes *probes, const struct options *opts)
 	return seconds;
 }
 
+/*
+ * Hits in BPF and tracing code made while a kprobe handler runs are
+ * skipped by the kprobe itself, and show_bt cannot read that count: say so.
+ */
+static void print_may_miss(const struct probes *probes)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < probes->ntargets; i++)
+		n += target_may_miss(probes->targets[i].name);
+	if (n == 1 && probes->ntargets == 1)
+		err_msg("warning: %s is BPF or tracing code: its hits made while a kprobe or BPF program was running on the same CPU were skipped, and not all such skips are counted",
+			probes->targets[0].name);
+	else if (n)
+		err_msg("warning: %zu of the functions are BPF or tracing code: their hits made while a kprobe or BPF program was running on the same CPU were skipped, and not all such skips are counted",
+			n);
+}
+
 /* Read the maps back, print the stacks and the summary. */
 static int report(const struct options *opts, const struct prog_maps *maps,
-		  int prog_fd, const char *label, double window)
+		  const struct probes *probes, int prog_fd, const char *label,
+		  double window)
 {
 	long long skipped = skipped_hits(prog_fd);
 	struct stack_set set;
@@ -406,6 +425,7 @@ static int report(const struct options *opts, const struct prog_maps *maps,
 	timing("output_done");
 	print_summary(label, opts, &set, window, skipped);
 	print_skipped(skipped);
+	print_may_miss(probes);
 	if (maps->depth < PROG_MAX_DEPTH)
 		err_msg("note: kernel.perf_event_max_stack is %u: deeper stacks were cut to their %u innermost frames",
 			maps->depth, maps->depth);
@@ -467,7 +487,7 @@ int main(int argc, char **argv)
 	if (attach(&probes, prog_fd, &opts, label, sizeof(label)))
 		goto out;
 	window = watch(&probes, &opts);
-	ret = report(&opts, &maps, prog_fd, label, window);
+	ret = report(&opts, &maps, &probes, prog_fd, label, window);
 out:
 	probes_free(&probes);
 	if (prog_fd >= 0)

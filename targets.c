@@ -314,6 +314,40 @@ static int symbol_reason(const struct target *t,
 	return 1;
 }
 
+/*
+ * Code that runs while BPF programs run: a hit there, made while a BPF
+ * program is running on that CPU, is skipped by the kernel's recursion
+ * guard (and a kprobe inside a kprobe handler is not run at all).
+ */
+int target_may_miss(const char *name)
+{
+	static const char *const prefixes[] = {
+		"bpf_", "__bpf_", "___bpf_", "array_map_", "htab_",
+		"stack_map_", "perf_", "__perf_", "trace_call_bpf", "ftrace_",
+		"kprobe", "__kprobe", "arch_prepare_kprobe", "get_perf_callchain",
+		"rcu_read_", "__rcu_read_", "unwind_", "__unwind_",
+		"perf_callchain_",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return 1;
+	return 0;
+}
+
+/* Whether ftrace can trace name; 1 when that cannot be known. */
+static int traceable(const char *name)
+{
+	struct name_set set;
+	int yes;
+
+	name_set_read(&set, open_traceable(), 0);
+	yes = !set.n || name_set_has(&set, name);
+	name_set_free(&set);
+	return yes;
+}
+
 /* Why the kernel would not put a kprobe on t, with the evidence. */
 static void reason(const struct target *t, int e, char *buf, size_t size)
 {
@@ -353,16 +387,23 @@ static void reason(const struct target *t, int e, char *buf, size_t size)
 			 why);
 		return;
 	}
+	if (e == -EINVAL && !traceable(t->name)) {
+		snprintf(buf, size, "the kernel refused the kprobe (%s): ftrace cannot trace %s (notrace), and this kernel allows kprobes on such functions only with CONFIG_KPROBE_EVENTS_ON_NOTRACE",
+			 why, t->name);
+		return;
+	}
 	snprintf(buf, size, "the kernel refused the kprobe (%s); it may be blacklisted (see %s)",
 		 why, KPROBE_BLACKLIST);
 }
 
 static void target_desc(const struct target *t, char *buf, size_t size)
 {
-	if (t->offset)
-		snprintf(buf, size, "%s+0x%lx", t->name, t->offset);
-	else
-		snprintf(buf, size, "%s", t->name);
+	int len = snprintf(buf, size, "%s", t->name);
+
+	if (t->addr && !t->from_pattern && len >= 0 && (size_t)len < size)
+		len += snprintf(buf + len, size - len, "@0x%lx", t->addr);
+	if (t->offset && len >= 0 && (size_t)len < size)
+		snprintf(buf + len, size - len, "+0x%lx", t->offset);
 }
 
 /* "cannot probe NAME: reason", the one line a failed run prints. */
@@ -372,7 +413,7 @@ static void explain(const struct target *t, int e, char *err, size_t size)
 
 	target_desc(t, desc, sizeof(desc));
 	reason(t, e, why, sizeof(why));
-	snprintf(err, size, "cannot probe %s: %s", desc, why);
+	snprintf(err, size, "cannot probe %.300s: %.700s", desc, why);
 }
 
 /* NAME@ADDR must name one of NAME's own addresses. */
@@ -462,7 +503,7 @@ static void close_all(struct probes *p)
 
 int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 {
-	char first[512] = "";
+	char first[1024] = "";
 	int type = kprobe_pmu_type(), ret;
 	size_t i;
 
@@ -501,27 +542,6 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 	return 0;
 }
 
-/*
- * Code that runs while BPF programs run: a hit there, made while a BPF
- * program is running on that CPU, is skipped by the kernel's recursion
- * guard (and a kprobe inside a kprobe handler is not run at all).
- */
-static int bpf_machinery(const char *name)
-{
-	static const char *const prefixes[] = {
-		"bpf_", "__bpf_", "___bpf_", "array_map_", "htab_",
-		"stack_map_", "perf_", "__perf_", "trace_call_bpf", "ftrace_",
-		"kprobe", "__kprobe", "arch_prepare_kprobe", "get_perf_callchain",
-		"rcu_read_", "__rcu_read_",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++)
-		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
-			return 1;
-	return 0;
-}
-
 /* One --check line: "NAME: ok", "NAME: ok, but ...", or "cannot trace". */
 static int check_one(struct probes *p, const struct target *t, int type,
 		     int prog_fd, const struct name_set *traceable, FILE *out)
@@ -547,7 +567,7 @@ static int check_one(struct probes *p, const struct target *t, int type,
 			p->nfds - before);
 	if (traceable->n && !name_set_has(traceable, t->name))
 		fprintf(out, "; probed with a breakpoint, as ftrace cannot trace it (patterns skip it)");
-	if (bpf_machinery(t->name))
+	if (target_may_miss(t->name))
 		fprintf(out, "; may miss hits: it is BPF or tracing code, and the kernel skips hits made while a BPF program runs on the same CPU");
 	fputc('\n', out);
 	close_all(p);

@@ -53,6 +53,14 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size);
  */
 size_t probes_check(struct probes *p, int prog_fd, FILE *out);
 
+/*
+ * Whether name is BPF or tracing code, which runs while kprobe handlers
+ * and BPF programs do: hits made then are skipped (the BPF recursion guard,
+ * counted since Linux 6.7, or the kprobe's own reentrancy check, which
+ * show_bt cannot read).
+ */
+int target_may_miss(const char *name);
+
 /* Detach everything: close every probe. */
 void probes_detach(struct probes *p);
 void probes_free(struct probes *p);

@@ -33,7 +33,7 @@ vm_suite() {
 	# shellcheck disable=SC2046
 	tests/vm/run.sh -k "$1" -t 1800 -f "$STATIC/show_bt" \
 		-f "$STATIC/writer" -f tests/e2e/all.sh -f tests/e2e/e2e.sh \
-		-f tests/e2e/verifier.sh \
+		-f tests/e2e/limits.sh -f tests/e2e/verifier.sh \
 		$(for f in tests/experiments/*.s; do printf -- '-f %s ' "$f"; done) \
 		-- sh /t/all.sh /t
 }
@@ -55,7 +55,10 @@ fi
 
 # A host kernel with kprobes gets the end-to-end suite natively as well.
 if [ -e /sys/bus/event_source/devices/kprobe/type ]; then
-	suite e2e-native sh tests/e2e/e2e.sh "$STATIC"
+	mkdir -p "$B/native-e2e"
+	cp "$STATIC/show_bt" "$STATIC/writer" tests/e2e/*.sh \
+		tests/experiments/*.s "$B/native-e2e/"
+	suite e2e-native sh tests/e2e/all.sh "$B/native-e2e"
 fi
 
 cat "$LOG"/*.out

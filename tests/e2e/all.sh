@@ -8,5 +8,6 @@ set -u
 D=${1:?usage: all.sh DIR}
 rc=0
 sh "$D/e2e.sh" "$D" || rc=1
+sh "$D/limits.sh" "$D" || rc=1
 sh "$D/verifier.sh" "$D/show_bt" "$D" || rc=1
 exit $rc

@@ -179,7 +179,7 @@ verdict blacklist_kprobes_own "$(refused_bl kprobe_int3_handler)"
 need has_symbol rcu_is_watching
 need not blacklisted rcu_is_watching
 need not ftrace_can_trace rcu_is_watching
-verdict notrace 'rcu_is_watching: cannot trace: the kernel refused the kprobe \(Invalid argument\).*'
+verdict notrace 'rcu_is_watching: cannot trace: the kernel refused the kprobe \(Invalid argument\): ftrace cannot trace rcu_is_watching \(notrace\), and this kernel allows kprobes on such functions only with CONFIG_KPROBE_EVENTS_ON_NOTRACE'
 if grep -q '^rcu_is_watching: .*is listed in' "$T/check.out"; then
 	fail notrace_not_called_blacklisted "$(grep '^rcu_is_watching: ' "$T/check.out")"
 else
@@ -226,7 +226,7 @@ fi
 n=$(text_count "$SHARED")
 need [ "$n" -ge 2 ]
 verdict shared_name "$SHARED: ok; $n functions share this name and each was probed \\(pick one with NAME@ADDR\\)"
-verdict shared_name_pick "$SHARED(@$SHARED_ADDR)?: ok"
+verdict shared_name_pick "$SHARED@0x$SHARED_ADDR: ok"
 
 # 8. __init code: freed after boot; its kallsyms entry stays.
 need within start_kernel _sinittext _einittext
@@ -376,8 +376,31 @@ test_hot() {
 	nothing_left hot_nothing_left
 }
 
+# A .cold fragment is no entry point: it is not offered as a clone.  Any
+# function of this kernel with no symbol of its own, whose only other
+# pieces are one clone and that clone's .cold part, shows it.
+test_cold_not_a_clone() {
+	base=$(awk '$3 ~ /\.cold$/ { c = $3; sub(/\..*/, "", c); cold[c] = 1 }
+		    { n = $3; sub(/\..*/, "", n); pieces[n]++
+		      if ($3 == n) plain[n] = 1 }
+		    END { for (c in cold) if (!plain[c] && pieces[c] == 2)
+				  { print c; exit } }' "$KSYMS")
+	if [ -z "$base" ]; then
+		pass cold_not_a_clone_none_here
+		return
+	fi
+	"$SB" --check "$base" > "$T/cold.out" 2>&1
+	if grep -q "made 1 clone of it" "$T/cold.out" &&
+	   ! grep -q '\.cold' "$T/cold.out"; then
+		pass cold_not_a_clone
+	else
+		fail cold_not_a_clone "$base: $(cat "$T/cold.out")"
+	fi
+}
+
 test_inlined_copy
 test_clone_run
 test_hot
+test_cold_not_a_clone
 rm -rf "$T"
 exit $failed
