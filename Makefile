@@ -62,3 +62,11 @@ clean: clean-objs
 	rm -rf tests/build
 
 .PHONY: all static clean clean-objs test test-bins demo FORCE
+
+# Benchmarks: show_bt against its floors, bpftrace and stackcount, in QEMU
+# guests (natively where the kernel has kprobes); prints the table and
+# writes bench/results.md. See bench/bench.sh. `make test` does not use it.
+bench:
+	sh bench/bench.sh $(SRCS)
+
+.PHONY: bench
