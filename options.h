@@ -40,7 +40,7 @@ struct options {
 
 #define DEFAULT_DURATION	5.0
 #define MAX_DURATION		(365.0 * 24 * 3600)
-#define DEFAULT_SLOTS		8192
+#define DEFAULT_SLOTS		1024
 #define MAX_SLOTS		(1u << 20)
 #define DEFAULT_MAX_STACKS	65536
 #define MAX_MAX_STACKS		(1u << 22)
