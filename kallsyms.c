@@ -64,6 +64,8 @@ static int kallsyms_scan(const char *path,
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
+	/* /proc files get a 1 KiB stdio buffer: thousands of read()s. */
+	setvbuf(f, NULL, _IOFBF, 64 << 10);
 	while (fgets(buf, sizeof(buf), f)) {
 		int whole = strchr(buf, '\n') != NULL || feof(f);
 
@@ -286,6 +288,8 @@ int kallsyms_lookup_name(const char *path, const char *name,
 	err = kallsyms_scan(path, lookup_line, &c, &nonzero);
 	if (info->text)
 		info->nsuggest = 0;
+	if (!err && !nonzero && (info->text || info->other))
+		return -EACCES;
 	return err;
 }
 
@@ -299,4 +303,51 @@ void ksym_format(char *buf, size_t size, unsigned long addr,
 			 addr - sym->addr, sym->module);
 	else
 		snprintf(buf, size, "%s+0x%lx", sym->name, addr - sym->addr);
+}
+
+struct addrs_ctx {
+	const char *const *names;
+	size_t n;
+	unsigned long *addrs;
+	unsigned int *counts;
+};
+
+static int name_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* Every entry of names equal to this line's name gets its address. */
+static void addrs_line(const struct kline *l, void *p)
+{
+	struct addrs_ctx *c = p;
+	const char *const *hit;
+	size_t i, lo;
+
+	if (!is_text(l->type))
+		return;
+	hit = bsearch(l->name, c->names, c->n, sizeof(*c->names), name_cmp);
+	if (!hit)
+		return;
+	for (lo = hit - c->names; lo > 0 && !strcmp(c->names[lo - 1], l->name);)
+		lo--;
+	for (i = lo; i < c->n && !strcmp(c->names[i], l->name); i++) {
+		if (!c->counts[i]++)
+			c->addrs[i] = l->addr;
+	}
+}
+
+int kallsyms_addrs(const char *path, const char *const *names, size_t n,
+		   unsigned long *addrs, unsigned int *counts)
+{
+	struct addrs_ctx c = { names, n, addrs, counts };
+	size_t nonzero;
+	int err;
+
+	memset(addrs, 0, n * sizeof(*addrs));
+	memset(counts, 0, n * sizeof(*counts));
+	err = kallsyms_scan(path, addrs_line, &c, &nonzero);
+	if (!err && !nonzero)
+		return -EACCES;
+	return err;
 }

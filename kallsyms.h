@@ -50,10 +50,20 @@ struct ksym_name_info {
 
 /*
  * What the kernel has under name, and when it has no such function, up to
- * KSYM_SUGGESTIONS text symbols with close names, closest first.
+ * KSYM_SUGGESTIONS text symbols with close names, closest first.  Returns
+ * 0, -errno, or -EACCES when the name is there but every address in the
+ * file reads as zero (kernel.kptr_restrict).
  */
 int kallsyms_lookup_name(const char *path, const char *name,
 			 struct ksym_name_info *info);
+
+/*
+ * For each of names[0..n) (sorted; repeats allowed), how many text symbols
+ * have that name (counts[i]) and the address of the first (addrs[i]).
+ * Returns 0, -errno, or -EACCES when every address reads as zero.
+ */
+int kallsyms_addrs(const char *path, const char *const *names, size_t n,
+		   unsigned long *addrs, unsigned int *counts);
 
 /* "%s+0x%lx" or "%s+0x%lx [%s]" for addr in sym, or the bare hex address. */
 void ksym_format(char *buf, size_t size, unsigned long addr,

@@ -10,6 +10,8 @@
 
 #define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
 #define KPROBE_BLACKLIST "/sys/kernel/debug/kprobes/blacklist"
+#define KPROBES_ENABLED "/sys/kernel/debug/kprobes/enabled"
+#define FTRACE_ENABLED "/proc/sys/kernel/ftrace_enabled"
 
 /* The kprobe PMU's perf type, or -ENOENT when the kernel has none. */
 int kprobe_pmu_type(void);

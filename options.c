@@ -224,6 +224,27 @@ static int parse_func(const char *arg, struct func_spec *f, char *err,
 	return 0;
 }
 
+/* "--d": getopt says no more than "unknown"; name the candidates. */
+static int ambiguous(const char *arg, char *err, size_t size)
+{
+	size_t len, i, n = 0, at;
+
+	if (strncmp(arg, "--", 2))
+		return 0;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (i = 0; long_options[i].name; i++)
+		n += !strncmp(long_options[i].name, arg, len);
+	if (n < 2)
+		return 0;
+	at = snprintf(err, size, "option '--%.*s' is ambiguous:", (int)len, arg);
+	for (i = 0; long_options[i].name && at < size; i++)
+		if (!strncmp(long_options[i].name, arg, len))
+			at += snprintf(err + at, size - at, " --%s",
+				       long_options[i].name);
+	return 1;
+}
+
 int options_parse(int argc, char **argv, struct options *opts,
 		  char *err, size_t size)
 {
@@ -324,6 +345,8 @@ int options_parse(int argc, char **argv, struct options *opts,
 			return fail(err, size, "option '%s' needs a value",
 				    argv[optind - 1]);
 		default:
+			if (!optopt && ambiguous(argv[optind - 1], err, size))
+				return -1;
 			for (i = 0; long_options[i].name; i++)
 				if (long_options[i].val == optopt &&
 				    long_options[i].has_arg == no_argument)

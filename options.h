@@ -42,7 +42,7 @@ struct options {
 #define MAX_DURATION		(365.0 * 24 * 3600)
 #define DEFAULT_SLOTS		1024
 #define MAX_SLOTS		(1u << 20)
-#define DEFAULT_MAX_STACKS	65536
+#define DEFAULT_MAX_STACKS	16384
 #define MAX_MAX_STACKS		(1u << 22)
 #define DEFAULT_MAX_PROBES	1000
 #define MAX_PROBES		100000

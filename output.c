@@ -86,15 +86,36 @@ const char *output_lost_name(enum lost_cause cause)
 	}
 }
 
+/*
+ * A command name is whatever the process set (prctl, exec name): it must
+ * not be able to add lines, or frames to a folded stack.
+ */
+static void clean_comm(char *dst, const char *comm, int folded)
+{
+	size_t i;
+
+	for (i = 0; i < 15 && comm[i]; i++) {
+		unsigned char c = comm[i];
+
+		if (c < ' ' || c == 0x7f)
+			c = '?';
+		else if (folded && (c == ';' || c == ' '))
+			c = '_';
+		dst[i] = c;
+	}
+	dst[i] = '\0';
+}
+
 static void print_text(FILE *out, const struct stack *s,
 		       const struct symtab *tab,
 		       const struct output_style *style)
 {
-	char name[FRAME_MAX];
+	char name[FRAME_MAX], comm[16];
 	unsigned int f;
 
+	clean_comm(comm, s->comm, 0);
 	if (style->per_process)
-		fprintf(out, "pid %u (%s)\n", s->pid, s->comm);
+		fprintf(out, "pid %u (%s)\n", s->pid, comm);
 	for (f = 0; f < s->nframes; f++) {
 		ksym_format(name, sizeof(name), s->ips[f],
 			    symtab_find(tab, s->ips[f]));
@@ -151,8 +172,10 @@ static char *folded_line(const struct stack *s, const struct symtab *tab,
 		return NULL;
 	line[0] = '\0';
 	/* FlameGraph reads ';' as the frame separator and ' ' before the count. */
-	if (per_process)
-		len += snprintf(line, cap, "%s", s->comm);
+	if (per_process) {
+		clean_comm(frame, s->comm, 1);
+		len += snprintf(line, cap, "%s", frame);
+	}
 	for (f = s->nframes; f-- > 0;) {
 		folded_frame(frame, sizeof(frame), s->ips[f], tab);
 		len += snprintf(line + len, cap - len, "%s%s",

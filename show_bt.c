@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
@@ -66,7 +67,7 @@ static unsigned int stack_depth(void)
 	unsigned int depth = PROG_MAX_DEPTH, v;
 
 	if (f) {
-		if (fscanf(f, "%u", &v) == 1 && v > 0 && v < depth)
+		if (fscanf(f, "%u", &v) == 1 && v < depth)
 			depth = v;
 		fclose(f);
 	}
@@ -83,10 +84,18 @@ static void raise_memlock(void)
 
 static int create_maps(struct prog_maps *maps, const struct options *opts)
 {
-	int err = prog_maps_create(maps, opts->slots, opts->max_stacks,
-				   stack_depth());
+	unsigned int depth = stack_depth();
+	int err;
 
-	if (err == -EPERM || err == -EACCES)
+	if (!depth) {
+		err_msg("kernel.perf_event_max_stack is 0: the kernel takes no stack at all (set it to 1 or more; 127 is its default)");
+		return -EINVAL;
+	}
+	err = prog_maps_create(maps, opts->slots, opts->max_stacks, depth);
+	if (err == -EMFILE || err == -ENFILE)
+		err_msg("cannot create BPF maps: %s: raise the limit (ulimit -n)",
+			strerror(-err));
+	else if (err == -EPERM || err == -EACCES)
 		err_msg("cannot create BPF maps: %s: %s", strerror(-err),
 			not_permitted);
 	else if (err)
@@ -95,30 +104,47 @@ static int create_maps(struct prog_maps *maps, const struct options *opts)
 }
 
 /* The whole of a --prog file, NUL-terminated; NULL with errno set. */
+/*
+ * The whole of a --prog file, NUL-terminated; NULL with errno set.  4096
+ * instructions take under 200 KiB of text: a file past 1 MiB (or one
+ * without end, such as /dev/zero) is no program.
+ */
+#define PROG_FILE_MAX	(1 << 20)
+
 static char *read_file(const char *path)
 {
 	size_t len = 0, cap = 4096, n;
 	char *buf = malloc(cap), *p;
 	FILE *f = fopen(path, "re");
+	int err = 0;
 
-	if (!f || !buf) {
-		free(buf);
-		if (f)
-			fclose(f);
-		return NULL;
-	}
+	if (!f || !buf)
+		goto fail;
 	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
 		len += n;
-		if (len + 1 == cap) {
-			p = realloc(buf, cap *= 2);
-			if (!p)
-				break;
-			buf = p;
+		if (len + 1 < cap)
+			continue;
+		if (cap >= PROG_FILE_MAX) {
+			err = EFBIG;
+			goto fail;
 		}
+		p = realloc(buf, cap *= 2);
+		if (!p)
+			goto fail;
+		buf = p;
 	}
+	if (ferror(f))
+		goto fail;
 	buf[len] = '\0';
 	fclose(f);
 	return buf;
+fail:
+	err = err ? err : errno;
+	free(buf);
+	if (f)
+		fclose(f);
+	errno = err;
+	return NULL;
 }
 
 /* The built-in program, or with --prog the user's. */
@@ -156,7 +182,7 @@ static int dump_prog(const struct options *opts)
 	if (build_prog(&prog, &maps, opts))
 		return EXIT_FAIL;
 	bpfasm_print(stdout, &prog, &maps);
-	return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+	return EXIT_OK;
 }
 
 /*
@@ -178,6 +204,12 @@ static int load_prog(const struct prog *prog, const struct options *opts)
 	if (fd == -EPERM && !level) {
 		err_msg("cannot load the BPF program: %s: %s",
 			strerror(-fd), not_permitted);
+		return fd;
+	}
+	if (fd == -EMFILE || fd == -ENFILE) {
+		err_msg("cannot load the BPF program: %s: raise the limit (ulimit -n)",
+			strerror(-fd));
+		free(log);
 		return fd;
 	}
 	if (fd < 0 && !level) {
@@ -236,11 +268,40 @@ static void timing(const char *what)
 		fprintf(stderr, "show_bt: timing: %s %.6f\n", what, now());
 }
 
+/* The process a task belongs to (its Tgid), or 0 if it cannot be read. */
+static int task_tgid(int pid)
+{
+	char path[64], line[256];
+	int tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/* -p names a process: one that exists, and not one of its threads. */
 static int check_pid(int pid)
 {
-	if (pid && kill(pid, 0) < 0 && errno == ESRCH) {
+	int tgid;
+
+	if (!pid)
+		return 0;
+	if (kill(pid, 0) < 0 && errno == ESRCH) {
 		err_msg("no process with pid %d", pid);
 		return -ESRCH;
+	}
+	tgid = task_tgid(pid);
+	if (tgid && tgid != pid) {
+		err_msg("%d is a thread of process %d: -p takes a process id (-p %d counts all its threads)",
+			pid, tgid, tgid);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -367,6 +428,9 @@ static int attach(struct probes *probes, int prog_fd,
 	/* The program skips show_bt's own calls: these writes don't count. */
 	if (why[0])
 		err_msg("%s", why);
+	if (probes->merged)
+		err_msg("%zu of the functions named were the same as another's (an alias or NAME@ADDR): each function is probed once",
+			probes->merged);
 	if (probes->shared)
 		err_msg("%zu name%s shared by several functions: each function is probed (pick one with NAME@ADDR)",
 			probes->shared, probes->shared == 1 ? " is" : "s are");
@@ -376,15 +440,23 @@ static int attach(struct probes *probes, int prog_fd,
 	return 0;
 }
 
-/* The window: returns its length in seconds, probes detached. */
-static double watch(struct probes *probes, const struct options *opts)
+/*
+ * The window: returns its length in seconds.  The probes stay until the
+ * output is out: detaching many probes takes long, and the counts are
+ * read right away (show_bt's own reads and writes are never counted).
+ */
+static double watch(const struct options *opts)
 {
 	double start = now(), seconds;
+	sigset_t stop;
 
 	wait_window(opts->duration);
 	seconds = now() - start;
 	timing("window_end");
-	probes_detach(probes);		/* the counts stop moving */
+	/* The kernel drops the probes with the process: let Ctrl-C end a
+	 * stuck output. */
+	stop_signals(&stop);
+	sigprocmask(SIG_UNBLOCK, &stop, NULL);
 	return seconds;
 }
 
@@ -433,6 +505,48 @@ static int report(const struct options *opts, const struct prog_maps *maps,
 	return ret;
 }
 
+/*
+ * Standard descriptors that are closed would be reused by the first maps
+ * created, and the output would go into a BPF map.  stdin and stderr get
+ * /dev/null; a closed stdout is an error, since the output is the point.
+ */
+static int check_stdio(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		if (fd == 1) {
+			err_msg("stdout is closed: there is nowhere to print the stacks");
+			return -EBADF;
+		}
+		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			return -EBADF;
+	}
+	return 0;
+}
+
+/* One descriptor per probe and per map: lift the soft limit to the hard. */
+static void raise_nofile(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
+/* --help, --version, --dump: their output must get out too. */
+static int flush_output(int ret)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return ret;
+	err_msg("cannot write the output: %s", strerror(errno));
+	return EXIT_FAIL;
+}
+
 int main(int argc, char **argv)
 {
 	struct prog_maps maps = { -1, -1, -1, -1, -1, 0, 0, 0 };
@@ -444,6 +558,8 @@ int main(int argc, char **argv)
 	double window;
 	sigset_t stop;
 
+	if (check_stdio())
+		return EXIT_FAIL;
 	if (options_parse(argc, argv, &opts, why, sizeof(why))) {
 		err_msg("%s", why);
 		options_free(&opts);
@@ -456,7 +572,7 @@ int main(int argc, char **argv)
 		else if (opts.version)
 			printf("show_bt %s\n", VERSION);
 		options_free(&opts);
-		return ret;
+		return flush_output(ret);
 	}
 	if (check_pid(opts.pid))
 		goto out;
@@ -471,6 +587,7 @@ int main(int argc, char **argv)
 	/* A closed pipe shows as EPIPE when the output is written. */
 	signal(SIGPIPE, SIG_IGN);
 	raise_memlock();
+	raise_nofile();
 
 	prog_fd = load(&opts, &maps, &prog);
 	if (prog_fd < 0)
@@ -486,8 +603,9 @@ int main(int argc, char **argv)
 	}
 	if (attach(&probes, prog_fd, &opts, label, sizeof(label)))
 		goto out;
-	window = watch(&probes, &opts);
+	window = watch(&opts);
 	ret = report(&opts, &maps, &probes, prog_fd, label, window);
+	probes_detach(&probes);
 out:
 	probes_free(&probes);
 	if (prog_fd >= 0)

@@ -32,6 +32,20 @@ static int fail(char *err, size_t size, int ret, const char *fmt, ...)
 	return ret;
 }
 
+/* The number a /proc or /sys file holds, or -1. */
+static int read_int(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
 static struct target *target_add(struct probes *p, size_t *cap)
 {
 	struct target *t;
@@ -202,6 +216,79 @@ static void targets_dedup(struct probes *p)
 	p->ntargets = u + 1;
 }
 
+struct keyed {
+	unsigned long key;	/* address + offset; 0 when unknown */
+	size_t i;		/* index into p->targets */
+};
+
+static int keyed_cmp(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * Two arguments can name one function: an alias, or NAME and NAME@ADDR.
+ * Probed twice, each call would count twice.  One pass over kallsyms
+ * gives each name's address (names are sorted here); of the targets that
+ * land on one address+offset the first stays.  A shared name is probed at
+ * all its addresses, so NAME@ADDR beside NAME goes too.  Returns how many
+ * targets were dropped.
+ */
+static size_t targets_dedup_addrs(struct probes *p)
+{
+	size_t n = p->ntargets, i, u, dropped = 0;
+	const char **names = calloc(n, sizeof(*names));
+	unsigned long *addrs = calloc(n, sizeof(*addrs));
+	unsigned int *counts = calloc(n, sizeof(*counts));
+	struct keyed *k = calloc(n, sizeof(*k));
+	char *drop = calloc(n, 1);
+
+	if (!names || !addrs || !counts || !k || !drop)
+		goto out;
+	for (i = 0; i < n; i++)
+		names[i] = p->targets[i].name;
+	if (kallsyms_addrs(KALLSYMS_PATH, names, n, addrs, counts))
+		goto out;	/* addresses hidden: nothing can be told */
+	for (i = 0; i < n; i++) {
+		const struct target *t = &p->targets[i];
+
+		k[i].i = i;
+		if (t->addr)
+			k[i].key = t->addr + t->offset;
+		else if (counts[i] == 1)
+			k[i].key = addrs[i] + t->offset;
+		/* NAME@ADDR beside a shared NAME, same offset: covered. */
+		if (t->addr && i > 0 && counts[i] > 1 &&
+		    !strcmp(p->targets[i - 1].name, t->name) &&
+		    !p->targets[i - 1].addr &&
+		    p->targets[i - 1].offset == t->offset)
+			drop[i] = 1;
+	}
+	qsort(k, n, sizeof(*k), keyed_cmp);
+	for (i = 1; i < n; i++)
+		if (k[i].key && k[i].key == k[i - 1].key)
+			drop[k[i].i] = 1;
+	for (i = 0, u = 0; i < n; i++) {
+		if (drop[i]) {
+			dropped++;
+			continue;
+		}
+		p->targets[u++] = p->targets[i];
+	}
+	p->ntargets = u;
+out:
+	free(names);
+	free(addrs);
+	free(counts);
+	free(k);
+	free(drop);
+	return dropped;
+}
+
 int targets_expand(const struct options *opts, struct probes *p,
 		   char *err, size_t size)
 {
@@ -235,6 +322,9 @@ int targets_expand(const struct options *opts, struct probes *p,
 	if (ret)
 		return ret;
 	targets_dedup(p);
+	/* --check gives each argument its verdict; tracing counts once. */
+	if (p->ntargets > 1 && !opts->check)
+		p->merged = targets_dedup_addrs(p);
 	for (i = 0, matched = 0; i < p->ntargets; i++)
 		matched += p->targets[i].from_pattern;
 	if (matched > opts->max_probes)
@@ -353,10 +443,16 @@ static void reason(const struct target *t, int e, char *buf, size_t size)
 {
 	const char *why = strerror(-e);
 	struct ksym_name_info info;
+	int paranoid, ret;
 
 	if (e == -EPERM || e == -EACCES) {
-		snprintf(buf, size, "%s: run as root (or with CAP_BPF and CAP_PERFMON)",
-			 why);
+		paranoid = read_int("/proc/sys/kernel/perf_event_paranoid");
+		if (paranoid > 2)
+			snprintf(buf, size, "%s: kernel.perf_event_paranoid is %d, so perf events need CAP_SYS_ADMIN (or set it to 2 and use CAP_BPF and CAP_PERFMON)",
+				 why, paranoid);
+		else
+			snprintf(buf, size, "%s: run as root (or with CAP_BPF and CAP_PERFMON)",
+				 why);
 		return;
 	}
 	if (e == -EMFILE || e == -ENFILE) {
@@ -369,8 +465,13 @@ static void reason(const struct target *t, int e, char *buf, size_t size)
 			 t->offset, t->name);
 		return;
 	}
-	if (kallsyms_lookup_name(KALLSYMS_PATH, t->name, &info) == 0 &&
-	    symbol_reason(t, &info, buf, size))
+	ret = kallsyms_lookup_name(KALLSYMS_PATH, t->name, &info);
+	if (ret == -EACCES && e == -EADDRNOTAVAIL) {
+		snprintf(buf, size, "several functions share that name, and %s hides their addresses (kernel.kptr_restrict): they cannot be told apart",
+			 KALLSYMS_PATH);
+		return;
+	}
+	if (ret == 0 && symbol_reason(t, &info, buf, size))
 		return;
 	if (e == -EADDRNOTAVAIL) {
 		snprintf(buf, size, "%u functions share that name (%s)",
@@ -423,6 +524,9 @@ static int check_addr(const struct target *t, char *err, size_t size)
 	unsigned int i;
 	int ret = kallsyms_lookup_name(KALLSYMS_PATH, t->name, &info);
 
+	if (ret == -EACCES)
+		return fail(err, size, ret, "cannot check %s@0x%lx: %s hides every address (kernel.kptr_restrict)",
+			    t->name, t->addr, KALLSYMS_PATH);
 	if (ret)
 		return fail(err, size, ret, "cannot read %s: %s",
 			    KALLSYMS_PATH, strerror(-ret));
@@ -448,10 +552,11 @@ static int attach_shared(struct probes *p, const struct target *t, int type,
 	unsigned int i;
 	int fd, ret = kallsyms_lookup_name(KALLSYMS_PATH, t->name, &info);
 
+	/* Hidden addresses: the functions cannot be told apart. */
+	if (ret == -EACCES || info.naddrs < 2)
+		return -EADDRNOTAVAIL;
 	if (ret)
 		return ret;
-	if (info.naddrs < 2)
-		return -EADDRNOTAVAIL;
 	for (i = 0; i < info.naddrs; i++) {
 		fd = kprobe_attach(type, NULL, info.addrs[i], t->offset,
 				   prog_fd);
@@ -501,22 +606,84 @@ static void close_all(struct probes *p)
 		close(p->fds[--p->nfds]);
 }
 
-int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
+/*
+ * The kprobe PMU's type, or a negative errno with why kprobes cannot be
+ * used: no kprobe support, kprobes switched off, or ftrace switched off
+ * (kprobes on function entries ride on ftrace, and arming one then leaves
+ * ftrace broken until reboot).
+ */
+static int kprobes_usable(char *err, size_t size)
 {
-	char first[1024] = "";
-	int type = kprobe_pmu_type(), ret;
-	size_t i;
+	int type = kprobe_pmu_type();
 
 	if (type < 0)
 		return fail(err, size, type,
 			    "this kernel has no kprobe support (no %s): it was built without CONFIG_KPROBES",
 			    KPROBE_PMU_TYPE);
+	if (read_int(KPROBES_ENABLED) == 0)
+		return fail(err, size, -EPERM,
+			    "kprobes are switched off (%s is 0): echo 1 > %s",
+			    KPROBES_ENABLED, KPROBES_ENABLED);
+	if (read_int(FTRACE_ENABLED) == 0)
+		return fail(err, size, -EPERM,
+			    "ftrace is switched off (kernel.ftrace_enabled is 0), and kprobes on function entries need it: sysctl kernel.ftrace_enabled=1");
+	return type;
+}
+
+/*
+ * NAME+OFFSET must stay inside NAME: past its end is another function.
+ * Returns 0, or -ERANGE with the reason in err.
+ */
+static int check_offset(const struct target *t, char *err, size_t size)
+{
+	struct ksym_name_info info;
+	unsigned long base[KSYM_ADDRS_MAX], a;
+	unsigned int i, n = 0;
+	struct ksym sym;
+
+	if (t->addr) {
+		base[n++] = t->addr;
+	} else if (kallsyms_lookup_name(KALLSYMS_PATH, t->name, &info) == 0) {
+		for (n = 0; n < info.naddrs; n++)
+			base[n] = info.addrs[n];
+	}
+	for (i = 0; i < n; i++) {
+		a = base[i] + t->offset;
+		if (kallsyms_resolve(KALLSYMS_PATH, &a, 1, &sym) == 0 &&
+		    sym.addr != base[i]) {
+			if (sym.addr)
+				return fail(err, size, -ERANGE,
+					    "the offset is past the end of %.200s (that address is in %.200s+0x%lx)",
+					    t->name, sym.name, a - sym.addr);
+			return fail(err, size, -ERANGE,
+				    "the offset is past the end of %.200s",
+				    t->name);
+		}
+	}
+	return 0;
+}
+
+int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
+{
+	char first[1024] = "", why[1024], desc[KSYM_NAME_LEN + 48];
+	int type = kprobes_usable(err, size), ret;
+	size_t i;
+
+	if (type < 0)
+		return type;
 	raise_nofile(p->ntargets);
 	for (i = 0; i < p->ntargets; i++) {
 		const struct target *t = &p->targets[i];
 
 		if (t->addr && !t->from_pattern &&
 		    check_addr(t, err, size) < 0) {
+			close_all(p);
+			return -ENOENT;
+		}
+		if (t->offset && check_offset(t, why, sizeof(why)) < 0) {
+			target_desc(t, desc, sizeof(desc));
+			snprintf(err, size, "cannot probe %.300s: %.700s", desc,
+				 why);
 			close_all(p);
 			return -ENOENT;
 		}
@@ -553,6 +720,10 @@ static int check_one(struct probes *p, const struct target *t, int type,
 	target_desc(t, desc, sizeof(desc));
 	if (t->addr)
 		ret = check_addr(t, why, sizeof(why));
+	if (!ret && t->offset && check_offset(t, why, sizeof(why)) < 0) {
+		fprintf(out, "%s: cannot trace: %s\n", desc, why);
+		return 1;
+	}
 	if (!ret)
 		ret = attach_one(p, t, type, prog_fd);
 	if (ret) {
@@ -577,13 +748,14 @@ static int check_one(struct probes *p, const struct target *t, int type,
 size_t probes_check(struct probes *p, int prog_fd, FILE *out)
 {
 	struct name_set traceable;
-	int type = kprobe_pmu_type();
+	char why[512];
+	int type = kprobes_usable(why, sizeof(why));
 	size_t i, bad = 0;
 
 	if (type < 0) {
 		for (i = 0; i < p->ntargets; i++)
-			fprintf(out, "%s: cannot trace: this kernel has no kprobe support (no %s): it was built without CONFIG_KPROBES\n",
-				p->targets[i].name, KPROBE_PMU_TYPE);
+			fprintf(out, "%s: cannot trace: %s\n",
+				p->targets[i].name, why);
 		return p->ntargets;
 	}
 	raise_nofile(64);

@@ -29,6 +29,7 @@ struct probes {
 	size_t nfds, cap;
 	size_t refused;		/* pattern matches the kernel refused */
 	size_t shared;		/* names probed at several addresses */
+	size_t merged;		/* arguments that were another's function */
 };
 
 /*

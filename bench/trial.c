@@ -10,9 +10,9 @@
  * timestamps tracers print there: "timing: NAME SECONDS" (show_bt with
  * SHOW_BT_TIMING=1, minload, floor) or "timing_ns: NAME NANOSECONDS"
  * (bpftrace's nsecs).  Once a "timing: attached" line arrives it runs the
- * workload itself: CALLS 1-byte writes to /dev/null, timed, then the shell
- * command WORKLOAD; with -k it then sends the tracer SIGINT.  When the
- * tracer's output ends it reaps it with wait4(), for its peak RSS
+ * workload itself: CALLS 1-byte writes to /dev/null, timed in slices, then
+ * the shell command WORKLOAD; with -k it then sends the tracer SIGINT.
+ * When the tracer's output ends it reaps it with wait4(), for its peak RSS
  * (ru_maxrss).  Without TRACER, only the workload runs.
  *
  * Prints one line of NAME=VALUE fields on stdout, times in seconds:
@@ -21,8 +21,9 @@
  *                                          was sent, wait4() returned
  *   out_first out_last out_bytes           when the tracer's stdout
  *                                          arrived, how much
- *   ns_per_call maxrss_kb status           status: exit code, or 128 + the
- *                                          signal; 124 on timeout
+ *   ns_per_call units_per_call spin_ns     a call's cost (see calls())
+ *   maxrss_kb status                       status: the exit code, or 128 +
+ *                                          the signal, 124 on timeout
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -125,21 +126,69 @@ static int drain(struct stream *s, int is_stdout, long *bytes)
 	return 1;
 }
 
-static double calls(long n)
+static int cmp_double(const void *pa, const void *pb)
 {
-	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	double start, ns;
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * The guest's speed wanders with the host's load: under emulation a
+ * descheduled emulator thread makes every guest instruction slower alike.
+ * So the calls are timed in CHUNKS slices, each followed by a fixed spin
+ * in user space timed the same way, and a call's cost is also given in
+ * spin iterations: the ratio of the two cancels the speed of the moment.
+ */
+#define CHUNKS		50
+#define SPIN_ITERS	200000
+
+struct cost {
+	double ns;		/* ns per call, median slice */
+	double units;		/* spin iterations per call, median */
+	double spin_ns;		/* ns per spin iteration, median slice */
+};
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double spin(void)
+{
+	volatile unsigned long x = 0;
+	double start = now();
 	long i;
 
-	if (fd < 0 || n <= 0)
-		return 0;
-	start = now();
-	for (i = 0; i < n; i++)
-		if (write(fd, "x", 1) != 1)
-			break;
-	ns = (now() - start) * 1e9 / n;
+	for (i = 0; i < SPIN_ITERS; i++)
+		x += i;
+	return (now() - start) * 1e9 / SPIN_ITERS;
+}
+
+static void calls(long n, struct cost *c)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	double ns[CHUNKS], units[CHUNKS], sp[CHUNKS], start;
+	long per = n / CHUNKS, i;
+	int k;
+
+	memset(c, 0, sizeof(*c));
+	if (fd < 0 || per <= 0)
+		return;
+	for (k = 0; k < CHUNKS; k++) {
+		start = now();
+		for (i = 0; i < per; i++)
+			if (write(fd, "x", 1) != 1)
+				break;
+		ns[k] = (now() - start) * 1e9 / per;
+		sp[k] = spin();
+		units[k] = ns[k] / sp[k];
+	}
 	close(fd);
-	return ns;
+	c->ns = median(ns, CHUNKS);
+	c->units = median(units, CHUNKS);
+	c->spin_ns = median(sp, CHUNKS);
 }
 
 static void run_workload(const char *cmd)
@@ -173,7 +222,8 @@ int main(int argc, char **argv)
 	const char *work = NULL, *out_path = NULL, *err_path = NULL;
 	struct stream s[2] = { { -1, -1, "", 0 }, { -1, -1, "", 0 } };
 	int op[2], ep[2], c, status = 0, kill_after = 0, worked = 0, i;
-	double timeout = 600, ns_per_call = 0, *shared;
+	double timeout = 600, *shared;
+	struct cost cost = { 0, 0, 0 };
 	long ncalls = 0, bytes = 0, maxrss = 0;
 	double start = now();
 	struct rusage ru;
@@ -205,9 +255,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		ns_per_call = calls(ncalls);
+		calls(ncalls, &cost);
 		run_workload(work);
-		printf("ns_per_call=%.1f\n", ns_per_call);
+		printf("ns_per_call=%.1f units_per_call=%.4f spin_ns=%.4f\n",
+		       cost.ns, cost.units, cost.spin_ns);
 		return 0;
 	}
 
@@ -258,7 +309,7 @@ int main(int argc, char **argv)
 				drain(&s[i], i == 0, &bytes);
 		if (t[T_ATTACHED] && !worked) {
 			worked = 1;
-			ns_per_call = calls(ncalls);
+			calls(ncalls, &cost);
 			run_workload(work);
 			t[T_WORK_END] = now();
 			if (kill_after) {
@@ -284,7 +335,9 @@ int main(int argc, char **argv)
 		else
 			printf("%s=- ", t_names[i]);
 	}
-	printf("out_bytes=%ld ns_per_call=%.1f maxrss_kb=%ld status=%d\n",
-	       bytes, ns_per_call, maxrss, status);
+	printf("out_bytes=%ld ns_per_call=%.1f units_per_call=%.4f ",
+	       bytes, cost.ns, cost.units);
+	printf("spin_ns=%.4f maxrss_kb=%ld status=%d\n", cost.spin_ns, maxrss,
+	       status);
 	return 0;
 }

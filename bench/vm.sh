@@ -14,7 +14,6 @@
 # "bench-vm: FAIL <kernel>: <why>" on stderr and exit 125.
 set -eu
 
-here=$(cd "$(dirname "$0")" && pwd)
 VMCACHE=${SHOW_BT_VM_CACHE:-$HOME/.cache/show_bt-vm}
 BCACHE=${SHOW_BT_BENCH_CACHE:-$HOME/.cache/show_bt-bench}
 kver='?'
@@ -59,8 +58,10 @@ case $kver in 6.1 | 6.12) ;; *) usage ;; esac
 
 vmlinux=$VMCACHE/$kver/vmlinux
 layer=$BCACHE/$kver/layer
-[ -s "$vmlinux" ] && [ -s "$BCACHE/$kver/mods/order" ] && [ -d "$layer" ] ||
+if [ ! -s "$vmlinux" ] || [ ! -s "$BCACHE/$kver/mods/order" ] ||
+	[ ! -d "$layer" ]; then
 	fail "kernel or modules not cached: run bench/setup.sh"
+fi
 cp "$BCACHE/$kver/mods/"*.ko "$BCACHE/$kver/mods/order" "$r/mods/"
 
 tok=SHOW_BT_BENCH_$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')

@@ -39,17 +39,22 @@ vm_suite() {
 }
 
 suite unit tests/unit/run.sh
+# One after the other: each checks that it left no BPF object behind.
 suite native sh tests/native.sh ./show_bt
 suite verifier-native sh tests/e2e/verifier.sh ./show_bt tests/experiments
+suite hostile-host sh tests/hostile/host.sh
 
 # Both kernels at once: each QEMU is single-threaded and there are 2 cores.
 # tests/vm/kit.sh first, alone, so the two do not both fetch the kit.
-if tests/vm/kit.sh > "$LOG/kit.log" 2>&1; then
-	suite vm-6.1 vm_suite 6.1 &
-	suite vm-6.12 vm_suite 6.12 &
+# Per kernel: the end-to-end suites, then the hostile-input table (in a
+# boot of its own, with the two vCPUs its load rows need).
+if tests/vm/kit.sh > "$LOG/kit.log" 2>&1 &&
+   sh tests/hostile/build.sh static > "$LOG/hostile-build.log" 2>&1; then
+	{ suite vm-6.1 vm_suite 6.1; suite hostile-6.1 sh tests/hostile/vm.sh 6.1; } &
+	{ suite vm-6.12 vm_suite 6.12; suite hostile-6.12 sh tests/hostile/vm.sh 6.12; } &
 	wait
 else
-	echo "FAIL: vm: the VM kit could not be set up: $(tail -3 "$LOG/kit.log" | tr '\n' ' ')" \
+	echo "FAIL: vm: the VM kit or the hostile helpers could not be set up: $(tail -3 "$LOG/kit.log" "$LOG/hostile-build.log" | tr '\n' ' ')" \
 		> "$LOG/vm-kit.out"
 fi
 

@@ -1,0 +1,136 @@
+#!/bin/sh
+# bench/bench.sh [SOURCE...]: `make bench`. Builds the static binaries,
+# measures show_bt against its floors, bpftrace and bcc's stackcount
+# (bench/guest.sh) natively when this kernel has kprobes, else in QEMU
+# guests on Debian's 6.12 and 6.1 kernels (bench/vm.sh, both at once), and
+# writes the table (bench/report.sh) to bench/results.md and stdout.
+#
+# SOURCE...: the product's C files (the Makefile passes $(SRCS)); without
+# them they are read from the Makefile. Knobs (environment), besides
+# guest.sh's BENCH_ROUNDS (7 here), BENCH_SROUNDS, BENCH_CALLS,
+# BENCH_SC_ROUNDS, BENCH_BIG, BENCH_TOOLS:
+#   BENCH_KERNELS="6.12 6.1"   guest kernels; the 6.1 guest skips stackcount
+#                              and the 1000-function attach unless
+#                              BENCH_FULL_6_1=1, so that it ends no later
+#                              than the 6.12 one
+#   BENCH_NATIVE=auto|0|1      measure on this kernel (auto: if it has
+#                              kprobes and we are root)
+#   BENCH_OUT=bench/results.md
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+cd "$top"
+start=$(date +%s)
+BUILD=$here/build
+OUT=${BENCH_OUT:-$here/results.md}
+KERNELS=${BENCH_KERNELS:-6.12 6.1}
+NATIVE=${BENCH_NATIVE:-auto}
+mkdir -p "$BUILD"
+
+say() { echo "bench: $*" >&2; }
+
+if [ $# -gt 0 ]; then
+	srcs="$*"
+else
+	srcs=$(make -s -pn all 2>/dev/null | sed -n 's/^SRCS = //p' | head -n 1)
+fi
+[ -n "$srcs" ] || { say "cannot tell the product's sources"; exit 1; }
+
+if [ "$NATIVE" = auto ]; then
+	NATIVE=0
+	[ "$(id -u)" != 0 ] || [ ! -e /sys/bus/event_source/devices/kprobe/type ] ||
+		NATIVE=1
+fi
+
+# The guests need the kernels, the modules for 9p and overlay, the headers
+# for bcc; natively only the other tracers.
+if [ "$NATIVE" = 1 ]; then
+	BENCH_SETUP_HOST_ONLY=1 sh "$here/setup.sh"
+else
+	sh "$here/setup.sh"
+fi
+
+# Static binaries: the product as `cc -static -O2` builds it, and the
+# helpers. The table's sizes are of these builds.
+CC=${CC:-cc}
+CF="-std=gnu11 -O2"
+say "building static binaries"
+# shellcheck disable=SC2086
+$CC $CF -static -o "$BUILD/show_bt" $srcs
+for h in trial minload floor; do
+	# shellcheck disable=SC2086
+	$CC $CF -Wall -Wextra -static -o "$BUILD/$h" "$here/$h.c"
+done
+size_of() { wc -c <"$1" | tr -d ' '; }
+strip -o "$BUILD/show_bt.stripped" "$BUILD/show_bt"
+{
+	echo "INFO size_glibc=$(size_of "$BUILD/show_bt")"
+	echo "INFO size_glibc_stripped=$(size_of "$BUILD/show_bt.stripped")"
+	echo "INFO cc=$($CC --version | head -n 1)"
+	# musl has its own libc headers but not the kernel's uapi ones: give
+	# it linux/, asm/ and asm-generic/ alone (all of /usr/include would
+	# bring glibc's headers in too).
+	if command -v musl-gcc >/dev/null; then
+		u=$BUILD/uapi
+		mkdir -p "$u"
+		ln -sfn /usr/include/linux "$u/linux"
+		ln -sfn /usr/include/asm-generic "$u/asm-generic"
+		ln -sfn "/usr/include/$(gcc -dumpmachine)/asm" "$u/asm"
+		# shellcheck disable=SC2086
+		if musl-gcc $CF -static -I"$u" -o "$BUILD/show_bt.musl" $srcs \
+			2>"$BUILD/musl.log"; then
+			strip -o "$BUILD/show_bt.musl.stripped" "$BUILD/show_bt.musl"
+			echo "INFO size_musl=$(size_of "$BUILD/show_bt.musl")"
+			echo "INFO size_musl_stripped=$(size_of "$BUILD/show_bt.musl.stripped")"
+		else
+			echo "INFO size_musl=failed: $(grep -m1 error "$BUILD/musl.log")"
+		fi
+	else
+		echo "INFO size_musl=not measured: musl-gcc (musl-tools) not installed"
+	fi
+	echo "INFO host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	echo "INFO host_cpus=$(nproc)"
+	echo "INFO host_kernel=$(uname -r)"
+	echo "INFO qemu=$(qemu-system-x86_64 --version 2>/dev/null | head -n 1)"
+	# shellcheck disable=SC2086
+	echo "INFO commit=$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- $srcs 2>/dev/null || echo ' + uncommitted changes')"
+	echo "INFO load_start=$(cut -d' ' -f1 /proc/loadavg)"
+} >"$BUILD/host.txt"
+
+rm -f "$BUILD"/raw-*.txt
+if [ "$NATIVE" = 1 ]; then
+	say "measuring natively on $(uname -r)"
+	sh "$here/guest.sh" "$BUILD" "$here" >"$BUILD/raw-native.txt"
+else
+	pids=
+	for k in $KERNELS; do
+		extra=
+		if [ "$k" = 6.1 ] && [ "${BENCH_FULL_6_1:-0}" != 1 ]; then
+			extra="BENCH_SC_ROUNDS=0 BENCH_BIG=0"
+		fi
+		say "measuring in a $k guest (log: $BUILD/raw-$k.txt)"
+		# shellcheck disable=SC2086
+		"$here/vm.sh" -k "$k" -t 3600 -- env \
+			BENCH_ROUNDS="${BENCH_ROUNDS:-7}" \
+			BENCH_SROUNDS="${BENCH_SROUNDS:-3}" \
+			BENCH_CALLS="${BENCH_CALLS:-20000}" \
+			BENCH_SC_ROUNDS="${BENCH_SC_ROUNDS:-2}" \
+			BENCH_BIG="${BENCH_BIG:-1}" \
+			BENCH_TOOLS="${BENCH_TOOLS-bpftrace stackcount}" $extra \
+			sh "$here/guest.sh" "$BUILD" "$here" >"$BUILD/raw-$k.txt" &
+		pids="$pids $!"
+	done
+	fail=0
+	for p in $pids; do
+		wait "$p" || fail=1
+	done
+	[ $fail = 0 ] || say "a guest failed; the table has what it measured"
+fi
+{
+	echo "INFO wall_s=$(($(date +%s) - start))"
+	echo "INFO load_end=$(cut -d' ' -f1 /proc/loadavg)"
+} >>"$BUILD/host.txt"
+sh "$here/report.sh" "$BUILD/host.txt" "$BUILD"/raw-*.txt >"$OUT"
+cat "$OUT"
+say "wrote $OUT in $(($(date +%s) - start)) s"

@@ -1,0 +1,267 @@
+#!/bin/sh
+# bench/guest.sh BINDIR BENCHDIR: make bench's measurements, on the running
+# kernel (inside the VM, or natively where the kernel has kprobes). Needs
+# root. Prints "INFO key=value" lines and one "RES cfg=NAME round=R ..."
+# line per run of a configuration (bench/trial.c's fields, plus stacks= and
+# funcs=); bench/report.sh makes the table from them.
+#
+# BINDIR holds the static show_bt, trial, minload and floor; BENCHDIR is
+# bench/ (for stackcount_wrap.py). The configurations run round robin,
+# each round in a rotated order, so that the guest's drifting speed hits
+# them all alike. Knobs (environment):
+#   BENCH_ROUNDS=5       rounds of the startup and cost configurations
+#                        (bench.sh asks for 7)
+#   BENCH_SROUNDS=3      rounds of the many-stacks and wildcard ones (each
+#                        run takes 5-30 s under emulation)
+#   BENCH_CALLS=20000    traced write(2)s per cost measurement
+#   BENCH_SC_ROUNDS=2    rounds of stackcount (each run costs 1-2 minutes
+#                        under emulation: it compiles C with clang)
+#   BENCH_BIG=1          0: skip the 1000-function attach (minutes: the
+#                        kernel arms and disarms each kprobe one by one)
+#   BENCH_TOOLS="bpftrace stackcount"   the other tracers to compare
+set -eu
+# Globs here are patterns for the tracers, never file names.
+set -f
+
+[ $# = 2 ] || { echo "usage: $0 BINDIR BENCHDIR" >&2; exit 2; }
+src=$1
+here=$2
+ROUNDS=${BENCH_ROUNDS:-5}
+SROUNDS=${BENCH_SROUNDS:-3}
+CALLS=${BENCH_CALLS:-20000}
+SC_ROUNDS=${BENCH_SC_ROUNDS:-2}
+BIG=${BENCH_BIG:-1}
+TOOLS=${BENCH_TOOLS-bpftrace stackcount}
+FUNC=vfs_write
+AFF=/sys/kernel/tracing/available_filter_functions
+BLACKLIST=/sys/kernel/debug/kprobes/blacklist
+SC=/usr/sbin/stackcount-bpfcc
+
+# Run from a tmpfs: in the VM the host's files come over 9p.
+B=$(mktemp -d /tmp/bench.XXXXXX)
+trap 'rm -rf "$B"' EXIT
+for f in show_bt trial minload floor; do
+	cp "$src/$f" "$B/$f"
+done
+export SHOW_BT_TIMING=1
+
+info() { echo "INFO $*"; }
+info "kernel=$(uname -r)"
+info "guest_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+info "guest_cpus=$(grep -c ^processor /proc/cpuinfo)"
+info "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+info "rounds=$ROUNDS"
+info "srounds=$SROUNDS"
+info "calls=$CALLS"
+info "sc_rounds=$SC_ROUNDS"
+info "big=$BIG"
+info "func=$FUNC"
+
+has_bt=0
+has_sc=0
+case " $TOOLS " in *" bpftrace "*)
+	if command -v bpftrace >/dev/null; then
+		has_bt=1
+		info "bpftrace=$(bpftrace --version 2>&1 | head -n 1)"
+	else
+		info "missing=bpftrace: not installed"
+	fi ;;
+esac
+case " $TOOLS " in *" stackcount "*)
+	if [ ! -x "$SC" ]; then
+		info "missing=stackcount: $SC not installed"
+	elif [ ! -e "/lib/modules/$(uname -r)/build/include" ]; then
+		info "missing=stackcount: no kernel headers in /lib/modules/$(uname -r)/build"
+	else
+		has_sc=1
+		info "stackcount=bcc $(python3 -c 'import bcc; print(bcc.__version__)' 2>&1)"
+	fi ;;
+esac
+
+# Cold functions for the wildcard attach: families no guest activity
+# reaches (IPsec, PCI, crypto API, hugetlb, input), less the kprobe
+# blacklist, as show_bt picks them.
+sed 's/^0x[0-9a-f]*-0x[0-9a-f]*[[:space:]]*//' "$BLACKLIST" 2>/dev/null |
+	sort -u >"$B/blacklist"
+awk '{ print $1 }' "$AFF" | grep -E '^(xfrm_|pci_|crypto_|hugetlb_|input_)' |
+	grep -v -e '\.cold' -e '^__ftrace_invalid' | sort -u |
+	comm -23 - "$B/blacklist" >"$B/pool"
+info "cold_pool=$(wc -l <"$B/pool")"
+
+# patterns K: globs "PREFIX*" over the pool matching close to K functions
+# (greedy: the largest prefix family that still fits, never two that
+# overlap). Prints the patterns on one line; PATTERNS_N gets the count.
+patterns() {
+	awk -v want="$1" '
+	{
+		name[NR] = $1
+		for (i = 2; i < length($1); i++)
+			if (substr($1, i, 1) == "_") n[substr($1, 1, i)]++
+	}
+	function overlaps(p,   q) {
+		for (q in chosen)
+			if (index(p, q) == 1 || index(q, p) == 1) return 1
+		return 0
+	}
+	END {
+		left = want
+		while (left > 0) {
+			best = ""
+			for (p in n)
+				if (n[p] <= left && !overlaps(p) &&
+				    (best == "" || n[p] > n[best] ||
+				     (n[p] == n[best] && p < best)))
+					best = p
+			if (best == "") break
+			chosen[best] = 1
+			left -= n[best]
+			out = out (out == "" ? "" : " ") best "*"
+		}
+		print want - left, out
+	}' "$B/pool"
+}
+
+# The workloads that make stacks for the 100 and 2,000 stack runs, traced
+# on kfree and kmem_cache_free: an exec of true; and the /proc/sys files,
+# ps, df, file and pipe traffic on the tmpfs.
+S_FUNCS="kfree kmem_cache_free"
+W_SMALL=/bin/true
+# shellcheck disable=SC2016
+W_BIG='find /proc/sys -type f 2>/dev/null | xargs cat >/dev/null 2>&1
+ps aux >/dev/null; df >/dev/null; mkdir -p /tmp/w
+for i in 1 2 3 4 5 6 7 8; do echo $i >/tmp/w/f$i; cp /tmp/w/f$i /tmp/w/g$i
+mv /tmp/w/g$i /tmp/w/h$i; ln -s /tmp/w/h$i /tmp/w/l$i; cat /tmp/w/l$i; done
+rm -rf /tmp/w; echo x | cat | wc -c | sort | uniq >/dev/null'
+
+# shellcheck disable=SC2046
+{
+	set -- $(patterns 10)
+	W10_N=$1; shift; W10="$*"
+	set -- $(patterns 100)
+	W100_N=$1; shift; W100="$*"
+	set -- $(patterns 1000)
+	W1000_N=$1; shift; W1000="$*"
+}
+info "wild10=$W10_N: $W10"
+info "wild100=$W100_N: $W100"
+info "wild1000=$W1000_N: $W1000"
+
+# bpftrace: the program the issue names, plus a BEGIN probe that stamps
+# the moment every probe is attached (bpftrace fires BEGIN after them).
+bt_prog() {
+	printf 'BEGIN { printf("bench: timing_ns: attached %%lld\\n", nsecs); } %s { @[kstack] = count(); }' "$1"
+}
+bt_list() {
+	for f in "$@"; do printf 'kprobe:%s,' "$f"; done | sed 's/,$//'
+}
+
+# Distinct stacks in the output: show_bt and stackcount end each stack
+# with its count on a line of its own, bpftrace starts each with "@[".
+count_stacks() {
+	case $1 in
+	bt_*) grep -c '^@\[' "$B/out" || : ;;
+	*) grep -Ec '^    [0-9]+$' "$B/out" || : ;;
+	esac
+}
+
+# run CFG ROUND: one run of a configuration, one RES line. bpftrace 0.17
+# now and then never exits after its SIGINT: its runs get 2 minutes.
+run() {
+	cfg=$1
+	rnd=$2
+	t=300
+	case $cfg in
+	nothing) set -- -n "$CALLS" ;;
+	floor_empty) set -- -n "$CALLS" -k -- "$B/floor" empty "$FUNC" ;;
+	floor_stackid) set -- -n "$CALLS" -k -- "$B/floor" stackid "$FUNC" ;;
+	minload) set -- -k -- "$B/minload" "$FUNC" ;;
+	sb_A) set -- -n "$CALLS" -- "$B/show_bt" -d 5 "$FUNC" ;;
+	sb_A_1k) set -- -k -- "$B/show_bt" -d 600 --stack-slots 1024 "$FUNC" ;;
+	bt_A) t=120; set -- -n "$CALLS" -k -- bpftrace -e "$(bt_prog "kprobe:$FUNC")" ;;
+	sc_A) t=900; set -- -n "$CALLS" -k -- python3 "$here/stackcount_wrap.py" \
+		"$SC" "$FUNC" ;;
+	sb_S100 | sb_S2000 | sb_S2000_slots1 | bt_S100 | bt_S2000 | sc_S100 | sc_S2000)
+		w=$W_SMALL
+		case $cfg in *S2000*) w=$W_BIG ;; esac
+		# shellcheck disable=SC2086
+		case $cfg in
+		sb_S2000_slots1) set -- "$B/show_bt" -d 600 --stack-slots 1 $S_FUNCS ;;
+		sb_*) set -- "$B/show_bt" -d 600 $S_FUNCS ;;
+		bt_*) t=120; set -- bpftrace -e "$(bt_prog "$(bt_list $S_FUNCS)")" ;;
+		sc_*) t=900; set -- python3 "$here/stackcount_wrap.py" "$SC" -r \
+			"^($(echo $S_FUNCS | tr ' ' '|'))\$" ;;
+		esac
+		set -- -k -x "$w" -- "$@" ;;
+	# The 0.5 s pause: bpftrace 0.17 can miss a SIGINT that comes right
+	# after BEGIN and then never exits.
+	sb_W*)
+		eval "p=\$W${cfg#sb_W}"
+		t=1800
+		# shellcheck disable=SC2086,SC2154
+		set -- -k -x 'sleep 0.5' -- "$B/show_bt" -d 600 \
+			--max-probes 100000 $p ;;
+	bt_W*)
+		eval "p=\$W${cfg#bt_W}"
+		t=120
+		# shellcheck disable=SC2086
+		set -- -k -x 'sleep 0.5' -- bpftrace -e "$(bt_prog "$(bt_list $p)")" ;;
+	*) echo "guest.sh: unknown configuration $cfg" >&2; return 1 ;;
+	esac
+	r=$("$B/trial" -t "$t" -o "$B/out" -e "$B/err" "$@") || r="status=125"
+	[ -e "$B/out" ] || : >"$B/out"
+	funcs=$(sed -n 's/^show_bt: \([0-9]*\) functions:.*/\1/p' "$B/err" 2>/dev/null | head -n 1)
+	echo "RES cfg=$cfg round=$rnd $r stacks=$(count_stacks "$cfg") funcs=${funcs:--}"
+	case $r in *status=0*) ;; *)
+		sed "s/^/LOG $cfg: /" "$B/err" 2>/dev/null | tail -n 5 ;;
+	esac
+	rm -f "$B/out" "$B/err"
+}
+
+# rounds_of CFG: how many rounds CFG takes part in.
+rounds_of() {
+	case $1 in
+	bt_*) [ $has_bt = 1 ] || { echo 0; return; } ;;
+	sc_*) [ $has_sc = 1 ] || { echo 0; return; } ;;
+	esac
+	case $1 in
+	sc_A) echo "$SC_ROUNDS" ;;
+	*_W1000) [ "$BIG" = 1 ] && echo 1 || echo 0 ;;
+	sb_S2000_slots1) echo 1 ;;
+	*_S* | *_W*) echo "$SROUNDS" ;;
+	*) echo "$ROUNDS" ;;
+	esac
+}
+
+CFGS="nothing floor_empty floor_stackid minload sb_A sb_A_1k bt_A sc_A
+sb_S100 bt_S100 sb_S2000 bt_S2000 sb_S2000_slots1 sb_W10 sb_W100 bt_W100
+sb_W1000 bt_W1000"
+
+# Warm-up, not counted: page cache, the emulator's translated code.
+for cfg in nothing floor_stackid minload sb_A_1k bt_A; do
+	[ "$(rounds_of $cfg)" = 0 ] || run "$cfg" 0 >/dev/null
+done
+
+max=$ROUNDS
+[ "$SROUNDS" -le "$max" ] || max=$SROUNDS
+[ "$SC_ROUNDS" -le "$max" ] || max=$SC_ROUNDS
+# shellcheck disable=SC2086
+n=$(echo $CFGS | wc -w)
+round=1
+while [ $round -le "$max" ]; do
+	# Round r starts at configuration r: the order rotates.
+	i=0
+	while [ $i -lt "$n" ]; do
+		k=$(( (i + round - 1) % n + 1 ))
+		# shellcheck disable=SC2086
+		cfg=$(echo $CFGS | cut -d' ' -f$k)
+		# The one-off runs come last in round 1, apart from the rest.
+		case $cfg in *_W1000) i=$((i + 1)); continue ;; esac
+		[ "$(rounds_of "$cfg")" -lt $round ] || run "$cfg" $round
+		i=$((i + 1))
+	done
+	round=$((round + 1))
+done
+for cfg in sb_W1000 bt_W1000; do
+	[ "$(rounds_of "$cfg")" = 0 ] || run "$cfg" 1
+done
+info "done=$(date -u '+%H:%M:%S')"

@@ -1,0 +1,43 @@
+#!/bin/sh
+# tests/hostile/build.sh: build what the hostile-input suite runs.
+#
+#   tests/hostile/build.sh [static|host]   (from anywhere; default both)
+#
+# Into tests/build/hostile/:
+#   static/   bpfls privs hammer pipefill threads: static helpers for the VM
+#   show_bt   show_bt from the product sources, with ASan and UBSan (host rows)
+#   fmt       tests/hostile/fmt.c with output.c and kallsyms.c, sanitized
+# Prints nothing on success; on failure the compiler's errors and exit 1.
+set -eu
+cd "$(dirname "$0")/../.."
+CC=${CC:-cc}
+B=tests/build/hostile
+WARN="-std=gnu11 -Wall -Wextra -Wno-missing-field-initializers"
+SAN="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
+	-fno-omit-frame-pointer"
+mkdir -p "$B/static"
+
+what=${1:-all}
+
+# Each file appears whole or not at all: two runs (one per kernel) may
+# build at once while the other copies the files into its VM.
+cc_to() {
+	out=$1
+	shift
+	# shellcheck disable=SC2086
+	$CC "$@" -o "$out.$$" && mv -f "$out.$$" "$out"
+}
+
+[ "$what" = host ] || for h in bpfls privs hammer pipefill threads; do
+	# shellcheck disable=SC2086
+	cc_to "$B/static/$h" $WARN -O2 -static "tests/hostile/$h.c" -pthread
+done
+
+[ "$what" != static ] || exit 0
+
+# The product's sources, as the Makefile's SRCS lists them.
+srcs=$(sed -n '/^SRCS *=/,/[^\\]$/p' Makefile | sed 's/^SRCS *=//; s/\\$//')
+# shellcheck disable=SC2086
+cc_to "$B/show_bt" $WARN $SAN $srcs -lm
+# shellcheck disable=SC2086
+cc_to "$B/fmt" $WARN $SAN tests/hostile/fmt.c output.c kallsyms.c

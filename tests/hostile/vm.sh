@@ -1,0 +1,27 @@
+#!/bin/sh
+# tests/hostile/vm.sh: the hostile-input table inside the test VM, on one
+# of the two Debian kernels, with two vCPUs (the load rows need them).
+#
+#   tests/hostile/vm.sh 6.1|6.12 [-t] [ID...]     after `make test-bins`
+#
+# -t: a TIME line a row.
+#
+# Prints the PASS/FAIL lines of tests/hostile/run.sh; exits as it does, or
+# 125 when the VM itself failed (tests/vm/run.sh says why on stderr).
+set -eu
+cd "$(dirname "$0")/../.."
+k=${1:?usage: tests/hostile/vm.sh 6.1|6.12 [-t] [ID...]}
+shift
+opts=
+if [ "${1:-}" = -t ]; then
+	opts=-t
+	shift
+fi
+sh tests/hostile/build.sh static
+S=tests/build/static
+H=tests/build/hostile/static
+exec tests/vm/run.sh -k "$k" -s 2 -t 900 \
+	-f $S/show_bt -f $S/writer -f $H/bpfls -f $H/privs -f $H/hammer \
+	-f $H/pipefill -f $H/threads \
+	-f tests/hostile/run.sh -f tests/hostile/cases.tsv \
+	-- sh /t/run.sh $opts /t /t/cases.tsv "$@"
