@@ -7,7 +7,7 @@
  *   floor stackid FUNC    bpf_get_stackid(ctx, &stacks, 0), result unused:
  *                         the floor for any tracer that keeps stacks
  *
- * The stack map is the one show_bt makes by default: 8192 slots of
+ * The stack map is the one show_bt makes by default: 1024 slots of
  * kernel.perf_event_max_stack frames (at most 127).  Prints
  * "floor: timing: attached T" on stderr when the probe is enabled, waits
  * for SIGINT or SIGTERM, detaches and exits 0.
@@ -17,7 +17,7 @@
 
 #include "kp.h"
 
-#define SLOTS		8192
+#define SLOTS		1024
 #define MAX_DEPTH	127
 
 static unsigned int stack_depth(void)
