@@ -66,24 +66,3 @@ int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
 	}
 	return fd;
 }
-
-int kprobe_blacklisted(const char *func)
-{
-	FILE *f = fopen(KPROBE_BLACKLIST, "re");
-	char line[1024], *name;
-	int found = 0;
-
-	if (!f)
-		return -errno;
-	/* Lines are "0xSTART-0xEND\tsymbol". */
-	while (!found && fgets(line, sizeof(line), f)) {
-		name = strchr(line, '\t');
-		if (!name)
-			continue;
-		name++;
-		name[strcspn(name, "\n")] = '\0';
-		found = !strcmp(name, func);
-	}
-	fclose(f);
-	return found;
-}

@@ -24,7 +24,5 @@ int kprobe_pmu_type(void);
 int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
 		  unsigned long offset, int prog_fd);
 
-/* 1 if func is listed in the kprobe blacklist, 0 if not, -errno if unknown. */
-int kprobe_blacklisted(const char *func);
 
 #endif

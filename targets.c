@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/resource.h>
 
 #include "kallsyms.h"
 #include "kprobe.h"
@@ -426,6 +425,18 @@ int target_may_miss(const char *name)
 	return 0;
 }
 
+/* Whether the kprobe blacklist holds name (0 when it cannot be read). */
+static int blacklisted(const char *name)
+{
+	struct name_set set;
+	int yes;
+
+	name_set_read(&set, fopen(KPROBE_BLACKLIST, "re"), 1);
+	yes = name_set_has(&set, name);
+	name_set_free(&set);
+	return yes;
+}
+
 /* Whether ftrace can trace name; 1 when that cannot be known. */
 static int traceable(const char *name)
 {
@@ -478,7 +489,7 @@ static void reason(const struct target *t, int e, char *buf, size_t size)
 			 info.text, why);
 		return;
 	}
-	if (kprobe_blacklisted(t->name) > 0) {
+	if (blacklisted(t->name)) {
 		snprintf(buf, size, "the kernel refused the kprobe (%s): %s is listed in %s",
 			 why, t->name, KPROBE_BLACKLIST);
 		return;
@@ -589,17 +600,6 @@ static int attach_one(struct probes *p, const struct target *t, int type,
 	return ret;
 }
 
-/* One descriptor per probe: lift the soft limit as far as the hard one. */
-static void raise_nofile(size_t need)
-{
-	struct rlimit r;
-
-	if (getrlimit(RLIMIT_NOFILE, &r) || r.rlim_cur >= need + 64)
-		return;
-	r.rlim_cur = r.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &r);
-}
-
 static void close_all(struct probes *p)
 {
 	while (p->nfds)
@@ -671,7 +671,6 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 
 	if (type < 0)
 		return type;
-	raise_nofile(p->ntargets);
 	for (i = 0; i < p->ntargets; i++) {
 		const struct target *t = &p->targets[i];
 
@@ -758,7 +757,6 @@ size_t probes_check(struct probes *p, int prog_fd, FILE *out)
 				p->targets[i].name, why);
 		return p->ntargets;
 	}
-	raise_nofile(64);
 	/* Empty when tracefs is not mounted: then nothing is noted. */
 	name_set_read(&traceable, open_traceable(), 0);
 	for (i = 0; i < p->ntargets; i++)
