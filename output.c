@@ -74,6 +74,20 @@ static const struct ksym *symtab_find(const struct symtab *tab,
 	return a ? &tab->syms[a - tab->addrs] : NULL;
 }
 
+const struct ksym *output_frame_sym(const struct symtab *tab,
+				    const struct stack *s, unsigned int f)
+{
+	const struct ksym *sym = symtab_find(tab, s->ips[f]);
+
+	return sym && sym->addr ? sym : NULL;
+}
+
+void output_frame_name(char *buf, size_t size, const struct symtab *tab,
+		       const struct stack *s, unsigned int f)
+{
+	ksym_format(buf, size, s->ips[f], output_frame_sym(tab, s, f));
+}
+
 const char *output_lost_name(enum lost_cause cause)
 {
 	switch (cause) {
@@ -117,8 +131,7 @@ static void print_text(FILE *out, const struct stack *s,
 	if (style->per_process)
 		fprintf(out, "pid %u (%s)\n", s->pid, comm);
 	for (f = 0; f < s->nframes; f++) {
-		ksym_format(name, sizeof(name), s->ips[f],
-			    symtab_find(tab, s->ips[f]));
+		output_frame_name(name, sizeof(name), tab, s, f);
 		if (style->addresses)
 			fprintf(out, "  %016llx %s\n",
 				(unsigned long long)s->ips[f], name);
@@ -129,15 +142,15 @@ static void print_text(FILE *out, const struct stack *s,
 }
 
 /* A frame's name for folded output: the function, no offset. */
-static void folded_frame(char *buf, size_t size, unsigned long addr,
-			 const struct symtab *tab)
+static void folded_frame(char *buf, size_t size, const struct stack *s,
+			 unsigned int f, const struct symtab *tab)
 {
-	const struct ksym *sym = symtab_find(tab, addr);
+	const struct ksym *sym = output_frame_sym(tab, s, f);
 
-	if (sym && sym->addr)
+	if (sym)
 		snprintf(buf, size, "%s", sym->name);
 	else
-		snprintf(buf, size, "0x%lx", addr);
+		snprintf(buf, size, "0x%llx", (unsigned long long)s->ips[f]);
 }
 
 struct folded {
@@ -177,7 +190,7 @@ static char *folded_line(const struct stack *s, const struct symtab *tab,
 		len += snprintf(line, cap, "%s", frame);
 	}
 	for (f = s->nframes; f-- > 0;) {
-		folded_frame(frame, sizeof(frame), s->ips[f], tab);
+		folded_frame(frame, sizeof(frame), s, f, tab);
 		len += snprintf(line + len, cap - len, "%s%s",
 				len ? ";" : "", frame);
 	}

@@ -27,6 +27,16 @@ int symtab_build(struct symtab *tab, const struct stack_set *set,
 		 const char *kallsyms_path);
 void symtab_free(struct symtab *tab);
 
+/*
+ * Frame f of stack s: its function (NULL when kallsyms has none), and its
+ * name as the text output prints it ("func+0xoff [module]" or the bare
+ * address).  Every output names frames through these two.
+ */
+const struct ksym *output_frame_sym(const struct symtab *tab,
+				    const struct stack *s, unsigned int f);
+void output_frame_name(char *buf, size_t size, const struct symtab *tab,
+		       const struct stack *s, unsigned int f);
+
 struct output_style {
 	int folded;		/* -f */
 	int addresses;		/* -a: the address before each frame */
