@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 
 #include "bpf.h"
+#include "kversion.h"
 
 static int sys_bpf(enum bpf_cmd cmd, union bpf_attr *attr)
 {
@@ -62,16 +62,14 @@ int bpf_map_next_key(int map_fd, const void *key, void *next_key)
 
 /*
  * Kernels before 5.0 refuse kprobe programs whose kern_version is not the
- * running kernel's LINUX_VERSION_CODE; later ones ignore the field.
+ * running kernel's LINUX_VERSION_CODE; later ones ignore the field.  The
+ * upstream version, not `uname -r`'s: see kversion.h.
  */
 static __u32 running_kernel_version(void)
 {
-	struct utsname u;
-	unsigned int a = 0, b = 0, c = 0;
+	struct kversion kv;
 
-	if (uname(&u) < 0 || sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2)
-		return 0;
-	return (a << 16) + (b << 8) + (c > 255 ? 255 : c);
+	return kversion_running(&kv) ? 0 : kversion_code(&kv);
 }
 
 int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,

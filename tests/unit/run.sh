@@ -54,14 +54,17 @@ if build insn_encoding tests/unit/insn_encoding.c; then
 		fail insn_encoding "no llvm-mc; 'apt-get install llvm' failed"
 	fi
 fi
-build test_prog tests/unit/test_prog.c prog.c bpf.c &&
+build test_prog tests/unit/test_prog.c prog.c bpf.c kversion.c &&
 	run test_prog $B/test_prog
 build test_kallsyms tests/unit/test_kallsyms.c kallsyms.c &&
 	run test_kallsyms $B/test_kallsyms tests/fixtures/kallsyms $B
 build test_options tests/unit/test_options.c options.c &&
 	run test_options $B/test_options
-build test_bpfasm tests/unit/test_bpfasm.c bpfasm.c prog.c bpf.c kallsyms.c &&
+build test_bpfasm tests/unit/test_bpfasm.c bpfasm.c prog.c bpf.c kallsyms.c \
+	kversion.c &&
 	run test_bpfasm $B/test_bpfasm
+build test_kversion tests/unit/test_kversion.c kversion.c &&
+	run test_kversion $B/test_kversion
 # bpfasm's text through llvm-mc, with show_bt --dump itself (under ASan).
 if build show_bt_asan ./*.c && [ -x $B/test_bpfasm ]; then
 	if llvm_mc; then
