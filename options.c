@@ -15,7 +15,8 @@
 
 enum {
 	OPT_VERSION = 256, OPT_SLOTS, OPT_VERIFIER_LOG, OPT_DEPTH,
-	OPT_MAX_PROBES, OPT_MAX_STACKS, OPT_CHECK, OPT_DUMP, OPT_XLATED, OPT_PROG
+	OPT_MAX_PROBES, OPT_MAX_STACKS, OPT_CHECK, OPT_DUMP, OPT_XLATED,
+	OPT_PROG, OPT_JSON, OPT_SVG
 };
 
 static const struct option long_options[] = {
@@ -30,6 +31,8 @@ static const struct option long_options[] = {
 	{ "dump",	  no_argument,	     NULL, OPT_DUMP },
 	{ "xlated",	  no_argument,	     NULL, OPT_XLATED },
 	{ "prog",	  required_argument, NULL, OPT_PROG },
+	{ "json",	  required_argument, NULL, OPT_JSON },
+	{ "svg",	  required_argument, NULL, OPT_SVG },
 	{ "help",	  no_argument,	     NULL, 'h' },
 	{ "version",	  no_argument,	     NULL, OPT_VERSION },
 	{ "stack-slots",  required_argument, NULL, OPT_SLOTS },
@@ -72,6 +75,16 @@ void options_usage(FILE *out)
 "                          is still counted, by its frames, at more cost\n"
 "      --max-stacks=N      distinct stacks counted by their frames (default\n"
 "                          %u); calls beyond are counted as \"stack map full\"\n"
+"      --json=FILE         also write the whole result to FILE as one JSON\n"
+"                          document: what was traced, the window, the\n"
+"                          summary's counts, each stack with its count (and\n"
+"                          pid and command with -P) and frames (address,\n"
+"                          name, offset, module); FILE - is stdout, in place\n"
+"                          of the text output\n"
+"      --svg=FILE          also write a flame graph of the stacks to FILE, an\n"
+"                          SVG image (root at the bottom, width by calls,\n"
+"                          full names and counts as tooltips; with -P one\n"
+"                          tower per process); FILE - is stdout\n"
 "\n"
 "Seeing what runs underneath:\n"
 "      --verifier-log[=L]  print the verifier's log (level 1 or 2, default 1)\n"
@@ -313,6 +326,17 @@ int options_parse(int argc, char **argv, struct options *opts,
 				return fail(err, size, "--prog needs a file name");
 			opts->prog_file = optarg;
 			break;
+		case OPT_JSON:
+		case OPT_SVG:
+			if (!*optarg)
+				return fail(err, size,
+					    "--%s needs a file name (- for stdout)",
+					    c == OPT_JSON ? "json" : "svg");
+			if (c == OPT_JSON)
+				opts->json = optarg;
+			else
+				opts->svg = optarg;
+			break;
 		case 'h':
 			opts->help = 1;
 			return 0;
@@ -360,6 +384,10 @@ int options_parse(int argc, char **argv, struct options *opts,
 				    argv[optind - 1]);
 		}
 	}
+	if (opts->json && opts->svg && !strcmp(opts->json, "-") &&
+	    !strcmp(opts->svg, "-"))
+		return fail(err, size,
+			    "--json - and --svg - cannot both take stdout: give one a file name");
 	/* Showing the program needs no function to probe. */
 	if (optind >= argc && (opts->dump || opts->xlated))
 		return 0;

@@ -32,6 +32,8 @@ struct options {
 	int dump;		/* --dump: print the program, load nothing */
 	int xlated;		/* --xlated: print what the kernel loaded */
 	const char *prog_file;	/* --prog: load this program instead */
+	const char *json;	/* --json: write the result here ("-": stdout) */
+	const char *svg;	/* --svg: write a flame graph here */
 	int help;		/* -h, --help */
 	int version;		/* --version */
 	struct func_spec *funcs; /* the FUNCTION arguments */
