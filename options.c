@@ -58,6 +58,7 @@ void options_usage(FILE *out)
 "\n"
 "  -d, --duration=SECONDS  watch this long (default 5; fractions allowed);\n"
 "                          Ctrl-C or SIGTERM ends the watch early\n"
+"  -D SECONDS              the same as -d, as in stackcount\n"
 "  -p, --pid=PID           count only the calls made by process PID\n"
 "  -P, --per-process       split stacks per process: \"pid PID (COMM)\"\n"
 "                          heads each stack\n"
@@ -66,6 +67,7 @@ void options_usage(FILE *out)
 "                          and speedscope read this); with -P the command\n"
 "                          name is the first frame\n"
 "  -a, --addresses         print each frame's address before its name\n"
+"  -v                      the same as -a, as in stackcount\n"
 "      --depth=N           keep only the N innermost frames of each stack,\n"
 "                          merging the stacks that become equal\n"
 "      --max-probes=N      refuse patterns that match more than N functions\n"
@@ -111,6 +113,11 @@ void options_usage(FILE *out)
 "could not be read are counted too, as \"[stack unreadable]\" and the like.\n"
 "On stderr, a summary: calls seen, distinct stacks, and how each call was\n"
 "counted.\n"
+"\n"
+"For stackcount users: -p, -P and -f are the same; offsets are always shown\n"
+"(stackcount's -s), the most frequent stack comes first (stackcount prints\n"
+"it last), and the watch ends after 5 s unless -d or -D says otherwise\n"
+"(stackcount's runs until Ctrl-C).\n"
 "\n"
 "Exit status: 0 on success, 1 when tracing failed, 2 for bad usage.\n",
 		DEFAULT_MAX_PROBES, DEFAULT_SLOTS, DEFAULT_MAX_STACKS);
@@ -261,6 +268,8 @@ static int ambiguous(const char *arg, char *err, size_t size)
 int options_parse(int argc, char **argv, struct options *opts,
 		  char *err, size_t size)
 {
+	/* A value can only be missing after the last word (see ':'). */
+	const char *last = argc > 1 ? argv[argc - 1] : "";
 	unsigned long v;
 	size_t i;
 	int c;
@@ -273,10 +282,11 @@ int options_parse(int argc, char **argv, struct options *opts,
 	optind = 0;		/* restart getopt: tests parse many times */
 	opterr = 0;		/* our messages, not getopt's */
 
-	while ((c = getopt_long(argc, argv, ":d:p:Pfah", long_options,
+	while ((c = getopt_long(argc, argv, ":d:D:p:Pfavh", long_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
+		case 'D':	/* stackcount's name for it */
 			if (parse_duration(optarg, &opts->duration))
 				return fail(err, size,
 					    "invalid duration '%s': expected seconds, more than 0 and at most %.0f",
@@ -296,6 +306,7 @@ int options_parse(int argc, char **argv, struct options *opts,
 			opts->folded = 1;
 			break;
 		case 'a':
+		case 'v':	/* stackcount's name for it */
 			opts->addresses = 1;
 			break;
 		case OPT_DEPTH:
@@ -366,8 +377,12 @@ int options_parse(int argc, char **argv, struct options *opts,
 			opts->verifier_log = v;
 			break;
 		case ':':
+			/*
+			 * Not argv[optind - 1]: musl leaves optind past the
+			 * end here, and its permutation may have moved argv.
+			 */
 			return fail(err, size, "option '%s' needs a value",
-				    argv[optind - 1]);
+				    last);
 		default:
 			if (!optopt && ambiguous(argv[optind - 1], err, size))
 				return -1;

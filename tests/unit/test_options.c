@@ -71,6 +71,24 @@ static const struct ok_case ok_cases[] = {
 	  { .folded = 1, .nfuncs = 1 }, "vfs_write" },
 	{ "addresses", { "--addresses", "vfs_write" },
 	  { .addresses = 1, .nfuncs = 1 }, "vfs_write" },
+	/* stackcount's names: -D for -d, -v for -a. */
+	{ "stackcount_D", { "-D", "3", "vfs_write" },
+	  { .duration = 3, .nfuncs = 1 }, "vfs_write" },
+	{ "stackcount_D_attached", { "-D0.5", "vfs_write" },
+	  { .duration = 0.5, .nfuncs = 1 }, "vfs_write" },
+	{ "stackcount_D_after_d", { "-d", "1", "-D", "2", "vfs_write" },
+	  { .duration = 2, .nfuncs = 1 }, "vfs_write" },
+	{ "stackcount_d_after_D", { "-D", "2", "-d", "1", "vfs_write" },
+	  { .duration = 1, .nfuncs = 1 }, "vfs_write" },
+	{ "stackcount_v", { "-v", "vfs_write" },
+	  { .addresses = 1, .nfuncs = 1 }, "vfs_write" },
+	{ "stackcount_cluster", { "-vPD", "2", "vfs_write" },
+	  { .addresses = 1, .per_process = 1, .duration = 2, .nfuncs = 1 },
+	  "vfs_write" },
+	{ "stackcount_command_line",
+	  { "-p", "9", "-D", "2", "-v", "-f", "vfs_write" },
+	  { .pid = 9, .duration = 2, .addresses = 1, .folded = 1,
+	    .nfuncs = 1 }, "vfs_write" },
 	{ "short_cluster", { "-Pfa", "vfs_write" },
 	  { .per_process = 1, .folded = 1, .addresses = 1, .nfuncs = 1 },
 	  "vfs_write" },
@@ -170,6 +188,17 @@ static const struct err_case err_cases[] = {
 	{ "per_process_with_value", { "--per-process=1", "f" },
 	  "--per-process" },
 	{ "missing_value_short", { "f", "-d" }, "option '-d' needs a value" },
+	{ "missing_value_stackcount_D", { "f", "-D" },
+	  "option '-D' needs a value" },
+	{ "missing_value_cluster", { "f", "-fd" },
+	  "option '-fd' needs a value" },
+	/* Words to permute before it: musl's getopt_long moves them. */
+	{ "missing_value_after_functions", { "f", "g", "-P", "--depth" },
+	  "option '--depth' needs a value" },
+	{ "stackcount_D_zero", { "-D", "0", "f" }, "invalid duration '0'" },
+	{ "stackcount_D_word", { "-D", "abc", "f" },
+	  "invalid duration 'abc'" },
+	{ "stackcount_v_with_value", { "-v5", "f" }, "unknown option '-5'" },
 	{ "missing_value_long", { "f", "--pid" },
 	  "option '--pid' needs a value" },
 	{ "missing_value_slots", { "f", "--stack-slots" },
@@ -307,6 +336,36 @@ static void test_small_buffer(void)
 	test_end("options_small_error_buffer");
 }
 
+/*
+ * --help names the stackcount spelling where it differs: -D and -v have
+ * lines of their own that say so, and a paragraph tells the defaults.
+ */
+static void test_usage_stackcount(void)
+{
+	char *text = NULL, *line;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	EXPECT(f, "open_memstream failed");
+	if (!f)
+		goto out;
+	options_usage(f);
+	fclose(f);
+	line = strstr(text, "\n  -D SECONDS ");
+	EXPECT(line && strstr(line, "stackcount") &&
+	       strstr(line, "stackcount") < strchr(line + 1, '\n'),
+	       "no '-D SECONDS' line naming stackcount");
+	line = strstr(text, "\n  -v ");
+	EXPECT(line && strstr(line, "stackcount") &&
+	       strstr(line, "stackcount") < strchr(line + 1, '\n'),
+	       "no '-v' line naming stackcount");
+	EXPECT(strstr(text, "stackcount's -s"), "offsets (-s) not named");
+	EXPECT(strstr(text, "until Ctrl-C"), "stackcount's window not named");
+out:
+	free(text);
+	test_end("options_usage_names_stackcount");
+}
+
 /* getopt permutes argv: the same pointers, in another order. */
 static void test_argv_kept(void)
 {
@@ -374,5 +433,6 @@ int main(void)
 	}
 	test_small_buffer();
 	test_argv_kept();
+	test_usage_stackcount();
 	return 0;
 }
