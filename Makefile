@@ -10,9 +10,9 @@ LDFLAGS += -static -s
 endif
 
 SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c options.c stackmap.c \
-       output.c targets.c bpfasm.c kversion.c
+       output.c targets.c bpfasm.c kversion.c testhook.c
 OBJS = show_bt.o bpf.o prog.o kprobe.o kallsyms.o options.o stackmap.o \
-       output.o targets.o bpfasm.o kversion.o
+       output.o targets.o bpfasm.o kversion.o testhook.o
 HDRS = $(wildcard *.h)
 
 all: show_bt

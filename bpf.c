@@ -49,6 +49,19 @@ int bpf_map_lookup(int map_fd, const void *key, void *value)
 	return sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr);
 }
 
+int bpf_map_update(int map_fd, const void *key, const void *value,
+		   unsigned long long flags)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = map_fd;
+	attr.key = ptr_to_u64(key);
+	attr.value = ptr_to_u64(value);
+	attr.flags = flags;
+	return sys_bpf(BPF_MAP_UPDATE_ELEM, &attr);
+}
+
 int bpf_map_next_key(int map_fd, const void *key, void *next_key)
 {
 	union bpf_attr attr;

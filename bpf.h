@@ -16,6 +16,8 @@ int bpf_map_create(enum bpf_map_type type, unsigned int key_size,
 		   unsigned int value_size, unsigned int max_entries,
 		   unsigned int flags, const char *name);
 int bpf_map_lookup(int map_fd, const void *key, void *value);
+int bpf_map_update(int map_fd, const void *key, const void *value,
+		   unsigned long long flags);
 int bpf_map_next_key(int map_fd, const void *key, void *next_key);
 
 /*

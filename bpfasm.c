@@ -512,7 +512,7 @@ void bpfasm_print(FILE *out, const struct prog *prog,
 
 	fprintf(out, "# show_bt's BPF program: %zu instructions, for a kprobe "
 		"(license GPL).\n", prog->len);
-	fprintf(out, "# Maps by name: map[stacks], map[counts], "
+	fprintf(out, "# Maps by name: map[gate], map[stacks], map[counts], "
 		"map[scratch], map[frames], map[lost].\n");
 	fprintf(out, "# Edit a copy, then load it: "
 		"show_bt --prog FILE FUNCTION\n");
@@ -1694,11 +1694,10 @@ static void print_rows(FILE *out, const struct row *rows, size_t nrows,
 int bpfasm_print_xlated(FILE *out, int prog_fd, const struct prog *orig,
 			const struct prog_maps *maps)
 {
-	const int fds[] = { maps->stacks, maps->counts, maps->scratch,
-			    maps->frames, maps->lost };
+	const int *fds = maps->fd;
 	struct namer ours = { .maps = maps, .fd_notes = 1 };
 	struct namer theirs = { .maps = maps, .xlated = 1 };
-	struct xmap xmaps[sizeof(fds) / sizeof(fds[0])];
+	struct xmap xmaps[MAP_NR];
 	struct units ua = { 0 }, ub = { 0 };
 	struct bpf_insn *x = NULL;
 	struct bpf_prog_info info;
@@ -1736,7 +1735,7 @@ int bpfasm_print_xlated(FILE *out, int prog_fd, const struct prog *orig,
 	if (info.nr_map_ids < nids)
 		nids = info.nr_map_ids;
 
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+	for (i = 0; i < MAP_NR; i++) {
 		xmaps[i].fd = fds[i];
 		xmaps[i].id = map_id(fds[i]);
 		xmaps[i].name = prog_map_name(maps, fds[i]);

@@ -11,6 +11,7 @@
  * place is known, so groups can come and go with the options.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,7 +23,12 @@
 #define KEY_OFF		-4
 #define ONE_OFF		-16
 
-#define HEAD_SIZE	((int)sizeof(struct frames_key_head))
+/* The scratch map's value: a u64 serial for ids, then the frames buffer. */
+#define SCRATCH_SERIAL	0
+#define SCRATCH_BUF	8
+
+/* A frames value on the BPF stack, to insert: count, id, comm. */
+#define VAL_OFF		(-(int)sizeof(struct frames_value))
 
 static unsigned int round_up_pow2(unsigned int n)
 {
@@ -33,107 +39,165 @@ static unsigned int round_up_pow2(unsigned int n)
 	return p;
 }
 
-size_t prog_frames_key_size(unsigned int depth)
+size_t prog_frames_key_size(unsigned int chunk)
 {
-	return HEAD_SIZE + depth * sizeof(__u64);
+	return sizeof(__u64) + chunk * sizeof(__u64);
+}
+
+unsigned int prog_chunks(const struct prog_maps *maps)
+{
+	return (maps->depth + maps->chunk - 1) / maps->chunk;
+}
+
+/*
+ * buf[0] is the first key's link, buf[1..depth] the frames.  Key k starts
+ * at buf[k * chunk] (the last frame of chunk k - 1, overwritten by the
+ * link once that chunk is counted) and spans chunk + 1 slots; the slots
+ * past depth stay zero, padding the last key.
+ */
+size_t prog_scratch_size(const struct prog_maps *maps)
+{
+	return SCRATCH_BUF +
+	       (prog_chunks(maps) * maps->chunk + 1) * sizeof(__u64);
+}
+
+struct map_spec {
+	const char *name;	/* as programs in text name it */
+	enum bpf_map_type type;
+	unsigned int key, value, entries, flags;
+};
+
+static const char *const map_names[MAP_NR] = {
+	[MAP_GATE] = "gate", [MAP_STACKS] = "stacks",
+	[MAP_COUNTS] = "counts", [MAP_SCRATCH] = "scratch",
+	[MAP_FRAMES] = "frames", [MAP_LOST] = "lost",
+};
+
+/*
+ * Kernels from 5.7 to 6.0 WARN (and taint) when a tracing program uses a
+ * hash map that allocates at run time, PREEMPT_RT ones refuse it, older
+ * ones allocate inside the probe; 6.1 made it safe (commit 96da3f7d489d,
+ * "bpf: Remove tracing program restriction on map types", on top of the
+ * BPF memory allocator).  Before that the frames map is preallocated.
+ */
+static void map_specs(const struct prog_maps *m, int prealloc,
+		      struct map_spec spec[MAP_NR])
+{
+	const struct map_spec s[MAP_NR] = {
+		[MAP_GATE] = { NULL, BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0 },
+		[MAP_STACKS] = { NULL, BPF_MAP_TYPE_STACK_TRACE, 4,
+				 m->depth * 8, m->slots, 0 },
+		[MAP_COUNTS] = { NULL, BPF_MAP_TYPE_ARRAY, 4, 8, m->slots, 0 },
+		[MAP_SCRATCH] = { NULL, BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+				  prog_scratch_size(m), 1, 0 },
+		[MAP_FRAMES] = { NULL, BPF_MAP_TYPE_HASH,
+				 prog_frames_key_size(m->chunk),
+				 sizeof(struct frames_value), m->max_frames,
+				 prealloc ? 0 : BPF_F_NO_PREALLOC },
+		[MAP_LOST] = { NULL, BPF_MAP_TYPE_ARRAY, 4, 8, LOST_NR, 0 },
+	};
+	int i;
+
+	for (i = 0; i < MAP_NR; i++) {
+		spec[i] = s[i];
+		spec[i].name = map_names[i];
+	}
+}
+
+void prog_maps_init(struct prog_maps *maps)
+{
+	int i;
+
+	for (i = 0; i < MAP_NR; i++)
+		maps->fd[i] = -1;
+}
+
+static int map_create(const struct map_spec *s)
+{
+	char name[BPF_OBJ_NAME_LEN];
+
+	snprintf(name, sizeof(name), "show_bt_%s", s->name);
+	return bpf_map_create(s->type, s->key, s->value, s->entries, s->flags,
+			      name);
 }
 
 int prog_maps_create(struct prog_maps *maps, unsigned int slots,
-		     unsigned int max_frames, unsigned int depth)
+		     unsigned int max_frames, unsigned int depth,
+		     int prealloc)
 {
-	size_t key = prog_frames_key_size(depth);
-	int fd;
+	struct map_spec spec[MAP_NR];
+	int i, fd;
 
-	maps->stacks = maps->counts = maps->scratch = -1;
-	maps->frames = maps->lost = -1;
+	prog_maps_init(maps);
 	maps->slots = round_up_pow2(slots);
 	maps->depth = depth;
 	maps->max_frames = max_frames;
-
-	fd = bpf_map_create(BPF_MAP_TYPE_STACK_TRACE, sizeof(__u32),
-			    depth * sizeof(__u64), maps->slots, 0,
-			    "show_bt_stacks");
+	maps->chunk = depth;
+	/* The frames map first: its key size decides the scratch size. */
+	map_specs(maps, prealloc, spec);
+	fd = map_create(&spec[MAP_FRAMES]);
+	if (fd == -E2BIG && depth > PROG_OLD_CHUNK) {
+		maps->chunk = PROG_OLD_CHUNK;
+		map_specs(maps, prealloc, spec);
+		fd = map_create(&spec[MAP_FRAMES]);
+	}
 	if (fd < 0)
-		goto fail;
-	maps->stacks = fd;
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64),
-			    maps->slots, 0, "show_bt_counts");
-	if (fd < 0)
-		goto fail;
-	maps->counts = fd;
-	fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), key, 1, 0,
-			    "show_bt_scratch");
-	if (fd < 0)
-		goto fail;
-	maps->scratch = fd;
-	/* Allocated as stacks arrive: most runs never fill more than a few. */
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, key, sizeof(__u64), max_frames,
-			    BPF_F_NO_PREALLOC, "show_bt_frames");
-	if (fd < 0)
-		goto fail;
-	maps->frames = fd;
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64),
-			    LOST_NR, 0, "show_bt_lost");
-	if (fd < 0)
-		goto fail;
-	maps->lost = fd;
+		return fd;
+	maps->fd[MAP_FRAMES] = fd;
+	for (i = 0; i < MAP_NR; i++) {
+		if (i == MAP_FRAMES)
+			continue;
+		fd = map_create(&spec[i]);
+		if (fd < 0) {
+			prog_maps_close(maps);
+			return fd;
+		}
+		maps->fd[i] = fd;
+	}
 	return 0;
-fail:
-	prog_maps_close(maps);
-	return fd;
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
 }
 
 void prog_maps_close(struct prog_maps *maps)
 {
-	close_fd(&maps->stacks);
-	close_fd(&maps->counts);
-	close_fd(&maps->scratch);
-	close_fd(&maps->frames);
-	close_fd(&maps->lost);
+	int i;
+
+	for (i = 0; i < MAP_NR; i++) {
+		if (maps->fd[i] >= 0)
+			close(maps->fd[i]);
+		maps->fd[i] = -1;
+	}
 }
 
-static const char *const map_names[] = {
-	"stacks", "counts", "scratch", "frames", "lost",
-};
-
-static const int *map_fds(const struct prog_maps *m, int fds[5])
+void prog_maps_standin(struct prog_maps *maps, unsigned int slots,
+		       unsigned int depth)
 {
-	fds[0] = m->stacks;
-	fds[1] = m->counts;
-	fds[2] = m->scratch;
-	fds[3] = m->frames;
-	fds[4] = m->lost;
-	return fds;
+	int i;
+
+	for (i = 0; i < MAP_NR; i++)
+		maps->fd[i] = 3 + i;
+	maps->slots = round_up_pow2(slots);
+	maps->depth = depth;
+	maps->chunk = depth;
+	maps->max_frames = 0;
 }
 
 const char *prog_map_name(const struct prog_maps *maps, int fd)
 {
-	int fds[5];
-	size_t i;
+	int i;
 
-	map_fds(maps, fds);
-	for (i = 0; i < 5; i++)
-		if (fds[i] == fd)
+	for (i = 0; i < MAP_NR; i++)
+		if (maps->fd[i] == fd)
 			return map_names[i];
 	return NULL;
 }
 
 int prog_map_fd(const struct prog_maps *maps, const char *name)
 {
-	int fds[5];
-	size_t i;
+	int i;
 
-	map_fds(maps, fds);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < MAP_NR; i++)
 		if (!strcmp(map_names[i], name))
-			return fds[i];
+			return maps->fd[i];
 	return -1;
 }
 
@@ -146,7 +210,9 @@ enum label {
 	L_FRAMES_FULL,	/* the frames map has no room */
 	L_LOST,		/* r0 = -errno: count the hit in lost[] */
 	L_LOST_SLOT,	/* r1 = the lost[] slot */
-	L_NR
+	L_FOUND,	/* L_FOUND + k: r0 = chunk k's entry */
+	L_CHUNK = L_FOUND + PROG_MAX_CHUNKS, /* L_CHUNK + k: chunk k */
+	L_NR = L_CHUNK + PROG_MAX_CHUNKS
 };
 
 struct assembler {
@@ -155,7 +221,7 @@ struct assembler {
 	struct {
 		size_t insn;
 		enum label to;
-	} jump[32];
+	} jump[64];
 	size_t njumps;
 };
 
@@ -212,6 +278,26 @@ static void emit_lookup(struct assembler *a, int map_fd)
 	emit(a, BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
 }
 
+/* r0 = map_lookup_elem(map, &(u32)0): the one entry of a small array. */
+static void emit_lookup_zero(struct assembler *a, int map_fd)
+{
+	emit(a, BPF_ST_MEM(BPF_W, BPF_REG_10, KEY_OFF, 0));
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, KEY_OFF));
+	emit_lookup(a, map_fd);
+}
+
+static void group_gate(struct assembler *a, const struct prog_maps *m)
+{
+	note(a, "the gate: count only while the window is open, gate[0] != 0 "
+		"(show_bt opens it once every probe is attached and closes "
+		"it before reading the maps back)");
+	emit_lookup_zero(a, m->fd[MAP_GATE]);
+	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), L_RETURN);
+	emit(a, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_0, 0));
+	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), L_RETURN);
+}
+
 static void group_filter_pid(struct assembler *a, const struct prog_config *cfg)
 {
 	note(a, "which process? the upper half of bpf_get_current_pid_tgid() "
@@ -233,7 +319,7 @@ static void group_stack_id(struct assembler *a, const struct prog_maps *m)
 		"once, its id returned; flags 0: skip no frame, compare whole "
 		"stacks, never evict another stack");
 	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
-	emit_ld_map(a, BPF_REG_2, m->stacks);
+	emit_ld_map(a, BPF_REG_2, m->fd[MAP_STACKS]);
 	emit(a, BPF_MOV64_IMM(BPF_REG_3, 0));
 	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stackid));
 	emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_STACK_ERROR);
@@ -244,83 +330,136 @@ static void group_stack_id(struct assembler *a, const struct prog_maps *m)
 	emit(a, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_0, KEY_OFF));
 	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, KEY_OFF));
-	emit_lookup(a, m->counts);
+	emit_lookup(a, m->fd[MAP_COUNTS]);
 	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), L_ADD_ONE);
 	emit_jump(a, BPF_JMP_A(0), L_RETURN);
 
 	place(a, L_STACK_ERROR);
-	note(a, "-EEXIST: another stack holds this one's bucket; count the "
-		"frames themselves below.  Other errors are losses");
-	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, -EEXIST, 0), L_LOST);
+	note(a, "-EFAULT: no stack could be taken, a loss.  Any other error "
+		"(-EEXIST: another stack holds this one's bucket; -ENOMEM) "
+		"is no loss: count the frames themselves below");
+	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, -EFAULT, 0), L_LOST);
 }
 
-static void group_frames_key(struct assembler *a, const struct prog_maps *m,
-			     int per_process)
+/* Offset in scratch of key k (buf[k * chunk]). */
+static int key_off(const struct prog_maps *m, unsigned int k)
 {
-	note(a, "r7 = this CPU's scratch space for a frames key (too big for "
-		"the 512-byte BPF stack)");
-	emit(a, BPF_ST_MEM(BPF_W, BPF_REG_10, KEY_OFF, 0));
-	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, KEY_OFF));
-	emit_lookup(a, m->scratch);
+	return SCRATCH_BUF + k * m->chunk * sizeof(__u64);
+}
+
+static void group_frames(struct assembler *a, const struct prog_maps *m,
+			 int per_process)
+{
+	note(a, "r7 = this CPU's scratch space: a serial, then the frames "
+		"(too big for the 512-byte BPF stack)");
+	emit_lookup_zero(a, m->fd[MAP_SCRATCH]);
 	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), L_NO_SCRATCH);
 	emit(a, BPF_MOV64_REG(BPF_REG_7, BPF_REG_0));
 
-	if (per_process) {
-		note(a, "-P: the key starts with the process id and command "
-			"name");
-		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
-		emit(a, BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
-		emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_0, 0));
-		emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_7));
-		emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 8));
-		emit(a, BPF_MOV64_IMM(BPF_REG_2, 16));
-		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_comm));
-	} else {
-		note(a, "the key's head (process id, command) stays zero: "
-			"stacks are not split per process");
-		emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_7, 0, 0));
-		emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_7, 8, 0));
-		emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_7, 16, 0));
-	}
-
-	note(a, "r0 = bpf_get_stack(ctx, key frames, size, 0): the frames, "
-		"zero-padded to the map's depth");
+	note(a, "r9 = bpf_get_stack(ctx, &buf[1], depth * 8, 0): the frames' "
+		"bytes, zero-padded to the depth");
 	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
 	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
-	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, HEAD_SIZE));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, SCRATCH_BUF + 8));
 	emit(a, BPF_MOV64_IMM(BPF_REG_3, m->depth * sizeof(__u64)));
 	emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
 	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
 	emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
+	emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
+
+	if (per_process) {
+		note(a, "-P: the first key's link is the process id");
+		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
+		emit(a, BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
+		emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_0,
+				    SCRATCH_BUF));
+	} else {
+		note(a, "the first key's link is zero: stacks are not split "
+			"per process");
+		emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_7, SCRATCH_BUF, 0));
+	}
 }
 
-static void group_count_frames(struct assembler *a, const struct prog_maps *m)
+/*
+ * Chunk k of the frames: find its key, or insert it with a fresh id; then
+ * go on to chunk k + 1 if the stack is longer, else count the hit here.
+ */
+static void group_chunk(struct assembler *a, const struct prog_maps *m,
+			unsigned int k, unsigned int nchunks, int per_process)
 {
-	note(a, "frames[key] += 1 if the key is there");
-	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
-	emit_lookup(a, m->frames);
-	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), L_ADD_ONE);
+	int off = key_off(m, k);
 
-	note(a, "else insert it with a count of 1; BPF_NOEXIST, so that a "
-		"key another CPU inserted meanwhile is not reset");
-	emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, ONE_OFF, 1));
-	emit_ld_map(a, BPF_REG_1, m->frames);
+	place(a, L_CHUNK + k);
+	if (k > 0) {
+		note(a, "the next chunk's key: its link is the id of the "
+			"entry before it, written over that chunk's last "
+			"frame (counted already)");
+		emit(a, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_8, 8));
+		emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_1, off));
+	}
+	note(a, k == 0 && nchunks == 1 ?
+		"r0 = frames[key]: the key is {link, the frames}" :
+		"r0 = frames[key]: the key is {link, this chunk of frames}");
 	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, off));
+	emit_lookup(a, m->fd[MAP_FRAMES]);
+	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), L_FOUND + k);
+
+	note(a, "a new key: its value {count 0, id, comm} on the stack; the "
+		"id is (cpu + 1) << 32 | this CPU's serial, unique without "
+		"atomics, as one CPU runs one program at a time");
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_smp_processor_id));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1));
+	emit(a, BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, 32));
+	emit(a, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_7, SCRATCH_SERIAL));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1));
+	emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_1, SCRATCH_SERIAL));
+	emit(a, BPF_ALU64_REG(BPF_OR, BPF_REG_0, BPF_REG_1));
+	emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, VAL_OFF + 8));
+	emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, VAL_OFF, 0));
+	if (per_process) {
+		emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
+		emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, VAL_OFF + 16));
+		emit(a, BPF_MOV64_IMM(BPF_REG_2, 16));
+		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_comm));
+	} else {
+		emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, VAL_OFF + 16, 0));
+		emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, VAL_OFF + 24, 0));
+	}
+
+	note(a, "insert it, BPF_NOEXIST: a key another CPU inserted "
+		"meanwhile is kept, with its id; then look it up again: "
+		"not there means the map is full");
+	emit_ld_map(a, BPF_REG_1, m->fd[MAP_FRAMES]);
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, off));
 	emit(a, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, ONE_OFF));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, VAL_OFF));
 	emit(a, BPF_MOV64_IMM(BPF_REG_4, BPF_NOEXIST));
 	emit(a, BPF_CALL_HELPER(BPF_FUNC_map_update_elem));
-	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), L_RETURN);
-
-	note(a, "the insert failed: either another CPU inserted the key "
-		"first (look again and add) or the map is full");
 	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
-	emit_lookup(a, m->frames);
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, off));
+	emit_lookup(a, m->fd[MAP_FRAMES]);
 	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), L_FRAMES_FULL);
 
+	place(a, L_FOUND + k);
+	if (k + 1 < nchunks) {
+		note(a, "more frames than this chunk holds: on to the next "
+			"chunk, r8 = this entry");
+		emit(a, BPF_MOV64_REG(BPF_REG_8, BPF_REG_0));
+		emit_jump(a, BPF_JMP_IMM(BPF_JGT, BPF_REG_9,
+					 (k + 1) * m->chunk * sizeof(__u64),
+					 0), L_CHUNK + k + 1);
+		emit_jump(a, BPF_JMP_A(0), L_ADD_ONE);
+	}
+	/* The last chunk falls through to L_ADD_ONE. */
+}
+
+static void group_add_one(struct assembler *a)
+{
 	place(a, L_ADD_ONE);
-	note(a, "*r0 += 1, atomically: other CPUs may count the same stack");
+	note(a, "*r0 += 1, atomically: other CPUs may count the same stack "
+		"(the count is the first u64 of every value here)");
 	emit(a, BPF_MOV64_IMM(BPF_REG_1, 1));
 	emit(a, BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_0, BPF_REG_1, 0));
 	place(a, L_RETURN);
@@ -350,7 +489,7 @@ static void group_count_lost(struct assembler *a, const struct prog_maps *m)
 	emit(a, BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, KEY_OFF));
 	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, KEY_OFF));
-	emit_lookup(a, m->lost);
+	emit_lookup(a, m->fd[MAP_LOST]);
 	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), L_ADD_ONE);
 	emit(a, BPF_MOV64_IMM(BPF_REG_0, 0));
 	emit(a, BPF_EXIT_INSN());
@@ -360,17 +499,21 @@ void prog_build(struct prog *prog, const struct prog_maps *maps,
 		const struct prog_config *cfg)
 {
 	struct assembler a = { .prog = prog };
+	unsigned int k, nchunks = prog_chunks(maps);
 
 	memset(prog, 0, sizeof(*prog));
 	note(&a, "r6 = ctx (the probed task's registers): calls clobber r1");
 	emit(&a, BPF_MOV64_REG(BPF_REG_6, BPF_REG_1));
+	group_gate(&a, maps);
 	if (cfg->pid > 0 || cfg->self > 0)
 		group_filter_pid(&a, cfg);
 	/* -P needs the process in the key: stack ids cannot carry it. */
 	if (!cfg->per_process)
 		group_stack_id(&a, maps);
-	group_frames_key(&a, maps, cfg->per_process);
-	group_count_frames(&a, maps);
+	group_frames(&a, maps, cfg->per_process);
+	for (k = 0; k < nchunks; k++)
+		group_chunk(&a, maps, k, nchunks, cfg->per_process);
+	group_add_one(&a);
 	group_count_lost(&a, maps);
 	resolve_jumps(&a);
 }

@@ -2,7 +2,9 @@
 /*
  * prog.h - show_bt's BPF program and the maps it counts into.
  *
- * The program runs on every hit of a kprobe.  Fast path: take the kernel
+ * The program runs on every hit of a kprobe, and counts only while the
+ * gate is open (the window: set after every probe is attached, cleared at
+ * its end, so the attach and the read-back count nothing).  Fast path: take the kernel
  * stack with bpf_get_stackid() and add one to counts[stack id].  When the
  * stack map's bucket for that stack holds another stack (a collision), or
  * when stacks are split per process (-P), take the frames themselves with
@@ -29,26 +31,79 @@ enum lost_cause {
 #define PROG_MAX_INSNS	4096
 
 /*
- * The key of the frames map: who (with -P; zero otherwise), then the
- * frames, innermost first, zero-padded to the map's depth.
+ * Kernels before 5.11 refuse hash keys over 512 bytes (MAX_BPF_STACK; the
+ * limit went with commit c6bde958a62b, "bpf: Lift hashtab key_size
+ * limit").  There a stack's frames are keyed in chunks of this many.
  */
-struct frames_key_head {
-	__u32 pid;		/* process id (tgid) */
-	__u32 pad;
-	char comm[16];		/* its command name */
+#define PROG_OLD_MAX_KEY	512
+#define PROG_OLD_CHUNK	((PROG_OLD_MAX_KEY - 8) / 8)
+#define PROG_MAX_CHUNKS	((PROG_MAX_DEPTH + PROG_OLD_CHUNK - 1) / PROG_OLD_CHUNK)
+
+/*
+ * The frames map: a stack of up to chunk frames is one key, {link,
+ * frames}.  A longer one is a chain of keys, one per chunk of frames: the
+ * first key's link is the process id (with -P; zero otherwise), each next
+ * key's link is the id of the entry before it.  Ids are 2^32 or more, so a
+ * link below 2^32 starts a chain.  Only the entry of a stack's last chunk
+ * counts calls; the others have a count of zero unless a shorter stack
+ * ends there too.
+ */
+struct frames_value {
+	__u64 count;		/* calls whose stack ends at this key */
+	__u64 id;		/* (cpu + 1) << 32 | that CPU's serial */
+	char comm[16];		/* the command of the first caller */
 };
 
+#define FRAMES_LINK_MIN	(1ull << 32)
+
+/* The maps, by index: one table gives their names, types and sizes. */
+enum prog_map {
+	MAP_GATE,	/* ARRAY, 1 entry: nonzero while the window is open */
+	MAP_STACKS,	/* STACK_TRACE: id -> frames */
+	MAP_COUNTS,	/* ARRAY: id -> hits (u64) */
+	MAP_SCRATCH,	/* PERCPU_ARRAY, 1 entry: serial, then frames */
+	MAP_FRAMES,	/* HASH: {link, frames} -> struct frames_value */
+	MAP_LOST,	/* ARRAY: enum lost_cause -> hits (u64) */
+	MAP_NR
+};
 
 struct prog_maps {
-	int stacks;		/* STACK_TRACE: id -> frames */
-	int counts;		/* ARRAY: id -> hits (u64) */
-	int scratch;		/* PERCPU_ARRAY, 1 entry: a frames key */
-	int frames;		/* HASH: frames key -> hits (u64) */
-	int lost;		/* ARRAY: enum lost_cause -> hits (u64) */
+	int fd[MAP_NR];
 	unsigned int slots;	/* entries of stacks and counts */
 	unsigned int depth;	/* frames per stack */
 	unsigned int max_frames; /* entries of frames */
+	unsigned int chunk;	/* frames per frames-map key */
 };
+
+/* All fds -1: nothing created yet (prog_maps_close() is then a no-op). */
+void prog_maps_init(struct prog_maps *maps);
+
+/*
+ * Create the maps: slots is rounded up to a power of two (the stack map
+ * does so itself, and a stack id must index counts); max_frames keys fit
+ * in the frames map.  Where the kernel refuses a key of depth frames, the
+ * frames map is keyed in chunks of PROG_OLD_CHUNK.  prealloc: allocate the
+ * frames map's entries up front (kernels before 6.1 must: see prog.c).
+ * Returns 0 or -errno.
+ */
+int prog_maps_create(struct prog_maps *maps, unsigned int slots,
+		     unsigned int max_frames, unsigned int depth,
+		     int prealloc);
+void prog_maps_close(struct prog_maps *maps);
+
+/*
+ * The maps by name, as programs in text name them ("map[stacks]"):
+ * gate, stacks, counts, scratch, frames, lost.  NULL or -1 when unknown.
+ */
+const char *prog_map_name(const struct prog_maps *maps, int fd);
+int prog_map_fd(const struct prog_maps *maps, const char *name);
+
+/* Frames per chunk, key size and chunks per stack of a frames map. */
+size_t prog_frames_key_size(unsigned int chunk);
+unsigned int prog_chunks(const struct prog_maps *maps);
+
+/* Bytes of the scratch map's one value: the serial, then the frames. */
+size_t prog_scratch_size(const struct prog_maps *maps);
 
 struct prog_config {
 	int pid;		/* > 0: only hits of this process */
@@ -56,24 +111,9 @@ struct prog_config {
 	int per_process;	/* -P: every stack keyed by process */
 };
 
-/*
- * Create the maps: slots is rounded up to a power of two (the stack map
- * does so itself, and a stack id must index counts); max_frames distinct
- * stacks fit in the frames map.  Returns 0 or -errno.
- */
-int prog_maps_create(struct prog_maps *maps, unsigned int slots,
-		     unsigned int max_frames, unsigned int depth);
-void prog_maps_close(struct prog_maps *maps);
-
-/*
- * The maps by name, as programs in text name them ("map[stacks]"):
- * stacks, counts, scratch, frames, lost.  NULL or -1 when unknown.
- */
-const char *prog_map_name(const struct prog_maps *maps, int fd);
-int prog_map_fd(const struct prog_maps *maps, const char *name);
-
-/* Size in bytes of a frames map key for maps of this depth. */
-size_t prog_frames_key_size(unsigned int depth);
+/* Stand-in maps for --dump and the tests: fds 3 up, nothing created. */
+void prog_maps_standin(struct prog_maps *maps, unsigned int slots,
+		       unsigned int depth);
 
 /* A comment on the group of instructions that starts at insn. */
 struct prog_note {
@@ -81,7 +121,7 @@ struct prog_note {
 	const char *text;
 };
 
-#define PROG_MAX_NOTES	16
+#define PROG_MAX_NOTES	40
 
 struct prog {
 	struct bpf_insn insns[PROG_MAX_INSNS];

@@ -18,16 +18,19 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/resource.h>
-#include <sys/utsname.h>
+#include <sys/syscall.h>
+#include <linux/membarrier.h>
 
 #include "bpf.h"
 #include "bpfasm.h"
 #include "kallsyms.h"
+#include "kversion.h"
 #include "options.h"
 #include "output.h"
 #include "prog.h"
 #include "stackmap.h"
 #include "targets.h"
+#include "testhook.h"
 
 #define VERSION "0.2"
 #define PERF_MAX_STACK "/proc/sys/kernel/perf_event_max_stack"
@@ -82,6 +85,14 @@ static void raise_memlock(void)
 	setrlimit(RLIMIT_MEMLOCK, &r);
 }
 
+/* Kernels before 6.1 must not allocate map entries inside a probe. */
+static int must_prealloc(void)
+{
+	struct kversion kv;
+
+	return kversion_running(&kv) || !kversion_ge(&kv, 6, 1);
+}
+
 static int create_maps(struct prog_maps *maps, const struct options *opts)
 {
 	unsigned int depth = stack_depth();
@@ -91,7 +102,8 @@ static int create_maps(struct prog_maps *maps, const struct options *opts)
 		err_msg("kernel.perf_event_max_stack is 0: the kernel takes no stack at all (set it to 1 or more; 127 is its default)");
 		return -EINVAL;
 	}
-	err = prog_maps_create(maps, opts->slots, opts->max_stacks, depth);
+	err = prog_maps_create(maps, opts->slots, opts->max_stacks, depth,
+			       must_prealloc());
 	if (err == -EMFILE || err == -ENFILE)
 		err_msg("cannot create BPF maps: %s: raise the limit (ulimit -n)",
 			strerror(-err));
@@ -175,10 +187,10 @@ static int build_prog(struct prog *prog, const struct prog_maps *maps,
 /* --dump: the program with stand-in map fds; no kernel is asked. */
 static int dump_prog(const struct options *opts)
 {
-	struct prog_maps maps = { 3, 4, 5, 6, 7, DEFAULT_SLOTS, 0, 0 };
+	struct prog_maps maps;
 	struct prog prog;
 
-	maps.depth = stack_depth();
+	prog_maps_standin(&maps, DEFAULT_SLOTS, stack_depth());
 	if (build_prog(&prog, &maps, opts))
 		return EXIT_FAIL;
 	bpfasm_print(stdout, &prog, &maps);
@@ -314,12 +326,11 @@ static int check_pid(int pid)
 static long long skipped_hits(int prog_fd)
 {
 	struct bpf_prog_info info;
-	struct utsname u;
-	unsigned int a = 0, b = 0;
+	struct kversion kv;
 
 	memset(&info, 0, sizeof(info));
-	if (uname(&u) || sscanf(u.release, "%u.%u", &a, &b) != 2 ||
-	    a * 1000 + b < 6007 || bpf_prog_get_info(prog_fd, &info))
+	if (kversion_running(&kv) || !kversion_ge(&kv, 6, 7) ||
+	    bpf_prog_get_info(prog_fd, &info))
 		return -1;
 	return info.recursion_misses;
 }
@@ -435,29 +446,83 @@ static int attach(struct probes *probes, int prog_fd,
 		err_msg("%zu name%s shared by several functions: each function is probed (pick one with NAME@ADDR)",
 			probes->shared, probes->shared == 1 ? " is" : "s are");
 	probes_label(probes, opts, label, size);
-	err_msg("tracing %s for %g s (Ctrl-C ends it early)", label,
-		opts->duration);
 	return 0;
 }
 
-/*
- * The window: returns its length in seconds.  The probes stay until the
- * output is out: detaching many probes takes long, and the counts are
- * read right away (show_bt's own reads and writes are never counted).
- */
-static double watch(const struct options *opts)
+/* Whether Ctrl-C or SIGTERM came (they are blocked: pending). */
+static int stop_pending(void)
 {
-	double start = now(), seconds;
-	sigset_t stop;
+	sigset_t pending;
 
-	wait_window(opts->duration);
-	seconds = now() - start;
+	return sigpending(&pending) == 0 &&
+	       (sigismember(&pending, SIGINT) ||
+		sigismember(&pending, SIGTERM));
+}
+
+static int gate_set(const struct prog_maps *maps, __u64 open)
+{
+	__u32 key = 0;
+
+	return bpf_map_update(maps->fd[MAP_GATE], &key, &open, BPF_ANY);
+}
+
+/*
+ * Wait until every program that saw the gate open has finished: kprobe
+ * handlers run BPF programs inside an RCU read-side section, and
+ * MEMBARRIER_CMD_GLOBAL waits for an RCU grace period.  Where it is not
+ * available (nohz_full CPUs refuse it), detaching waits for one too.
+ */
+static void wait_programs(struct probes *probes)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) < 0)
+		probes_detach(probes);
+}
+
+/*
+ * The window: the gate opens once every probe is attached and closes at
+ * the end, so the attach counts nothing.  Ctrl-C during the attach gives
+ * an empty window: the gate never opens.  The maps are read only after
+ * the gate has closed and the programs that were running have finished:
+ * reading a stack map while programs still write it can briefly empty a
+ * bucket that a program is just matching, and credit its hit to another
+ * stack.  Returns 0 with the window's length in seconds, or -errno.
+ */
+static int watch(const struct options *opts, const struct prog_maps *maps,
+		 struct probes *probes, const char *label, double *seconds)
+{
+	double start;
+	sigset_t stop;
+	int err;
+
+	*seconds = 0;
+	test_stop("attached");
+	if (!stop_pending()) {
+		err = gate_set(maps, 1);
+		if (err) {
+			err_msg("cannot open the window (gate map): %s",
+				strerror(-err));
+			return err;
+		}
+		start = now();
+		err_msg("tracing %s for %g s (Ctrl-C ends it early)", label,
+			opts->duration);
+		test_stop("tracing");
+		wait_window(opts->duration);
+		*seconds = now() - start;
+		err = gate_set(maps, 0);
+		if (err) {
+			err_msg("cannot close the window (gate map): %s",
+				strerror(-err));
+			return err;
+		}
+		wait_programs(probes);
+	}
 	timing("window_end");
 	/* The kernel drops the probes with the process: let Ctrl-C end a
 	 * stuck output. */
 	stop_signals(&stop);
 	sigprocmask(SIG_UNBLOCK, &stop, NULL);
-	return seconds;
+	return 0;
 }
 
 /*
@@ -549,7 +614,7 @@ static int flush_output(int ret)
 
 int main(int argc, char **argv)
 {
-	struct prog_maps maps = { -1, -1, -1, -1, -1, 0, 0, 0 };
+	struct prog_maps maps;
 	struct probes probes = { 0 };
 	struct options opts;
 	struct prog prog;
@@ -558,6 +623,7 @@ int main(int argc, char **argv)
 	double window;
 	sigset_t stop;
 
+	prog_maps_init(&maps);
 	if (check_stdio())
 		return EXIT_FAIL;
 	if (options_parse(argc, argv, &opts, why, sizeof(why))) {
@@ -603,7 +669,8 @@ int main(int argc, char **argv)
 	}
 	if (attach(&probes, prog_fd, &opts, label, sizeof(label)))
 		goto out;
-	window = watch(&opts);
+	if (watch(&opts, &maps, &probes, label, &window))
+		goto out;
 	ret = report(&opts, &maps, &probes, prog_fd, label, window);
 	probes_detach(&probes);
 out:

@@ -13,7 +13,8 @@ static int read_lost(const struct prog_maps *maps, struct stack_set *set)
 	int err;
 
 	for (cause = 0; cause < LOST_NR; cause++) {
-		err = bpf_map_lookup(maps->lost, &cause, &set->lost[cause]);
+		err = bpf_map_lookup(maps->fd[MAP_LOST], &cause,
+				     &set->lost[cause]);
 		if (err)
 			return err;
 	}
@@ -67,10 +68,10 @@ static int read_by_id(const struct prog_maps *maps, __u32 id,
 
 	if (!s)
 		return -ENOMEM;
-	err = bpf_map_lookup(maps->stacks, &id, (void *)s->ips);
+	err = bpf_map_lookup(maps->fd[MAP_STACKS], &id, (void *)s->ips);
 	if (err)
 		return err == -ENOENT ? 0 : err;
-	err = bpf_map_lookup(maps->counts, &id, &s->count);
+	err = bpf_map_lookup(maps->fd[MAP_COUNTS], &id, &s->count);
 	if (err)
 		return err;
 	s->nframes = count_frames(s->ips, set->depth);
@@ -80,35 +81,11 @@ static int read_by_id(const struct prog_maps *maps, __u32 id,
 	return 0;
 }
 
-/* frames[key]: the key holds who and the frames, the value the count. */
-static int read_by_frames(const struct prog_maps *maps, const void *key,
-			  struct stack_set *set)
-{
-	const struct frames_key_head *head = key;
-	struct stack *s = stack_add(set);
-	int err;
-
-	if (!s)
-		return -ENOMEM;
-	err = bpf_map_lookup(maps->frames, key, &s->count);
-	if (err)
-		return err == -ENOENT ? 0 : err;
-	memcpy((void *)s->ips, head + 1, set->depth * sizeof(__u64));
-	s->nframes = count_frames(s->ips, set->depth);
-	s->pid = head->pid;
-	memcpy(s->comm, head->comm, sizeof(s->comm));
-	s->comm[sizeof(s->comm) - 1] = '\0';
-	set->by_frames += s->count;
-	if (s->count)
-		set->n++;
-	return 0;
-}
-
 /* Call fn on every key of map: a NULL key asks for the first one. */
 static int map_for_each(const struct prog_maps *maps, int map,
 			size_t key_size, struct stack_set *set,
 			int (*fn)(const struct prog_maps *, const void *,
-				  struct stack_set *))
+				  struct stack_set *, void *), void *arg)
 {
 	char *key = malloc(key_size), *next = malloc(key_size), *t;
 	int err = -ENOMEM;
@@ -120,7 +97,7 @@ static int map_for_each(const struct prog_maps *maps, int map,
 		t = key;
 		key = next;
 		next = t;
-		err = fn(maps, key, set);
+		err = fn(maps, key, set, arg);
 		if (err)
 			goto out;
 	}
@@ -133,8 +110,9 @@ out:
 }
 
 static int read_by_id_key(const struct prog_maps *maps, const void *key,
-			  struct stack_set *set)
+			  struct stack_set *set, void *arg)
 {
+	(void)arg;
 	return read_by_id(maps, *(const __u32 *)key, set);
 }
 
@@ -184,6 +162,124 @@ static void merge_and_sort(struct stack_set *set)
 	qsort(set->stacks, set->n, sizeof(*set->stacks), stack_cmp_count);
 }
 
+/* One entry of the frames map: {link, chunk frames} and its value. */
+struct chunk {
+	__u64 *key;
+	struct frames_value val;
+};
+
+struct chunks {
+	struct chunk *c;
+	size_t n, cap;
+	size_t key_size;
+};
+
+static int read_chunk(const struct prog_maps *maps, const void *key,
+		      struct stack_set *set, void *arg)
+{
+	struct chunks *cs = arg;
+	struct chunk *c;
+	int err;
+
+	(void)set;
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? cs->cap * 2 : 64;
+
+		c = realloc(cs->c, cap * sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		cs->c = c;
+		cs->cap = cap;
+	}
+	c = &cs->c[cs->n];
+	c->key = malloc(cs->key_size);
+	if (!c->key)
+		return -ENOMEM;
+	memcpy(c->key, key, cs->key_size);
+	err = bpf_map_lookup(maps->fd[MAP_FRAMES], key, &c->val);
+	if (err) {
+		free(c->key);
+		return err == -ENOENT ? 0 : err;
+	}
+	cs->n++;
+	return 0;
+}
+
+static int chunk_cmp_id(const void *pa, const void *pb)
+{
+	const struct chunk *a = pa, *b = pb;
+
+	return a->val.id < b->val.id ? -1 : a->val.id > b->val.id;
+}
+
+static const struct chunk *chunk_by_id(const struct chunks *cs, __u64 id)
+{
+	struct chunk want = { .val.id = id };
+
+	return bsearch(&want, cs->c, cs->n, sizeof(*cs->c), chunk_cmp_id);
+}
+
+/*
+ * The stack that ends at chunk c: walk the links back to the first chunk
+ * (a link below FRAMES_LINK_MIN: the process id, or zero), then lay the
+ * chunks out first to last.  -EIO if a link leads nowhere (it cannot: an
+ * entry is inserted before the next one links to it, and never deleted).
+ */
+static int chain_stack(const struct chunks *cs, const struct chunk *c,
+		       unsigned int chunk, struct stack_set *set)
+{
+	const struct chunk *path[PROG_MAX_CHUNKS];
+	struct stack *s;
+	unsigned int n = 0, i, at = 0, take;
+
+	while (1) {
+		if (n == PROG_MAX_CHUNKS)
+			return -EIO;
+		path[n++] = c;
+		if (c->key[0] < FRAMES_LINK_MIN)
+			break;
+		c = chunk_by_id(cs, c->key[0]);
+		if (!c)
+			return -EIO;
+	}
+	s = stack_add(set);
+	if (!s)
+		return -ENOMEM;
+	for (i = n; i-- > 0 && at < set->depth; at += take) {
+		take = set->depth - at < chunk ? set->depth - at : chunk;
+		memcpy((void *)(s->ips + at), path[i]->key + 1,
+		       take * sizeof(__u64));
+	}
+	c = path[0];
+	s->nframes = count_frames(s->ips, set->depth);
+	s->count = c->val.count;
+	s->pid = path[n - 1]->key[0];
+	memcpy(s->comm, c->val.comm, sizeof(s->comm));
+	s->comm[sizeof(s->comm) - 1] = '\0';
+	set->by_frames += s->count;
+	set->n++;
+	return 0;
+}
+
+static int read_by_frames(const struct prog_maps *maps, struct stack_set *set)
+{
+	struct chunks cs = { .key_size = prog_frames_key_size(maps->chunk) };
+	size_t i;
+	int err;
+
+	err = map_for_each(maps, maps->fd[MAP_FRAMES], cs.key_size, set,
+			   read_chunk, &cs);
+	if (!err)
+		qsort(cs.c, cs.n, sizeof(*cs.c), chunk_cmp_id);
+	for (i = 0; !err && i < cs.n; i++)
+		if (cs.c[i].val.count)
+			err = chain_stack(&cs, &cs.c[i], maps->chunk, set);
+	for (i = 0; i < cs.n; i++)
+		free(cs.c[i].key);
+	free(cs.c);
+	return err;
+}
+
 int stackmap_read(const struct prog_maps *maps, struct stack_set *set)
 {
 	int err, i;
@@ -192,12 +288,10 @@ int stackmap_read(const struct prog_maps *maps, struct stack_set *set)
 	set->depth = maps->depth;
 	err = read_lost(maps, set);
 	if (!err)
-		err = map_for_each(maps, maps->stacks, sizeof(__u32), set,
-				   read_by_id_key);
+		err = map_for_each(maps, maps->fd[MAP_STACKS], sizeof(__u32),
+				   set, read_by_id_key, NULL);
 	if (!err)
-		err = map_for_each(maps, maps->frames,
-				   prog_frames_key_size(maps->depth), set,
-				   read_by_frames);
+		err = read_by_frames(maps, set);
 	if (err) {
 		stack_set_free(set);
 		return err;

@@ -130,8 +130,8 @@ if "$SB" --xlated -p 1 > "$T/x" 2> "$T/err"; then
 	END {
 		if (!loads)
 			printf "no map load in the listing"
-		if (maps != 5)
-			printf "%d maps listed, want 5", maps
+		if (maps != 6)
+			printf "%d maps listed, want 6 (gate, stacks, counts, scratch, frames, lost)", maps
 	}' "$T/x")
 	if [ -z "$bad" ]; then
 		pass xlated_map_loads

@@ -9,8 +9,8 @@
 #
 # Before llvm-mc sees a listing, instruction numbers ("  12: ") and
 # comments ("# ..." to the end of the line) are cut, and map[NAME] becomes
-# the stand-in fd --dump uses (stacks 3, counts 4, scratch 5, frames 6,
-# lost 7); llvm-mc encodes that load with src_reg 0, so src_reg is set to
+# the stand-in fd --dump uses (gate 3, stacks 4, counts 5, scratch 6,
+# frames 7, lost 8); llvm-mc encodes that load with src_reg 0, so src_reg is set to
 # BPF_PSEUDO_MAP_FD (1) afterwards.  llvm 14 has no syntax for BPF_ST
 # ("*(u64 *)(r7 + 0) = 0"): such a line is assembled as the BPF_STX
 # "*(u64 *)(r7 + 0) = r0", its class turned to BPF_ST, and its imm taken
@@ -41,8 +41,8 @@ assemble() {
 assemble_listing() {
 	awk -v prog="$1.s" -v imms="$1.imm.s" -v patches="$1.patch" '
 	BEGIN {
-		fd["stacks"] = 3; fd["counts"] = 4; fd["scratch"] = 5
-		fd["frames"] = 6; fd["lost"] = 7
+		fd["gate"] = 3; fd["stacks"] = 4; fd["counts"] = 5; fd["scratch"] = 6
+		fd["frames"] = 7; fd["lost"] = 8
 		printf "" > imms; printf "" > patches
 		slot = 0
 	}
@@ -140,10 +140,10 @@ for cfg in pid per_process_pid self per_process_self; do
 	case $args in
 	*-p*) pid=1234 ;;
 	*)	# The self filter holds the pid show_bt had.
-		self=$(sed -n 's/^ *3: if r0 == \([0-9]*\) goto.*/\1/p' "$d.txt") ;;
+		self=$(sed -n '/: r0 >>= 32$/{n;s/^ *[0-9]*: if r0 == \([0-9]*\) goto.*/\1/p;}' "$d.txt" | head -1) ;;
 	esac
 	if [ -z "$self" ]; then
-		fail "bpfasm_llvm_dump_$cfg" "no self filter at instruction 3 of --dump $args"
+		fail "bpfasm_llvm_dump_$cfg" "no self filter after r0 >>= 32 in --dump $args"
 		continue
 	fi
 	"$tb" raw "$pid" "$self" "$pp" "$depth" > "$d.raw" &&

@@ -7,7 +7,7 @@
  *				name TAB kind TAB bytes TAB printed text
  *	test_bpfasm raw PID SELF PER_PROCESS DEPTH
  *				prog_build()'s instructions, as raw bytes,
- *				with --dump's stand-in map fds 3 to 7
+ *				with --dump's stand-in map fds 3 to 8
  *
  * The tests: printing then parsing gives the same instructions, for every
  * configuration of the built-in program, for every instruction form and
@@ -29,8 +29,7 @@
 
 /* The stand-in fds of show_bt --dump. */
 static struct prog_maps maps = {
-	.stacks = 3, .counts = 4, .scratch = 5, .frames = 6, .lost = 7,
-	.slots = 8192, .depth = 127,
+	.fd = { 3, 4, 5, 6, 7, 8 }, .slots = 8192, .depth = 127, .chunk = 127,
 };
 
 /* Instructions no insn.h macro builds. */
@@ -296,7 +295,7 @@ static void test_builtin(void)
 
 	for (i = 0; i < ARRAY_SIZE(cfgs); i++)
 		for (j = 0; j < ARRAY_SIZE(depths); j++) {
-			maps.depth = depths[j];
+			maps.depth = maps.chunk = depths[j];
 			prog_build(&prog, &maps, &cfgs[i]);
 			if (round_trip(&prog, why, sizeof(why)))
 				test_fail("%s", why);
@@ -307,7 +306,7 @@ static void test_builtin(void)
 				 "", depths[j]);
 			test_end(name);
 		}
-	maps.depth = 127;
+	maps.depth = maps.chunk = 127;
 }
 
 /* The built-in program's notes come out as comments before their group. */
@@ -460,7 +459,7 @@ static void test_variants(void)
 		{ "r1 = 4294967295", { BPF_MOV64_IMM(BPF_REG_1, -1) }, 1 },
 		{ "r1 = 0x7fffffff", { BPF_MOV64_IMM(BPF_REG_1, 0x7fffffff) },
 		  1 },
-		{ "r2 = map[frames]", { BPF_LD_MAP_FD(BPF_REG_2, 6) }, 2 },
+		{ "r2 = map[frames]", { BPF_LD_MAP_FD(BPF_REG_2, 7) }, 2 },
 		{ "lock *(u32 *)(r2 - 8) += r3",
 		  { BPF_ATOMIC_OP(BPF_W, BPF_ADD, BPF_REG_2, BPF_REG_3, -8) },
 		  1 },
@@ -621,7 +620,7 @@ static int print_raw(int argc, char **argv)
 	cfg.pid = atoi(argv[2]);
 	cfg.self = atoi(argv[3]);
 	cfg.per_process = atoi(argv[4]);
-	maps.depth = atoi(argv[5]);
+	maps.depth = maps.chunk = atoi(argv[5]);
 	prog_build(&prog, &maps, &cfg);
 	return fwrite(prog.insns, sizeof(prog.insns[0]), prog.len, stdout) !=
 	       prog.len;

@@ -20,24 +20,35 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define STACK_SIZE 512
 
-enum { FD_STACKS = 101, FD_COUNTS, FD_SCRATCH, FD_FRAMES, FD_LOST };
-
-static struct prog_maps maps = {
-	.stacks = FD_STACKS, .counts = FD_COUNTS, .scratch = FD_SCRATCH,
-	.frames = FD_FRAMES, .lost = FD_LOST, .slots = 8192, .depth = 127,
+enum {
+	FD_GATE = 101, FD_STACKS, FD_COUNTS, FD_SCRATCH, FD_FRAMES, FD_LOST
 };
 
-/* The frames key, as prog.h describes it: a head, then depth frames. */
+static struct prog_maps maps = {
+	.fd = { FD_GATE, FD_STACKS, FD_COUNTS, FD_SCRATCH, FD_FRAMES,
+		FD_LOST },
+	.slots = 8192, .depth = 127, .chunk = 127,
+};
+
+/* The frames key, as prog.h describes it: a link, then chunk frames. */
 static unsigned int key_size(void)
 {
-	return sizeof(struct frames_key_head) + maps.depth * sizeof(__u64);
+	return sizeof(__u64) + maps.chunk * sizeof(__u64);
 }
 
 /* Key and value sizes of each map, as prog.h describes them; 0 if no map. */
 static unsigned int map_key(int fd)
 {
 	return fd == FD_FRAMES ? key_size() :
-	       fd >= FD_STACKS && fd <= FD_LOST ? 4 : 0;
+	       fd >= FD_GATE && fd <= FD_LOST ? 4 : 0;
+}
+
+/* The scratch value: a serial, the first link, the frames, the padding. */
+static unsigned int scratch_size(void)
+{
+	unsigned int chunks = (maps.depth + maps.chunk - 1) / maps.chunk;
+
+	return sizeof(__u64) + (chunks * maps.chunk + 1) * sizeof(__u64);
 }
 
 static unsigned int map_value(int fd)
@@ -46,9 +57,11 @@ static unsigned int map_value(int fd)
 	case FD_STACKS:
 		return maps.depth * sizeof(__u64);
 	case FD_SCRATCH:
-		return key_size();
-	case FD_COUNTS:
+		return scratch_size();
 	case FD_FRAMES:
+		return sizeof(struct frames_value);
+	case FD_GATE:
+	case FD_COUNTS:
 	case FD_LOST:
 		return sizeof(__u64);
 	}
@@ -199,7 +212,7 @@ static void check_map_fds(const struct prog *p, const unsigned char *second,
 		if (map_key(in->imm))
 			used[in->imm]++;
 	}
-	for (fd = FD_STACKS; fd <= FD_LOST; fd++) {
+	for (fd = FD_GATE; fd <= FD_LOST; fd++) {
 		if (per_process && (fd == FD_STACKS || fd == FD_COUNTS))
 			EXPECT(!used[fd], "-P: fd %d (stack ids) is used", fd);
 		else
@@ -258,6 +271,38 @@ static void check_pid(const struct prog *p, int pid, int self,
 		       in->dst_reg != BPF_REG_0,
 		       "compares the pid without -p");
 	}
+}
+
+/*
+ * The gate comes first: before any helper but its own lookup, gate[0] is
+ * loaded and a zero (or a failed lookup) returns.
+ */
+static void check_gate(const struct prog *p)
+{
+	const struct bpf_insn *in = p->insns;
+	size_t i, load = p->len, call = p->len;
+
+	for (i = 0; i < p->len; i++) {
+		if (is_ld_imm64(&in[i]) && load == p->len)
+			load = i;
+		if (in[i].code == (BPF_JMP | BPF_CALL) && call == p->len)
+			call = i;
+	}
+	if (load == p->len || in[load].imm != FD_GATE) {
+		test_fail("the first map loaded is not the gate");
+		return;
+	}
+	EXPECT(call == load + 2 && is_call(&in[call], BPF_FUNC_map_lookup_elem),
+	       "the first call is not the gate's lookup");
+	EXPECT(call + 3 < p->len &&
+	       in[call + 1].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+	       in[call + 1].dst_reg == BPF_REG_0 && !in[call + 1].imm &&
+	       in[call + 2].code == (BPF_LDX | BPF_MEM | BPF_DW) &&
+	       in[call + 2].src_reg == BPF_REG_0 &&
+	       in[call + 3].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+	       in[call + 3].dst_reg == in[call + 2].dst_reg &&
+	       !in[call + 3].imm,
+	       "the gate's value is not tested for zero right after");
 }
 
 static void check_notes(const struct prog *p, const unsigned char *second)
@@ -497,6 +542,7 @@ static void helper(struct state *s, int func)
 		const_arg(s, 4);
 		break;
 	case BPF_FUNC_get_current_pid_tgid:
+	case BPF_FUNC_get_smp_processor_id:
 		break;
 	case BPF_FUNC_get_current_comm:
 		size = const_arg(s, 2);
@@ -681,20 +727,27 @@ struct variant {
 	int self;
 	int per_process;
 	unsigned int depth;
+	unsigned int chunk;	/* frames per frames-map key */
 };
 
 static const struct variant variants[] = {
-	{ "default", 0, 0, 0, 127 },
-	{ "pidneg", -1, 0, 0, 127 },
-	{ "pid4242", 4242, 0, 0, 127 },
-	{ "pidmax", INT_MAX, 0, 0, 127 },
-	{ "depth1", 0, 0, 0, 1 },
-	{ "perprocess", 0, 0, 1, 127 },
-	{ "perprocess_pid4242", 4242, 0, 1, 127 },
-	{ "perprocess_depth1", 0, 0, 1, 1 },
-	{ "self777", 0, 777, 0, 127 },
-	{ "pid4242_self777", 4242, 777, 0, 127 },
-	{ "perprocess_self777", 0, 777, 1, 127 },
+	{ "default", 0, 0, 0, 127, 127 },
+	{ "pidneg", -1, 0, 0, 127, 127 },
+	{ "pid4242", 4242, 0, 0, 127, 127 },
+	{ "pidmax", INT_MAX, 0, 0, 127, 127 },
+	{ "depth1", 0, 0, 0, 1, 1 },
+	{ "perprocess", 0, 0, 1, 127, 127 },
+	{ "perprocess_pid4242", 4242, 0, 1, 127, 127 },
+	{ "perprocess_depth1", 0, 0, 1, 1, 1 },
+	{ "self777", 0, 777, 0, 127, 127 },
+	{ "pid4242_self777", 4242, 777, 0, 127, 127 },
+	{ "perprocess_self777", 0, 777, 1, 127, 127 },
+	/* Kernels before 5.11: keys of 512 bytes, stacks in chunks. */
+	{ "chunks3", 0, 777, 0, 127, PROG_OLD_CHUNK },
+	{ "chunks3_perprocess", 0, 777, 1, 127, PROG_OLD_CHUNK },
+	{ "chunks2", 4242, 0, 0, 100, PROG_OLD_CHUNK },
+	{ "chunks2_exact", 0, 777, 1, 2 * PROG_OLD_CHUNK, PROG_OLD_CHUNK },
+	{ "chunks3_small", 0, 777, 0, 12, 5 },
 };
 
 static void check_variant(const struct variant *v)
@@ -713,6 +766,7 @@ static void check_variant(const struct variant *v)
 	} while (0)
 
 	maps.depth = v->depth;
+	maps.chunk = v->chunk;
 	memset(&p, 0xa5, sizeof(p));
 	prog_build(&p, &maps, &cfg);
 	EXPECT(p.len && p.len <= PROG_MAX_INSNS, "%zu instructions", p.len);
@@ -733,6 +787,14 @@ static void check_variant(const struct variant *v)
 	check_pid(&p, v->pid, v->self, v->per_process);
 	END(v->pid > 0 ? "pid_filter" : v->self > 0 ? "self_filter" :
 	    "no_pid_filter");
+	check_gate(&p);
+	END("gate_first");
+	EXPECT(prog_chunks(&maps) <= PROG_MAX_CHUNKS, "%u chunks",
+	       prog_chunks(&maps));
+	EXPECT(prog_scratch_size(&maps) == scratch_size(),
+	       "scratch %zu bytes, want %u", prog_scratch_size(&maps),
+	       scratch_size());
+	END("chunks");
 	check_notes(&p, second);
 	END("notes");
 	check_model(&p, second);
@@ -749,9 +811,11 @@ int main(void)
 		check_variant(&variants[i]);
 
 	for (i = 1; i <= PROG_MAX_DEPTH; i++)
-		EXPECT(prog_frames_key_size(i) ==
-		       sizeof(struct frames_key_head) + i * sizeof(__u64),
-		       "depth %zu: key size %zu", i, prog_frames_key_size(i));
+		EXPECT(prog_frames_key_size(i) == (i + 1) * sizeof(__u64),
+		       "chunk %zu: key size %zu", i, prog_frames_key_size(i));
+	EXPECT(prog_frames_key_size(PROG_OLD_CHUNK) <= PROG_OLD_MAX_KEY,
+	       "old kernels' key: %zu bytes",
+	       prog_frames_key_size(PROG_OLD_CHUNK));
 	test_end("prog_frames_key_size");
 	return 0;
 }
