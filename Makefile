@@ -5,9 +5,11 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra
 
 # A static binary for rescue systems: no debug symbols, nothing to load.
+# With STATIC=1, ./show_bt is a copy of $(STATIC_DIR)/show_bt (below).
 ifeq ($(STATIC),1)
 LDFLAGS += -static -s
 endif
+STATIC_DIR = tests/build/static
 
 SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c options.c stackmap.c \
        output.c targets.c bpfasm.c kversion.c testhook.c
@@ -23,8 +25,13 @@ $(FLAGS_STAMP): FORCE
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || \
 		echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 
+ifeq ($(STATIC),1)
+show_bt: $(STATIC_DIR)/show_bt $(FLAGS_STAMP)
+	cp $(STATIC_DIR)/show_bt $@
+else
 show_bt: $(OBJS) $(FLAGS_STAMP)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+endif
 
 %.o: %.c $(HDRS) $(FLAGS_STAMP)
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -32,12 +39,71 @@ show_bt: $(OBJS) $(FLAGS_STAMP)
 static:
 	$(MAKE) STATIC=1 show_bt
 
-# Static binaries for the test VM, built apart from ./show_bt.
-STATIC_DIR = tests/build/static
+# Install.  show_bt goes to sbin: it loads a BPF program and opens kprobe
+# perf events, which need root (or CAP_BPF and CAP_PERFMON), so it is an
+# administrator's command, as bcc's stackcount is (/usr/sbin).  The man
+# page goes to man8 (system administration), the completion where
+# bash-completion looks for it ($(PREFIX)/share is on its XDG_DATA_DIRS).
+# STATIC=1 installs the static build.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ifeq ($(STATIC),1)
+INSTALL_BIN = $(STATIC_DIR)/show_bt
+else
+INSTALL_BIN = show_bt
+endif
 
-$(STATIC_DIR)/show_bt: $(SRCS) $(HDRS)
+install: $(INSTALL_BIN)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(SBINDIR)/show_bt
+	install -m 0644 show_bt.8 $(DESTDIR)$(MANDIR)/man8/show_bt.8
+	install -m 0644 completion/show_bt.bash $(DESTDIR)$(BASHCOMPDIR)/show_bt
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/show_bt $(DESTDIR)$(MANDIR)/man8/show_bt.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/show_bt
+
+# What the test suites need on the host (apt-get); .ci/run runs it.
+deps:
+	sh tests/deps.sh
+
+# The static build: one binary, the one the VM suites run and the one
+# `make static` and `make install STATIC=1` ship.  With musl (musl-gcc,
+# Debian's musl-tools) it is about 170 KiB, with glibc 900 KiB.  musl has
+# its own libc headers but not the kernel's uapi ones: a directory of links
+# to linux/, asm/ and asm-generic/ alone gives them (-isystem /usr/include
+# would bring in glibc's headers too).
+MUSL_GCC := $(shell command -v musl-gcc 2> /dev/null)
+ifneq ($(MUSL_GCC),)
+STATIC_CC = musl-gcc
+UAPI_DIR = tests/build/musl-uapi
+STATIC_CFLAGS = $(CFLAGS) -isystem $(UAPI_DIR)
+else
+STATIC_CC = $(CC)
+STATIC_CFLAGS = $(CFLAGS)
+endif
+STATIC_STAMP = $(STATIC_DIR)/.build-flags
+
+$(STATIC_STAMP): FORCE
 	@mkdir -p $(STATIC_DIR)
-	$(CC) $(CFLAGS) -static -o $@ $(SRCS)
+	@echo '$(STATIC_CC) $(STATIC_CFLAGS)' | cmp -s - $@ || \
+		echo '$(STATIC_CC) $(STATIC_CFLAGS)' > $@
+
+$(STATIC_DIR)/show_bt: $(SRCS) $(HDRS) $(STATIC_STAMP)
+ifneq ($(MUSL_GCC),)
+	@mkdir -p $(UAPI_DIR)
+	@ln -sfn /usr/include/linux $(UAPI_DIR)/linux
+	@ln -sfn /usr/include/asm-generic $(UAPI_DIR)/asm-generic
+	@ln -sfn /usr/include/$$($(STATIC_CC) -dumpmachine)/asm $(UAPI_DIR)/asm
+else
+	@echo 'note: no musl-gcc; the static show_bt is built with glibc' \
+		'(about 900 KiB): apt-get install musl-tools for one of' \
+		'about 170 KiB' >&2
+endif
+	$(STATIC_CC) $(STATIC_CFLAGS) -static -s -o $@ $(SRCS)
 
 $(STATIC_DIR)/writer: tests/e2e/writer.c
 	@mkdir -p $(STATIC_DIR)
@@ -61,7 +127,7 @@ clean: clean-objs
 	rm -f show_bt $(FLAGS_STAMP)
 	rm -rf tests/build
 
-.PHONY: all static clean clean-objs test test-bins demo FORCE
+.PHONY: all static install uninstall deps clean clean-objs test test-bins demo FORCE
 
 # Benchmarks: show_bt against its floors, bpftrace and stackcount, in QEMU
 # guests (natively where the kernel has kprobes); prints the table and
