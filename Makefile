@@ -12,9 +12,11 @@ endif
 STATIC_DIR = tests/build/static
 
 SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c options.c stackmap.c \
-       output.c targets.c bpfasm.c kversion.c testhook.c
+       output.c targets.c bpfasm.c kversion.c testhook.c \
+       export.c json.c svg.c utf8.c
 OBJS = show_bt.o bpf.o prog.o kprobe.o kallsyms.o options.o stackmap.o \
-       output.o targets.o bpfasm.o kversion.o testhook.o
+       output.o targets.o bpfasm.o kversion.o testhook.o \
+       export.o json.o svg.o utf8.o
 HDRS = $(wildcard *.h)
 
 all: show_bt

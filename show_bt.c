@@ -30,6 +30,7 @@
 #include "prog.h"
 #include "stackmap.h"
 #include "targets.h"
+#include "export.h"
 #include "testhook.h"
 
 #define VERSION "0.2"
@@ -393,7 +394,8 @@ static int print_stacks(struct stack_set *set, const struct options *opts)
 	else if (err)
 		err_msg("cannot read %s (%s): printing raw addresses",
 			KALLSYMS_PATH, strerror(-err));
-	output_stacks(stdout, set, &tab, &style);
+	if (!export_to_stdout(opts))	/* --json - or --svg - */
+		output_stacks(stdout, set, &tab, &style);
 	symtab_free(&tab);
 	if (fflush(stdout) || ferror(stdout)) {
 		/* A reader that stopped early (| head) is no failure. */
@@ -559,6 +561,8 @@ static int report(const struct options *opts, const struct prog_maps *maps,
 	}
 	if (print_stacks(&set, opts) == 0)
 		ret = EXIT_OK;
+	if (export_write(opts, probes, &set, NULL, label, window, skipped))
+		ret = EXIT_FAIL;
 	timing("output_done");
 	print_summary(label, opts, &set, window, skipped);
 	print_skipped(skipped);

@@ -65,6 +65,10 @@ build test_bpfasm tests/unit/test_bpfasm.c bpfasm.c prog.c bpf.c kallsyms.c \
 	run test_bpfasm $B/test_bpfasm
 build test_kversion tests/unit/test_kversion.c kversion.c &&
 	run test_kversion $B/test_kversion
+build test_json tests/unit/test_json.c json.c utf8.c output.c kallsyms.c &&
+	run test_json $B/test_json
+build test_svg tests/unit/test_svg.c svg.c utf8.c output.c kallsyms.c &&
+	run test_svg $B/test_svg
 # bpfasm's text through llvm-mc, with show_bt --dump itself (under ASan).
 if build show_bt_asan ./*.c && [ -x $B/test_bpfasm ]; then
 	if llvm_mc; then

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/* export.c - the --json and --svg files; see export.h. */
+#include <errno.h>
+#include <string.h>
+
+#include "export.h"
+#include "json.h"
+#include "svg.h"
+
+typedef int (*writer_fn)(FILE *out, const struct stack_set *set,
+			 const struct symtab *tab,
+			 const struct export_info *info);
+
+static int is_stdout(const char *path)
+{
+	return path && !strcmp(path, "-");
+}
+
+int export_to_stdout(const struct options *opts)
+{
+	return is_stdout(opts->json) || is_stdout(opts->svg);
+}
+
+/* One line on stderr, in one write: show_bt may be tracing writes. */
+static int fail(const char *what, const char *path, int err)
+{
+	char line[4200];
+
+	snprintf(line, sizeof(line), "show_bt: cannot %s %s: %s\n", what,
+		 is_stdout(path) ? "stdout" : path, strerror(-err));
+	fputs(line, stderr);
+	return err;
+}
+
+static int write_one(const char *path, writer_fn fn,
+		     const struct stack_set *set, const struct symtab *tab,
+		     const struct export_info *info)
+{
+	FILE *out = stdout;
+	int err;
+
+	if (!is_stdout(path)) {
+		out = fopen(path, "we");
+		if (!out)
+			return fail("create", path, -errno);
+	}
+	errno = 0;
+	err = fn(out, set, tab, info);
+	if (err == -ENOMEM)
+		goto done;
+	if (fflush(out) || ferror(out))
+		err = errno ? -errno : -EIO;
+	/* A reader that stopped early (| head) is no failure. */
+	if (is_stdout(path) && err == -EPIPE)
+		err = 0;
+done:
+	if (out != stdout && fclose(out) && !err)
+		err = errno ? -errno : -EIO;
+	return err ? fail("write", path, err) : 0;
+}
+
+int export_write(const struct options *opts, const struct probes *probes,
+		 const struct stack_set *set, const struct symtab *tab,
+		 const char *label, double window, long long skipped)
+{
+	struct export_info info = {
+		label, probes->targets, probes->ntargets, window, skipped,
+		opts->per_process, opts->pid, opts->depth
+	};
+	struct symtab own = { 0 };
+	int err = 0, e;
+
+	if (!opts->json && !opts->svg)
+		return 0;
+	if (!tab) {
+		/* Unreadable kallsyms: raw addresses, as the text has them. */
+		if (symtab_build(&own, set, KALLSYMS_PATH) == -ENOMEM) {
+			err = fail("write", opts->json ? opts->json : opts->svg,
+				   -ENOMEM);
+			goto out;
+		}
+		tab = &own;
+	}
+	if (opts->json)
+		err = write_one(opts->json, json_write, set, tab, &info);
+	if (opts->svg && (e = write_one(opts->svg, svg_write, set, tab,
+					&info)) && !err)
+		err = e;
+out:
+	symtab_free(&own);
+	return err;
+}

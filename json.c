@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/* json.c - the result as one JSON document; see json.h. */
+#include <errno.h>
+
+#include "json.h"
+#include "utf8.h"
+
+void json_put_string(FILE *out, const char *s)
+{
+	unsigned int cp;
+	size_t len;
+
+	fputc('"', out);
+	while (*s) {
+		len = utf8_next(s, &cp);
+		if (!len) {
+			fputs("\\ufffd", out);	/* not UTF-8: a stray byte */
+			s++;
+			continue;
+		}
+		switch (cp) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case 0x2028:	/* valid JSON, but not JavaScript before ES2019 */
+		case 0x2029:
+			fprintf(out, "\\u%04x", cp);
+			break;
+		default:
+			if (cp < 0x20 || cp == 0x7f)
+				fprintf(out, "\\u%04x", cp);
+			else
+				fwrite(s, 1, len, out);
+		}
+		s += len;
+	}
+	fputc('"', out);
+}
+
+static void put_functions(FILE *out, const struct export_info *info)
+{
+	const struct target *t;
+	size_t i;
+
+	fputs("  \"functions\": [", out);
+	for (i = 0; i < info->ntargets; i++) {
+		t = &info->targets[i];
+		fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
+		json_put_string(out, t->name);
+		fprintf(out, ", \"offset\": %lu, \"address\": ", t->offset);
+		if (t->addr)
+			fprintf(out, "\"0x%lx\"}", t->addr);
+		else
+			fputs("null}", out);
+	}
+	fputs(info->ntargets ? "\n  ],\n" : "],\n", out);
+}
+
+static void put_summary(FILE *out, const struct stack_set *set,
+			const struct export_info *info)
+{
+	fprintf(out,
+		"  \"summary\": {\"calls\": %llu, \"distinct_stacks\": %zu, \"by_stack_id\": %llu, \"by_frames\": %llu,\n"
+		"              \"unreadable\": %llu, \"lost_map_full\": %llu, \"lost_other\": %llu, \"skipped_by_kernel\": ",
+		(unsigned long long)set->calls, set->n,
+		(unsigned long long)set->by_id,
+		(unsigned long long)set->by_frames,
+		(unsigned long long)set->lost[LOST_UNREADABLE],
+		(unsigned long long)set->lost[LOST_MAP_FULL],
+		(unsigned long long)set->lost[LOST_OTHER]);
+	if (info->skipped >= 0)
+		fprintf(out, "%lld},\n", info->skipped);
+	else
+		fputs("null},\n", out);
+}
+
+static void put_frame(FILE *out, const struct stack *s, unsigned int f,
+		      const struct symtab *tab)
+{
+	const struct ksym *sym = output_frame_sym(tab, s, f);
+
+	fprintf(out, "{\"address\": \"0x%llx\", \"name\": ",
+		(unsigned long long)s->ips[f]);
+	if (!sym) {
+		fputs("null, \"offset\": null, \"module\": null}", out);
+		return;
+	}
+	json_put_string(out, sym->name);
+	fprintf(out, ", \"offset\": %llu, \"module\": ",
+		(unsigned long long)(s->ips[f] - sym->addr));
+	if (sym->module[0])
+		json_put_string(out, sym->module);
+	else
+		fputs("null", out);
+	fputc('}', out);
+}
+
+static void put_stack(FILE *out, const struct stack *s,
+		      const struct symtab *tab, const struct export_info *info)
+{
+	unsigned int f;
+
+	fprintf(out, "    {\"count\": %llu, ", (unsigned long long)s->count);
+	if (info->per_process) {
+		fprintf(out, "\"pid\": %u, \"comm\": ", s->pid);
+		json_put_string(out, s->comm);
+		fputs(", ", out);
+	}
+	fputs("\"frames\": [", out);
+	for (f = 0; f < s->nframes; f++) {
+		fputs(f ? ",\n      " : "\n      ", out);
+		put_frame(out, s, f, tab);
+	}
+	fputs(s->nframes ? "\n    ]}" : "]}", out);
+}
+
+int json_write(FILE *out, const struct stack_set *set,
+	       const struct symtab *tab, const struct export_info *info)
+{
+	size_t i;
+
+	fputs("{\n  \"label\": ", out);
+	json_put_string(out, info->label ? info->label : "");
+	fputs(",\n", out);
+	put_functions(out, info);
+	fprintf(out, "  \"window_seconds\": %.6f,\n", info->window);
+	fprintf(out, "  \"per_process\": %s, \"pid\": ",
+		info->per_process ? "true" : "false");
+	if (info->pid)
+		fprintf(out, "%d", info->pid);
+	else
+		fputs("null", out);
+	if (info->depth)
+		fprintf(out, ", \"depth\": %u,\n", info->depth);
+	else
+		fputs(", \"depth\": null,\n", out);
+	put_summary(out, set, info);
+	fputs("  \"stacks\": [", out);
+	for (i = 0; i < set->n; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		put_stack(out, &set->stacks[i], tab, info);
+	}
+	fputs(set->n ? "\n  ]\n}\n" : "]\n}\n", out);
+	return ferror(out) ? -EIO : 0;
+}
