@@ -46,6 +46,9 @@
 #                       once it has read its arguments, before it loads
 #                       and attaches; before that a background job's SIGINT
 #                       would be ignored, as POSIX shells start them)
+#            stopped    wait until each copy has stopped itself: run it
+#                       with SHOW_BT_TEST_STOP=PHASE (testhook.h) to catch
+#                       it in that phase, whatever the machine's speed
 #            go         SIGUSR1 to the workload, wait for it to finish
 #            sig:NAME   send signal NAME to every copy
 #            sleep:S    sleep S seconds
@@ -317,6 +320,20 @@ step_blocked() {
 	done
 }
 
+# Every copy is stopped (state T in /proc/PID/stat), 60 s at most.
+step_stopped() {
+	for pid in $pids; do
+		j=0
+		until [ "$(awk '{ print $3 }' /proc/"$pid"/stat 2>/dev/null)" = T ]; do
+			kill -0 "$pid" 2>/dev/null ||
+				{ drive_err="it ended before it stopped"; return; }
+			j=$((j + 1))
+			[ $j -le 600 ] || { drive_err="it never stopped"; return; }
+			sleep 0.1
+		done
+	done
+}
+
 step_go() {
 	w=${W:-$TP}
 	[ -n "$w" ] || { drive_err="no workload to start"; return; }
@@ -406,6 +423,7 @@ run_row() {
 		-) ;;
 		ready) step_ready ;;
 		blocked) step_blocked ;;
+		stopped) step_stopped ;;
 		go) step_go ;;
 		sig:*) for p in $pids; do kill -"${step#sig:}" "$p" 2>/dev/null; done ;;
 		sleep:*) sleep "${step#sleep:}" ;;
