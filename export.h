@@ -15,11 +15,11 @@
 
 /* What the summary line says, beside the stacks themselves. */
 struct export_info {
-	const char *label;		/* what was traced, as the summary says */
+	const char *label;		/* what the summary says was traced */
 	const struct target *targets;	/* each function probed */
 	size_t ntargets;
 	double window;			/* seconds watched */
-	long long skipped;		/* hits the kernel skipped; -1: unknown */
+	long long skipped;		/* hits the kernel skipped, or -1 */
 	int per_process;		/* -P: stacks carry pid and comm */
 	int pid;			/* -p: only this process; 0 for all */
 	unsigned int depth;		/* --depth; 0 for all frames */

@@ -34,7 +34,7 @@ void json_put_string(FILE *out, const char *s)
 		case '\r':
 			fputs("\\r", out);
 			break;
-		case 0x2028:	/* valid JSON, but not JavaScript before ES2019 */
+		case 0x2028:	/* JSON, but not JavaScript before ES2019 */
 		case 0x2029:
 			fprintf(out, "\\u%04x", cp);
 			break;

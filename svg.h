@@ -19,7 +19,7 @@
 
 #include "export.h"
 
-#define FLAME_MIN_SHARE	1000	/* boxes under 0.1% of the calls elided */
+#define FLAME_MIN_SHARE	1000	/* under 0.1% of the calls: elided */
 
 enum flame_kind {
 	FLAME_ROOT,		/* "all": every call */

@@ -616,7 +616,8 @@ static void test_colours(void)
 	b = box_named(&d2, "entry");
 	EXPECT(a && b && !strcmp(a->fill, b->fill), "entry's colour differs");
 	a = box_named(&d, "xfs_write [xfs]");
-	EXPECT(a && strlen(a->fill) == 7 && strtoul(a->fill + 1, NULL, 16) % 256 > 150,
+	EXPECT(a && strlen(a->fill) == 7 &&
+	       strtoul(a->fill + 1, NULL, 16) % 256 > 150,
 	       "a module's frame is not in the aqua range: %s", a ? a->fill : "");
 	free(d.box);
 	free(d2.box);
