@@ -4,8 +4,8 @@
 # tests/e2e/json_svg_guest.sh in it (three traced runs, every output
 # printed), then checks the outputs here with json_svg_check.py: JSON by
 # Python's json module against the text output and summary of the same
-# run, SVG by xml.etree, rsvg-convert (librsvg2-bin, installed with apt-get
-# when missing) and the same totals as the text output.
+# run, SVG by xml.etree, rsvg-convert (Debian's librsvg2-bin, from `make
+# deps`; missing, its test fails) and the same totals as the text output.
 #
 #   tests/e2e/json_svg.sh [-k 6.1|6.12] [-b BINDIR] [-o SAVE_DIR] [-c CAPTURE]
 #
@@ -15,8 +15,8 @@
 # Prints "PASS: json/KERNEL/NAME" / "FAIL: json/KERNEL/NAME: why" (and
 # svg/...); exits 1 if any failed.
 set -u
-cd "$(dirname "$0")/../.."
-kernel=6.12 bin=tests/build/static save= capture=
+cd "$(dirname "$0")/../.." || exit 1
+kernel=6.12 bin=tests/build/static save='' capture=''
 while getopts k:b:o:c: opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;

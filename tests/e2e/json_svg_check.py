@@ -280,26 +280,16 @@ def png_pixels(data):
     return w, h, rows
 
 
-def rsvg():
-    if shutil.which('rsvg-convert'):
-        return 'rsvg-convert'
-    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
-    cmd = ['apt-get', 'install', '-y', '--no-install-recommends',
-           'librsvg2-bin']
-    for c in (cmd, ['apt-get', 'update'], cmd):
-        subprocess.run(c, env=env, stdout=sys.stderr, stderr=sys.stderr)
-        if shutil.which('rsvg-convert'):
-            return 'rsvg-convert'
-    return None
-
-
 def check_render(k, run, svg_text, tmp):
     name = f'render_{run}'
-    tool = rsvg()
+    # Installed by `make deps` (tests/deps.sh), never here.
+    tool = shutil.which('rsvg-convert')
     if not tool:
-        report('svg', k, name, "no rsvg-convert; 'apt-get install librsvg2-bin' failed")
+        report('svg', k, name,
+               'no rsvg-convert: make deps (Debian librsvg2-bin)')
         return
-    src, png = os.path.join(tmp, f'{run}.svg'), os.path.join(tmp, f'{run}.png')
+    src = os.path.join(tmp, f'{run}.svg')
+    png = os.path.join(tmp, f'{run}.png')
     with open(src, 'w', encoding='utf-8') as f:
         f.write(svg_text)
     r = subprocess.run([tool, '-f', 'png', '-o', png, src],

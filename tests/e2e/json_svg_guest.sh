@@ -52,19 +52,21 @@ trace() {
 	sp=$!
 	if ! wait_ready "$T/$run.err"; then
 		echo "show_bt never said it was tracing" >> "$T/$run.err"
-		kill $writers $sp 2>/dev/null
+		# shellcheck disable=SC2086 # $writers: several pids
+		kill $writers "$sp" 2>/dev/null
 		wait
 		echo 99 > "$T/$run.rc"
 		return
 	fi
+	# shellcheck disable=SC2086
 	kill -USR1 $writers
 	wrc=0
 	for w in $writers; do
-		wait $w || wrc=$?
+		wait "$w" || wrc=$?
 	done
-	[ -z "${loop:-}" ] || { kill $loop; wait $loop 2>/dev/null; loop=; }
-	kill -INT $sp
-	wait $sp
+	[ -z "${loop:-}" ] || { kill "$loop"; wait "$loop" 2>/dev/null; loop=''; }
+	kill -INT "$sp"
+	wait "$sp"
 	echo "$? $wrc" > "$T/$run.rc"
 }
 
