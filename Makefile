@@ -46,11 +46,14 @@ static:
 # administrator's command, as bcc's stackcount is (/usr/sbin).  The man
 # page goes to man8 (system administration), the completion where
 # bash-completion looks for it ($(PREFIX)/share is on its XDG_DATA_DIRS).
-# STATIC=1 installs the static build.
-PREFIX ?= /usr/local
-SBINDIR ?= $(PREFIX)/sbin
-MANDIR ?= $(PREFIX)/share/man
-BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# STATIC=1 installs the static build.  Set PREFIX and DESTDIR on the command
+# line (make install PREFIX=/usr): not from the environment, where tests
+# use PREFIX for other things.
+DESTDIR =
+PREFIX = /usr/local
+SBINDIR = $(PREFIX)/sbin
+MANDIR = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ifeq ($(STATIC),1)
 INSTALL_BIN = $(STATIC_DIR)/show_bt
 else
