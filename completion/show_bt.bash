@@ -104,7 +104,7 @@ _show_bt_options()
 # Traceable function names that start with $1.
 _show_bt_functions()
 {
-	local cur=$1 f list= black= syms
+	local cur=$1 f list='' black='' syms
 
 	if [[ -n ${SHOW_BT_COMP_FUNCTIONS-} ]]; then
 		[[ -r $SHOW_BT_COMP_FUNCTIONS ]] && list=$SHOW_BT_COMP_FUNCTIONS
@@ -141,8 +141,8 @@ _show_bt_functions()
 
 _show_bt()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev= prev2= specs opt= val=
-	local prefix= kind= vals= i p
+	local cur=${COMP_WORDS[COMP_CWORD]} prev='' prev2='' specs opt='' val=''
+	local prefix='' kind='' vals='' i p
 	local -a words
 
 	COMPREPLY=()

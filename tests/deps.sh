@@ -32,6 +32,7 @@ for p in llvm-19 $PKGS; do
 	installed "$p" || missing="$missing $p"
 done
 if [ -z "$missing" ]; then
+	# shellcheck disable=SC2086
 	log "all installed: llvm-19" $PKGS
 	exit 0
 fi
@@ -43,7 +44,6 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt_install() {
 	log "installing $*"
-	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends "$@" >&2
 }
 # shellcheck disable=SC2086
@@ -53,7 +53,7 @@ apt_install $missing || {
 } || {
 	# A Debian without llvm-19: its llvm, whose llvm-mc the unit tests
 	# try (they fail, saying so, if it cannot assemble BPF_ST).
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046
 	apt_install $(echo "$missing " | sed 's/ llvm-19 / llvm /')
 } || {
 	log "cannot install$missing"

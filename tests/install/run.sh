@@ -14,7 +14,7 @@
 # what `make deps` installs (musl-tools, groff-base, mandoc, man-db,
 # bash-completion, binutils): a missing tool is a failure, never a skip.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 B=tests/build/install
 FX=tests/install/fixtures
 MAX_STATIC=204800			# 200 KiB
@@ -191,6 +191,7 @@ th=$(sed -n 's/^\.TH .*"\(show_bt [^"]*\)".*/\1/p' show_bt.8)
 check man_version ".TH says '$th', show_bt --version '$v'" test "$th" = "$v"
 # Every variable the sources read is under ENVIRONMENT.
 m=
+# shellcheck disable=SC2013
 for v in $(grep -ho 'getenv("[A-Z_]*")' ./*.c | sed 's/getenv("\(.*\)")/\1/' |
 	   sort -u); do
 	sed -n '/^\.SH ENVIRONMENT/,/^\.SH/p' show_bt.8 | grep -qx "\.B $v" ||
@@ -277,7 +278,7 @@ D=$T/usr
 if make install DESTDIR="$D" PREFIX=/usr >&2; then
 	pc=/usr/share/pkgconfig/bash-completion.pc
 	dir=$(sed -n 's/^completionsdir=//p' $pc 2> /dev/null |
-	      sed 's|${datadir}|/usr/share|')
+	      sed 's|[$]{datadir}|/usr/share|')
 	if [ ! -f "$D/usr/sbin/show_bt" ] ||
 	   [ ! -f "$D/usr/share/man/man8/show_bt.8" ]; then
 		fail install_prefix "PREFIX=/usr: no usr/sbin/show_bt or usr/share/man/man8/show_bt.8 in [$(tree "$D" | oneline)]"

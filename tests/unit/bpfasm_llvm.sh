@@ -90,7 +90,7 @@ assemble_listing() {
 # symbol).
 "$tb" cases > "$work/cases.tsv" || fail bpfasm_llvm_cases "test_bpfasm cases failed"
 tab=$(printf '\t')
-while IFS=$tab read -r name kind bytes text; do
+while IFS=$tab read -r name _ bytes text; do
 	case $name in gotol | nospec | call_pc) continue ;; esac
 	c=$work/case_$name
 	echo "$text" | tr ';' '\n' | strip > "$c.body"
