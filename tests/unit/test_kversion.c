@@ -39,6 +39,10 @@ static const struct parse_case cases[] = {
 	{ "debian_11_no_signature_file", "5.10.0-32-amd64",
 	  "#1 SMP Debian 5.10.223-1 (2024-08-10)", "",
 	  0, { 5, 10, 223 }, KV(5, 10, 223) },
+	/* Bullseye's last LTS kernel, as its uname said in the test VM. */
+	{ "debian_11_lts", "5.10.0-46-amd64",
+	  "#1 SMP Debian 5.10.262-1 (2026-07-31)", NULL,
+	  0, { 5, 10, 262 }, KV(5, 10, 255) },
 	{ "debian_11_arm64", "5.10.0-32-arm64",
 	  "#1 SMP Debian 5.10.223-1 (2024-08-10)", NULL,
 	  0, { 5, 10, 223 }, KV(5, 10, 223) },

@@ -4,7 +4,7 @@
 # output (stdout) and exit status. Harness failures (no boot, panic, timeout,
 # missing markers) print "vm: FAIL <kernel>: <why>" on stderr and exit 125.
 #
-#   run.sh -k 6.1|6.12 [-t TIMEOUT] [-s SMP] [-f HOST_FILE]... -- COMMAND [ARGS...]
+#   run.sh -k 5.10|6.1|6.12 [-t TIMEOUT] [-s SMP] [-f HOST_FILE]... -- COMMAND [ARGS...]
 #
 # -f files land in /t (the guest's cwd, first in PATH); they must be static.
 set -eu
@@ -24,7 +24,7 @@ fail() {
 	exit 125
 }
 usage() {
-	echo "usage: $0 -k 6.1|6.12 [-t SECONDS] [-s SMP] [-f FILE]... -- COMMAND [ARGS...]" >&2
+	echo "usage: $0 -k 5.10|6.1|6.12 [-t SECONDS] [-s SMP] [-f FILE]... -- COMMAND [ARGS...]" >&2
 	exit 125
 }
 
@@ -48,10 +48,10 @@ while getopts k:t:s:f: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-case $kver in 6.1 | 6.12) ;; *) usage ;; esac
+case $kver in 5.10 | 6.1 | 6.12) ;; *) usage ;; esac
 [ $# -gt 0 ] || usage
 
-"$here/kit.sh" || fail "kit.sh failed"
+"$here/kit.sh" "$kver" || fail "kit.sh failed"
 vmlinux=$CACHE/$kver/vmlinux
 
 # Random markers, so that no output of the command can fake them.
