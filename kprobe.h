@@ -8,6 +8,8 @@
 #ifndef SHOW_BT_KPROBE_H
 #define SHOW_BT_KPROBE_H
 
+#include <linux/types.h>
+
 #define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
 #define KPROBE_BLACKLIST "/sys/kernel/debug/kprobes/blacklist"
 #define KPROBES_ENABLED "/sys/kernel/debug/kprobes/enabled"
@@ -18,11 +20,20 @@ int kprobe_pmu_type(void);
 
 /*
  * Probe func+offset (or, with func NULL, the address addr+offset), run
- * prog_fd on every hit, and enable it.  Returns the probe's fd (close it to
- * detach) or a negative errno.
+ * prog_fd on every hit, and enable it.  With link_fd NULL the program is
+ * set with PERF_EVENT_IOC_SET_BPF; else through a perf-event BPF link,
+ * whose fd goes to *link_fd.  Returns the probe's fd (close it, and the
+ * link, to detach) or a negative errno.
  */
 int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
-		  unsigned long offset, int prog_fd);
+		  unsigned long offset, int prog_fd, int *link_fd);
 
+/*
+ * Hits the kprobe of a perf-event link skipped (it was already running a
+ * handler on that CPU: an interrupt came during a hit).  0, or -errno
+ * where the kernel does not say (before Linux 6.7: the field is there
+ * from 6.7, reading as 0 on 6.6, so callers check the version).
+ */
+int kprobe_link_missed(int link_fd, __u64 *missed);
 
 #endif

@@ -16,7 +16,7 @@
 enum {
 	OPT_VERSION = 256, OPT_SLOTS, OPT_VERIFIER_LOG, OPT_DEPTH,
 	OPT_MAX_PROBES, OPT_MAX_STACKS, OPT_CHECK, OPT_DUMP, OPT_XLATED,
-	OPT_PROG, OPT_JSON, OPT_SVG
+	OPT_PROG, OPT_JSON, OPT_SVG, OPT_ATTACH
 };
 
 static const struct option long_options[] = {
@@ -33,6 +33,7 @@ static const struct option long_options[] = {
 	{ "prog",	  required_argument, NULL, OPT_PROG },
 	{ "json",	  required_argument, NULL, OPT_JSON },
 	{ "svg",	  required_argument, NULL, OPT_SVG },
+	{ "attach",	  required_argument, NULL, OPT_ATTACH },
 	{ "help",	  no_argument,	     NULL, 'h' },
 	{ "version",	  no_argument,	     NULL, OPT_VERSION },
 	{ "stack-slots",  required_argument, NULL, OPT_SLOTS },
@@ -77,6 +78,11 @@ void options_usage(FILE *out)
 "                          is still counted, by its frames, at more cost\n"
 "      --max-stacks=N      distinct stacks counted by their frames (default\n"
 "                          %u); calls beyond are counted as \"stack map full\"\n"
+"      --attach=HOW        how the program goes on each kprobe: ioctl\n"
+"                          (PERF_EVENT_IOC_SET_BPF) or link (a perf-event\n"
+"                          BPF link, Linux 5.15+, which also tells the hits\n"
+"                          the kprobe itself skipped, Linux 6.7+); default\n"
+"                          link where it tells them, else ioctl\n"
 "      --json=FILE         also write the whole result to FILE as one JSON\n"
 "                          document: what was traced, the window, the\n"
 "                          summary's counts, each stack with its count (and\n"
@@ -336,6 +342,16 @@ int options_parse(int argc, char **argv, struct options *opts,
 			if (!*optarg)
 				return fail(err, size, "--prog needs a file name");
 			opts->prog_file = optarg;
+			break;
+		case OPT_ATTACH:
+			if (!strcmp(optarg, "ioctl"))
+				opts->attach = ATTACH_IOCTL;
+			else if (!strcmp(optarg, "link"))
+				opts->attach = ATTACH_LINK;
+			else
+				return fail(err, size,
+					    "invalid --attach '%s': expected ioctl or link",
+					    optarg);
 			break;
 		case OPT_JSON:
 		case OPT_SVG:

@@ -17,6 +17,13 @@ struct func_spec {
 	int glob;		/* name holds *, ? or [ */
 };
 
+/* --attach: how the program is put on each kprobe. */
+enum attach_how {
+	ATTACH_DEFAULT,		/* link where it counts skips, else ioctl */
+	ATTACH_IOCTL,		/* PERF_EVENT_IOC_SET_BPF (the card's way) */
+	ATTACH_LINK,		/* BPF_LINK_CREATE, BPF_PERF_EVENT */
+};
+
 struct options {
 	double duration;	/* -d: seconds to watch */
 	int pid;		/* -p: only this process; 0 for all */
@@ -29,6 +36,7 @@ struct options {
 	unsigned int max_stacks; /* --max-stacks: frames map entries */
 	unsigned int verifier_log; /* --verifier-log[=1|2]: 0 for none */
 	int check;		/* --check: can each function be traced? */
+	int attach;		/* --attach: enum attach_how */
 	int dump;		/* --dump: print the program, load nothing */
 	int xlated;		/* --xlated: print what the kernel loaded */
 	const char *prog_file;	/* --prog: load this program instead */

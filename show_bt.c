@@ -320,44 +320,82 @@ static int check_pid(int pid)
 }
 
 /*
- * Hits the kernel skipped because a BPF program was already running on
- * that CPU: counted in the program's info since Linux 6.7.  -1 if this
- * kernel does not count them.
+ * Hits the kernel skipped, by who skipped them; -1 where this kernel does
+ * not count them.  The BPF recursion guard: a hit made while a BPF program
+ * was already running on that CPU (in the program's info since Linux
+ * 6.7).  The kprobe: a hit made while a kprobe handler was already running
+ * on that CPU, such as an interrupt during a hit (in a perf-event link's
+ * info since 6.7; PERF_EVENT_IOC_SET_BPF gives no way to read it).
  */
-static long long skipped_hits(int prog_fd)
+struct skips {
+	long long recursion;
+	long long kprobe;
+};
+
+static void skips_read(const struct probes *probes, int prog_fd,
+		       struct skips *s)
 {
 	struct bpf_prog_info info;
+	unsigned long long missed;
 	struct kversion kv;
 
+	s->recursion = s->kprobe = -1;
+	if (kversion_running(&kv) || !kversion_ge(&kv, 6, 7))
+		return;
 	memset(&info, 0, sizeof(info));
-	if (kversion_running(&kv) || !kversion_ge(&kv, 6, 7) ||
-	    bpf_prog_get_info(prog_fd, &info))
-		return -1;
-	return info.recursion_misses;
+	if (!bpf_prog_get_info(prog_fd, &info))
+		s->recursion = info.recursion_misses;
+	if (!probes_missed(probes, &missed))
+		s->kprobe = missed;
 }
 
-static void print_skipped(long long skipped)
+/* The window's skips: what was counted at its end less at its start. */
+static void skips_since(struct skips *end, const struct skips *start)
 {
-	if (skipped > 0)
+	end->recursion = end->recursion < 0 || start->recursion < 0 ? -1 :
+			 end->recursion - start->recursion;
+	end->kprobe = end->kprobe < 0 || start->kprobe < 0 ? -1 :
+		      end->kprobe - start->kprobe;
+}
+
+/* Every skip counted: their sum; else -1. */
+static long long skips_total(const struct skips *s)
+{
+	return s->recursion < 0 || s->kprobe < 0 ? -1 :
+	       s->recursion + s->kprobe;
+}
+
+static void print_skipped(const struct skips *s)
+{
+	if (s->recursion > 0)
 		err_msg("warning: the kernel skipped %lld hit%s made while a BPF program or map operation was running on the same CPU (its recursion guard); %s not in the counts above",
-			skipped, skipped == 1 ? "" : "s",
-			skipped == 1 ? "it is" : "they are");
+			s->recursion, s->recursion == 1 ? "" : "s",
+			s->recursion == 1 ? "it is" : "they are");
+	if (s->kprobe > 0)
+		err_msg("warning: the kprobes skipped %lld hit%s made while a kprobe handler was already running on the same CPU (an interrupt during a hit, or tracing code); %s not in the counts above",
+			s->kprobe, s->kprobe == 1 ? "" : "s",
+			s->kprobe == 1 ? "it is" : "they are");
 }
 
 static void print_summary(const char *label, const struct options *opts,
 			  const struct stack_set *set, double seconds,
-			  long long skipped)
+			  const struct skips *skipped)
 {
-	char skip[64];
+	char skip[192];
 
 	const __u64 *l = set->lost;
 	unsigned long long lost = l[LOST_UNREADABLE] + l[LOST_MAP_FULL] +
 				  l[LOST_OTHER];
 
-	if (skipped >= 0)
-		snprintf(skip, sizeof(skip), "%lld", skipped);
+	if (skips_total(skipped) >= 0)
+		snprintf(skip, sizeof(skip), "%lld", skips_total(skipped));
+	else if (skipped->recursion >= 0)
+		snprintf(skip, sizeof(skip),
+			 "%lld, and maybe more that --attach ioctl cannot count (the kprobes' own skips; --attach link counts them)",
+			 skipped->recursion);
 	else
-		snprintf(skip, sizeof(skip), "not counted before Linux 6.7");
+		snprintf(skip, sizeof(skip),
+			 "maybe some, which this kernel cannot count (Linux 6.7 and later can)");
 	fprintf(stderr,
 		"show_bt: %s: %llu call%s in %.2f s, %zu distinct stack%s; counted by stack id %llu, by frames %llu%s, unreadable %llu, lost %llu (map full %llu, other %llu); skipped by the kernel %s\n",
 		label, (unsigned long long)set->calls,
@@ -428,10 +466,31 @@ static int load(const struct options *opts, struct prog_maps *maps,
 	return fd;
 }
 
+/*
+ * --attach: where the kernel counts the kprobes' own skips in a link's
+ * info (6.7+), links by default, so that no skip goes uncounted; else the
+ * card's PERF_EVENT_IOC_SET_BPF.
+ */
+static int attach_how(const struct options *opts, struct probes *probes)
+{
+	struct kversion kv;
+	int known = !kversion_running(&kv);
+
+	if (opts->attach == ATTACH_LINK && known && !kversion_ge(&kv, 5, 15)) {
+		err_msg("--attach link needs Linux 5.15 or later (perf-event BPF links), and this is %u.%u: use --attach ioctl",
+			kv.major, kv.minor);
+		return -EOPNOTSUPP;
+	}
+	probes->use_link = opts->attach == ATTACH_LINK ||
+			   (opts->attach == ATTACH_DEFAULT && known &&
+			    kversion_ge(&kv, 6, 7));
+	return 0;
+}
+
 static int attach(struct probes *probes, int prog_fd,
 		  const struct options *opts, char *label, size_t size)
 {
-	char why[1024];
+	char why[1024] = "";
 
 	if (probes_attach(probes, prog_fd, why, sizeof(why))) {
 		err_msg("%s", why);
@@ -447,6 +506,9 @@ static int attach(struct probes *probes, int prog_fd,
 	if (probes->shared)
 		err_msg("%zu name%s shared by several functions: each function is probed (pick one with NAME@ADDR)",
 			probes->shared, probes->shared == 1 ? " is" : "s are");
+	if (probes->shared_refused)
+		err_msg("warning: %zu of the functions that share a name could not be probed, such as %s: their calls are not counted",
+			probes->shared_refused, probes->shared_note);
 	probes_label(probes, opts, label, size);
 	return 0;
 }
@@ -490,13 +552,17 @@ static void wait_programs(struct probes *probes)
  * stack.  Returns 0 with the window's length in seconds, or -errno.
  */
 static int watch(const struct options *opts, const struct prog_maps *maps,
-		 struct probes *probes, const char *label, double *seconds)
+		 struct probes *probes, int prog_fd, const char *label,
+		 double *seconds, struct skips *skipped)
 {
+	struct skips before;
 	double start;
 	sigset_t stop;
 	int err;
 
 	*seconds = 0;
+	skips_read(probes, prog_fd, skipped);
+	skips_since(skipped, skipped);	/* an empty window skipped none */
 	test_stop("attached");
 	if (!stop_pending()) {
 		err = gate_set(maps, 1);
@@ -506,8 +572,10 @@ static int watch(const struct options *opts, const struct prog_maps *maps,
 			return err;
 		}
 		start = now();
-		err_msg("tracing %s for %g s (Ctrl-C ends it early)", label,
-			opts->duration);
+		skips_read(probes, prog_fd, &before);
+		err_msg("tracing %s for %g s, attached with %s (Ctrl-C ends it early)",
+			label, opts->duration, probes->use_link ?
+			"perf-event BPF links" : "PERF_EVENT_IOC_SET_BPF");
 		test_stop("tracing");
 		wait_window(opts->duration);
 		*seconds = now() - start;
@@ -517,6 +585,9 @@ static int watch(const struct options *opts, const struct prog_maps *maps,
 				strerror(-err));
 			return err;
 		}
+		/* Before the wait, which may detach: the links tell skips. */
+		skips_read(probes, prog_fd, skipped);
+		skips_since(skipped, &before);
 		wait_programs(probes);
 	}
 	timing("window_end");
@@ -529,12 +600,17 @@ static int watch(const struct options *opts, const struct prog_maps *maps,
 
 /*
  * Hits in BPF and tracing code made while a kprobe handler runs are
- * skipped by the kprobe itself, and show_bt cannot read that count: say so.
+ * skipped by the kprobe itself: where show_bt cannot read that count,
+ * say so for such functions (any function may lose hits made from an
+ * interrupt during a hit: the summary says that).
  */
-static void print_may_miss(const struct probes *probes)
+static void print_may_miss(const struct probes *probes,
+			   const struct skips *skipped)
 {
 	size_t i, n = 0;
 
+	if (skipped->kprobe >= 0)
+		return;
 	for (i = 0; i < probes->ntargets; i++)
 		n += target_may_miss(probes->targets[i].name);
 	if (n == 1 && probes->ntargets == 1)
@@ -547,10 +623,9 @@ static void print_may_miss(const struct probes *probes)
 
 /* Read the maps back, print the stacks and the summary. */
 static int report(const struct options *opts, const struct prog_maps *maps,
-		  const struct probes *probes, int prog_fd, const char *label,
-		  double window)
+		  const struct probes *probes, const char *label,
+		  double window, const struct skips *skipped)
 {
-	long long skipped = skipped_hits(prog_fd);
 	struct stack_set set;
 	int err, ret = EXIT_FAIL;
 
@@ -561,12 +636,13 @@ static int report(const struct options *opts, const struct prog_maps *maps,
 	}
 	if (print_stacks(&set, opts) == 0)
 		ret = EXIT_OK;
-	if (export_write(opts, probes, &set, NULL, label, window, skipped))
+	if (export_write(opts, probes, &set, NULL, label, window,
+			 skips_total(skipped)))
 		ret = EXIT_FAIL;
 	timing("output_done");
 	print_summary(label, opts, &set, window, skipped);
 	print_skipped(skipped);
-	print_may_miss(probes);
+	print_may_miss(probes, skipped);
 	if (maps->depth < PROG_MAX_DEPTH)
 		err_msg("note: kernel.perf_event_max_stack is %u: deeper stacks were cut to their %u innermost frames",
 			maps->depth, maps->depth);
@@ -624,6 +700,7 @@ int main(int argc, char **argv)
 	struct prog prog;
 	char why[1024], label[64];
 	int prog_fd = -1, ret = EXIT_FAIL;
+	struct skips skipped;
 	double window;
 	sigset_t stop;
 
@@ -650,6 +727,8 @@ int main(int argc, char **argv)
 		err_msg("%s", why);
 		goto out;
 	}
+	if (attach_how(&opts, &probes))
+		goto out;
 
 	/* From here Ctrl-C only ends the window: the output still comes. */
 	stop_signals(&stop);
@@ -673,9 +752,9 @@ int main(int argc, char **argv)
 	}
 	if (attach(&probes, prog_fd, &opts, label, sizeof(label)))
 		goto out;
-	if (watch(&opts, &maps, &probes, label, &window))
+	if (watch(&opts, &maps, &probes, prog_fd, label, &window, &skipped))
 		goto out;
-	ret = report(&opts, &maps, &probes, prog_fd, label, window);
+	ret = report(&opts, &maps, &probes, label, window, &skipped);
 	probes_detach(&probes);
 out:
 	probes_free(&probes);

@@ -334,7 +334,8 @@ int targets_expand(const struct options *opts, struct probes *p,
 	return 0;
 }
 
-static int fd_add(struct probes *p, int fd)
+/* Note an attached probe: its perf fd and its link's, or -1 (ioctl). */
+static int fd_add(struct probes *p, int fd, int link)
 {
 	int *v;
 
@@ -344,9 +345,33 @@ static int fd_add(struct probes *p, int fd)
 		if (!v)
 			return -ENOMEM;
 		p->fds = v;
+		v = realloc(p->links, p->cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		p->links = v;
 	}
+	p->links[p->nfds] = link;
 	p->fds[p->nfds++] = fd;
 	return 0;
+}
+
+/* Attach one probe the way p->use_link says, and note it. */
+static int probe_add(struct probes *p, int type, const char *func,
+		     unsigned long addr, unsigned long offset, int prog_fd)
+{
+	int link = -1, fd, ret;
+
+	fd = kprobe_attach(type, func, addr, offset, prog_fd,
+			   p->use_link ? &link : NULL);
+	if (fd < 0)
+		return fd;
+	ret = fd_add(p, fd, link);
+	if (ret) {
+		if (link >= 0)
+			close(link);
+		close(fd);
+	}
+	return ret;
 }
 
 static int within_init(const struct ksym_name_info *info)
@@ -472,6 +497,11 @@ static void reason(const struct target *t, int e, char *buf, size_t size)
 			 why);
 		return;
 	}
+	if (e == -ETOOMANYREFS) {
+		snprintf(buf, size, "more than %d functions share that name, more than show_bt probes at once: pick one with NAME@ADDR",
+			 KSYM_ADDRS_MAX);
+		return;
+	}
 	if (e == -EILSEQ) {
 		snprintf(buf, size, "offset 0x%lx is not on an instruction boundary of %s",
 			 t->offset, t->name);
@@ -556,30 +586,45 @@ static int check_addr(const struct target *t, char *err, size_t size)
 		    info.naddrs > 1 ? ", ..." : "");
 }
 
-/* Several static functions share t's name: probe each by address. */
+/*
+ * Several static functions share t's name: probe each by address.  A
+ * copy the kernel refuses is left out, and named in p->shared_note; if
+ * none can be probed, the first refusal is the answer.
+ */
 static int attach_shared(struct probes *p, const struct target *t, int type,
 			 int prog_fd)
 {
 	struct ksym_name_info info;
-	unsigned int i;
-	int fd, ret = kallsyms_lookup_name(KALLSYMS_PATH, t->name, &info);
+	unsigned int i, ok = 0;
+	int ret = kallsyms_lookup_name(KALLSYMS_PATH, t->name, &info);
+	int first = 0;
 
 	/* Hidden addresses: the functions cannot be told apart. */
 	if (ret == -EACCES || info.naddrs < 2)
 		return -EADDRNOTAVAIL;
 	if (ret)
 		return ret;
+	if (info.text > info.naddrs)
+		return -ETOOMANYREFS;
 	for (i = 0; i < info.naddrs; i++) {
-		fd = kprobe_attach(type, NULL, info.addrs[i], t->offset,
-				   prog_fd);
-		if (fd < 0)
-			return fd;
-		ret = fd_add(p, fd);
-		if (ret) {
-			close(fd);
+		ret = probe_add(p, type, NULL, info.addrs[i], t->offset,
+				prog_fd);
+		if (ret == -ENOMEM || ret == -EMFILE || ret == -ENFILE)
 			return ret;
+		if (!ret) {
+			ok++;
+			continue;
 		}
+		if (!first)
+			first = ret;
+		p->shared_refused++;
+		if (!p->shared_note[0])
+			snprintf(p->shared_note, sizeof(p->shared_note),
+				 "%.300s@%lx (%s)", t->name, info.addrs[i],
+				 strerror(-ret));
 	}
+	if (!ok)
+		return first;
 	p->shared++;
 	return 0;
 }
@@ -587,24 +632,41 @@ static int attach_shared(struct probes *p, const struct target *t, int type,
 static int attach_one(struct probes *p, const struct target *t, int type,
 		      int prog_fd)
 {
-	int fd, ret;
+	int ret;
 
-	fd = kprobe_attach(type, t->addr ? NULL : t->name, t->addr,
-			   t->offset, prog_fd);
-	if (fd == -EADDRNOTAVAIL)
+	ret = probe_add(p, type, t->addr ? NULL : t->name, t->addr,
+			t->offset, prog_fd);
+	if (ret == -EADDRNOTAVAIL)
 		return attach_shared(p, t, type, prog_fd);
-	if (fd < 0)
-		return fd;
-	ret = fd_add(p, fd);
-	if (ret)
-		close(fd);
 	return ret;
 }
 
 static void close_all(struct probes *p)
 {
-	while (p->nfds)
-		close(p->fds[--p->nfds]);
+	while (p->nfds) {
+		p->nfds--;
+		if (p->links[p->nfds] >= 0)
+			close(p->links[p->nfds]);
+		close(p->fds[p->nfds]);
+	}
+}
+
+int probes_missed(const struct probes *p, unsigned long long *missed)
+{
+	__u64 m;
+	size_t i;
+	int err;
+
+	*missed = 0;
+	if (!p->use_link)
+		return -EOPNOTSUPP;
+	for (i = 0; i < p->nfds; i++) {
+		err = kprobe_link_missed(p->links[i], &m);
+		if (err)
+			return err;
+		*missed += m;
+	}
+	return 0;
 }
 
 /*
@@ -667,9 +729,11 @@ static int check_offset(const struct target *t, char *err, size_t size)
 int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 {
 	char first[1024] = "", why[1024], desc[KSYM_NAME_LEN + 48];
-	int type = kprobes_usable(err, size), ret;
+	int type, ret;
 	size_t i;
 
+	err[0] = '\0';		/* no note unless one is written below */
+	type = kprobes_usable(err, size);
 	if (type < 0)
 		return type;
 	for (i = 0; i < p->ntargets; i++) {
@@ -779,6 +843,7 @@ void probes_free(struct probes *p)
 {
 	close_all(p);
 	free(p->fds);
+	free(p->links);
 	free(p->targets);
 	memset(p, 0, sizeof(*p));
 }
@@ -789,6 +854,6 @@ void probes_label(const struct probes *p, const struct options *opts,
 	if (opts->nfuncs == 1 && !opts->funcs[0].glob)
 		snprintf(buf, size, "%s", opts->funcs[0].arg);
 	else
-		snprintf(buf, size, "%zu function%s", p->ntargets,
-			 p->ntargets == 1 ? "" : "s");
+		snprintf(buf, size, "%zu function%s", p->ntargets - p->refused,
+			 p->ntargets - p->refused == 1 ? "" : "s");
 }

@@ -25,10 +25,14 @@ struct target {
 struct probes {
 	struct target *targets;
 	size_t ntargets;
+	int use_link;		/* attach through perf-event BPF links */
 	int *fds;		/* attached probes, one or more per target */
+	int *links;		/* their links, or -1 (PERF_EVENT_IOC_SET_BPF) */
 	size_t nfds, cap;
 	size_t refused;		/* pattern matches the kernel refused */
 	size_t shared;		/* names probed at several addresses */
+	size_t shared_refused;	/* copies of those the kernel refused */
+	char shared_note[400];	/* the first of them: NAME@ADDR (why) */
 	size_t merged;		/* arguments that were another's function */
 };
 
@@ -61,6 +65,13 @@ size_t probes_check(struct probes *p, int prog_fd, FILE *out);
  * show_bt cannot read).
  */
 int target_may_miss(const char *name);
+
+/*
+ * Hits the kprobes themselves skipped, summed over every probe: 0, or
+ * -EOPNOTSUPP where they cannot be read (PERF_EVENT_IOC_SET_BPF has no
+ * way to; links tell since Linux 6.7, which the caller checks).
+ */
+int probes_missed(const struct probes *p, unsigned long long *missed);
 
 /* Detach everything: close every probe. */
 void probes_detach(struct probes *p);

@@ -8,11 +8,10 @@ set -u
 SB=${1:?usage: native.sh SHOW_BT}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-failed=0
 AS=			# a command prefix: whom to run show_bt as
-
-pass() { echo "PASS: native/$1"; }
-fail() { echo "FAIL: native/$1: $2"; failed=1; }
+PREFIX=native
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # $1 name, $2 want exit, $3 ERE the whole stderr (one line) must match,
 # then the arguments.

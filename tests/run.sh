@@ -3,6 +3,8 @@
 #
 # Suites print "PASS: name" / "FAIL: name: why" lines.  A suite that dies
 # without saying why counts as one failure: nothing is skipped quietly.
+# The runner talks as it goes: a line when each suite starts, and when it
+# ends its verdict lines and a line with its counts and the running total.
 #
 #   tests/run.sh          (from the top of the tree, after `make test-bins`)
 set -u
@@ -10,12 +12,33 @@ B=tests/build
 STATIC=$B/static
 LOG=$B/logs
 mkdir -p "$LOG"
-rm -f "$LOG"/*.out
+rm -f "$LOG"/*.out "$LOG"/*.done
+: > "$LOG/.print"
+
+# $1 (PASS or FAIL) lines in the files named, or in every finished suite's.
+tally() {
+	what=$1
+	shift
+	if [ $# -eq 0 ]; then
+		set -- "$LOG"/*.done
+	fi
+	cat "$@" 2> /dev/null | grep -c "^$what: "
+}
+
+# Print under a lock: the VM suites end in parallel, and a suite's lines
+# must not be torn by another's.
+say() {
+	(
+		flock 8
+		cat
+	) 8< "$LOG/.print"
+}
 
 # $1 suite name, then the command; its PASS/FAIL lines go to $LOG/NAME.out.
 suite() {
 	name=$1
 	shift
+	echo "suite $name: started at $(date +%T)" | say
 	"$@" > "$LOG/$name.out" 2> "$LOG/$name.err"
 	rc=$?
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL: ' "$LOG/$name.out"; then
@@ -25,6 +48,11 @@ suite() {
 	if ! grep -q '^PASS: \|^FAIL: ' "$LOG/$name.out"; then
 		echo "FAIL: $name: suite ran no test" >> "$LOG/$name.out"
 	fi
+	grep '^PASS: \|^FAIL: \|^INFO: ' "$LOG/$name.out" > "$LOG/$name.done"
+	{
+		grep '^PASS: \|^FAIL: \|^INFO: ' "$LOG/$name.out"
+		echo "suite $name: ended at $(date +%T): $(tally PASS "$LOG/$name.done") PASS, $(tally FAIL "$LOG/$name.done") FAIL; so far $(tally PASS) PASS, $(tally FAIL) FAIL"
+	} | say
 }
 
 # The end-to-end suites on one Debian kernel, in one boot: the static
@@ -32,7 +60,8 @@ suite() {
 vm_suite() {
 	# shellcheck disable=SC2046
 	tests/vm/run.sh -k "$1" -t 1800 -f "$STATIC/show_bt" \
-		-f "$STATIC/writer" -f tests/e2e/all.sh -f tests/e2e/e2e.sh \
+		-f "$STATIC/writer" -f tests/lib.sh -f tests/e2e/all.sh \
+		-f tests/e2e/e2e.sh \
 		-f tests/e2e/limits.sh -f tests/e2e/verifier.sh \
 		$(for f in tests/experiments/*.s; do printf -- '-f %s ' "$f"; done) \
 		-- sh /t/all.sh /t
@@ -43,31 +72,42 @@ suite unit tests/unit/run.sh
 suite native sh tests/native.sh ./show_bt
 suite verifier-native sh tests/e2e/verifier.sh ./show_bt tests/experiments
 suite hostile-host sh tests/hostile/host.sh
+suite install sh tests/install/run.sh
 
 # Both kernels at once: each QEMU is single-threaded and there are 2 cores.
 # tests/vm/kit.sh first, alone, so the two do not both fetch the kit.
 # Per kernel: the end-to-end suites, then the hostile-input table (in a
 # boot of its own, with the two vCPUs its load rows need).
+echo "suite vm-kit: checking the VM kit (QEMU, busybox, Debian kernels)" | say
 if tests/vm/kit.sh > "$LOG/kit.log" 2>&1 &&
    sh tests/hostile/build.sh static > "$LOG/hostile-build.log" 2>&1; then
-	{ suite vm-6.1 vm_suite 6.1; suite hostile-6.1 sh tests/hostile/vm.sh 6.1; } &
-	{ suite vm-6.12 vm_suite 6.12; suite hostile-6.12 sh tests/hostile/vm.sh 6.12; } &
+	for k in 6.1 6.12; do
+		{
+			suite vm-$k vm_suite $k
+			suite hostile-$k sh tests/hostile/vm.sh $k
+			suite json-svg-$k sh tests/e2e/json_svg.sh -k $k
+		} &
+	done
 	wait
 else
 	echo "FAIL: vm: the VM kit or the hostile helpers could not be set up: $(tail -3 "$LOG/kit.log" "$LOG/hostile-build.log" | tr '\n' ' ')" \
-		> "$LOG/vm-kit.out"
+		> "$LOG/vm-kit.done"
+	cat "$LOG/vm-kit.done" | say
 fi
 
 # A host kernel with kprobes gets the end-to-end suite natively as well.
 if [ -e /sys/bus/event_source/devices/kprobe/type ]; then
 	mkdir -p "$B/native-e2e"
-	cp "$STATIC/show_bt" "$STATIC/writer" tests/e2e/*.sh \
+	cp "$STATIC/show_bt" "$STATIC/writer" tests/lib.sh tests/e2e/*.sh \
 		tests/experiments/*.s "$B/native-e2e/"
 	suite e2e-native sh tests/e2e/all.sh "$B/native-e2e"
 fi
 
-cat "$LOG"/*.out
-passed=$(cat "$LOG"/*.out | grep -c '^PASS: ')
-failed=$(cat "$LOG"/*.out | grep -c '^FAIL: ')
+passed=$(tally PASS)
+failed=$(tally FAIL)
+if [ "$failed" -ne 0 ]; then
+	echo "The failures:"
+	cat "$LOG"/*.done | grep '^FAIL: '
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

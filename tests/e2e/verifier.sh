@@ -22,12 +22,13 @@ SB=${1:?usage: verifier.sh SHOW_BT EXPERIMENTS_DIR}
 DIR=${2:?usage: verifier.sh SHOW_BT EXPERIMENTS_DIR}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-failed=0
 rel=$(uname -r)
 series=$(echo "$rel" | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
-
-pass() { echo "PASS: verifier/$rel/$1"; }
-fail() { echo "FAIL: verifier/$rel/$1: $2"; failed=1; }
+PREFIX=verifier/$rel
+L=$(dirname "$0")/lib.sh
+[ -r "$L" ] || L=$(dirname "$0")/../lib.sh
+# shellcheck source=tests/lib.sh
+. "$L"
 
 # The last lines of a file, on one line, for a FAIL.
 tail_of() { tail -n "${2:-3}" "$1" | tr '\n' ' '; }

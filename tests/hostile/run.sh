@@ -103,8 +103,11 @@ export SB BIN T HELPERS KDIR
 export ASAN_OPTIONS=detect_leaks=1:exitcode=86
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
 
-pass() { echo "PASS: hostile/$KREL/$1"; }
-fail() { echo "FAIL: hostile/$KREL/$1: $2"; failed=1; }
+PREFIX=hostile/$KREL
+L=$(dirname "$0")/lib.sh
+[ -r "$L" ] || L=$(dirname "$0")/../lib.sh
+# shellcheck source=tests/lib.sh
+. "$L"
 info() { echo "INFO: hostile/$KREL/$1: $2"; }
 
 # Hundredths of a second since boot (more than a second has passed).
@@ -610,6 +613,8 @@ fi
 left=$(leftovers)
 [ -z "$left" ] || fail start "left in the kernel before the first row: $left"
 
+# The kernel traced comes through unharmed: no taint, no WARNING.
+[ $HOST = 1 ] || kernel_snapshot
 exec 3< "$TABLE"
 # shellcheck disable=SC2034
 while IFS=$TAB read -r id where setup drive cmd exp msg counts check desc <&3; do
@@ -657,5 +662,6 @@ while IFS=$TAB read -r id where setup drive cmd exp msg counts check desc <&3; d
 	fi
 done
 exec 3<&-
+[ $HOST = 1 ] || kernel_unharmed kernel_unharmed
 rm -rf "$T"
 exit $failed
