@@ -11,6 +11,16 @@ LDFLAGS += -static -s
 endif
 STATIC_DIR = tests/build/static
 
+# Cross build: `make CROSS=aarch64-linux-gnu-` makes ./show_bt a static
+# binary for that target (Debian's gcc-aarch64-linux-gnu and
+# libc6-dev-arm64-cross), its test binaries under tests/build/static-ARCH.
+ifneq ($(CROSS),)
+CC = $(CROSS)gcc
+STATIC = 1
+CROSS_ARCH := $(patsubst aarch64,arm64,$(firstword $(subst -, ,$(CROSS))))
+STATIC_DIR = tests/build/static-$(CROSS_ARCH)
+endif
+
 SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c options.c stackmap.c \
        output.c targets.c bpfasm.c kversion.c testhook.c \
        export.c json.c svg.c utf8.c
@@ -81,7 +91,7 @@ deps:
 # its own libc headers but not the kernel's uapi ones: a directory of links
 # to linux/, asm/ and asm-generic/ alone gives them (-isystem /usr/include
 # would bring in glibc's headers too).
-MUSL_GCC := $(shell command -v musl-gcc 2> /dev/null)
+MUSL_GCC := $(if $(CROSS),,$(shell command -v musl-gcc 2> /dev/null))
 ifneq ($(MUSL_GCC),)
 STATIC_CC = musl-gcc
 UAPI_DIR = tests/build/musl-uapi
@@ -103,7 +113,7 @@ ifneq ($(MUSL_GCC),)
 	@ln -sfn /usr/include/linux $(UAPI_DIR)/linux
 	@ln -sfn /usr/include/asm-generic $(UAPI_DIR)/asm-generic
 	@ln -sfn /usr/include/$$($(STATIC_CC) -dumpmachine)/asm $(UAPI_DIR)/asm
-else
+else ifeq ($(CROSS),)
 	@echo 'note: no musl-gcc; the static show_bt is built with glibc' \
 		'(about 900 KiB): apt-get install musl-tools for one of' \
 		'about 170 KiB' >&2
@@ -115,6 +125,14 @@ $(STATIC_DIR)/writer: tests/e2e/writer.c
 	$(CC) $(CFLAGS) -static -o $@ $<
 
 test-bins: show_bt $(STATIC_DIR)/show_bt $(STATIC_DIR)/writer
+
+# The arm64 static show_bt and writer for the arm64 VM (tests/vm/run.sh -k
+# arm64-6.1), without touching ./show_bt; kit.sh installs the cross gcc.
+ARM64_CROSS = aarch64-linux-gnu-
+test-bins-arm64:
+	@command -v $(ARM64_CROSS)gcc > /dev/null || sh tests/vm/kit.sh arm64-6.1
+	$(MAKE) CROSS=$(ARM64_CROSS) tests/build/static-arm64/show_bt \
+		tests/build/static-arm64/writer
 
 # Every suite: unit, native (host kernel), end to end in the VM on Debian's
 # 6.1 and 6.12 kernels (and natively where the host has kprobes).
@@ -133,6 +151,7 @@ clean: clean-objs
 	rm -rf tests/build
 
 .PHONY: all static install uninstall deps clean clean-objs test test-bins demo FORCE
+.PHONY: test-bins-arm64
 
 # Benchmarks: show_bt against its floors, bpftrace and stackcount, in QEMU
 # guests (natively where the kernel has kprobes); prints the table and

@@ -3,7 +3,7 @@
 # output and exit status come back, arguments keep spaces, quotes and globs,
 # -f files arrive executable, tracefs/debugfs are mounted, failures give 125.
 #
-#   selftest.sh [KERNEL]...     default: 5.10 6.1 6.12
+#   selftest.sh [KERNEL]...     default: 5.10 6.1 6.12 arm64-6.1
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +15,7 @@ flunk() { echo "FAIL: $*"; bad=1; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
-[ $# -gt 0 ] || set -- 5.10 6.1 6.12
+[ $# -gt 0 ] || set -- 5.10 6.1 6.12 arm64-6.1
 "$here/kit.sh" "$@"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/show_bt-vm-selftest.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
