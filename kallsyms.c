@@ -91,12 +91,67 @@ static void ksym_set(struct ksym *sym, const struct kline *l)
 		 l->module ? l->module : "");
 }
 
-struct resolve_ctx {
-	const unsigned long *addrs;
-	size_t n;
-	struct ksym *syms;
-	unsigned long last;	/* the highest symbol address seen */
+/*
+ * Several names at one address, such as __do_sys_getppid, __ia32_sys_getppid
+ * and __x64_sys_getppid (the syscall stubs are aliases of one function):
+ * the output needs one, and the same one whatever order the file lists
+ * them in.  The rule: text over anything else; then global ('T') over weak
+ * ('W', 'w') over local ('t'), the name with the widest reach being the
+ * one the source declares; then fewer leading underscores (the kernel's own
+ * helpers hide behind them); then the one the file lists first, the one
+ * the kernel's own %pS picks.  (perf's choose_best_symbol() puts weak below
+ * local; show_bt follows the order its issue 10 asked for.)
+ */
+static int alias_rank(char type)
+{
+	switch (type) {
+	case 'T':
+		return 3;
+	case 'W':
+	case 'w':
+		return 2;
+	case 't':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Whether name a (of type ta) is a better name than b for one address. */
+static int alias_better(char ta, const char *a, char tb, const char *b)
+{
+	int ra = alias_rank(ta), rb = alias_rank(tb);
+
+	if (ra != rb)
+		return ra > rb;
+	return strspn(a, "_") < strspn(b, "_");
+}
+
+/* A text symbol whose name the caller asked for (named resolution). */
+struct named_sym {
+	unsigned long addr;
+	char type;
+	const char *name;	/* one of the caller's names */
+	char module[KSYM_MODULE_MAX];
 };
+
+struct resolve_ctx {
+	const unsigned long *keys;	/* the addresses, sorted */
+	const size_t *perm;	/* keys[j] is addrs[perm[j]]; NULL: same */
+	size_t n;
+	struct ksym *syms;	/* in the caller's order */
+	unsigned long last;	/* the highest symbol address seen */
+	const char **names;	/* sorted; NULL: none asked for */
+	size_t nnames;
+	struct named_sym *named;	/* text symbols with one of names */
+	size_t nnamed, cap;
+	int err;		/* -ENOMEM while collecting them */
+};
+
+static size_t slot(const struct resolve_ctx *c, size_t j)
+{
+	return c->perm ? c->perm[j] : j;
+}
 
 /* Index of the first address >= a, or n. */
 static size_t lower_bound(const unsigned long *addrs, size_t n,
@@ -115,10 +170,47 @@ static size_t lower_bound(const unsigned long *addrs, size_t n,
 	return lo;
 }
 
+static int str_cmp(const void *pa, const void *pb)
+{
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* Keep a text symbol whose name the caller asked for. */
+static void named_add(struct resolve_ctx *c, const struct kline *l)
+{
+	const char **hit;
+	struct named_sym *ns;
+
+	if (!c->names || !is_text(l->type) || c->err)
+		return;
+	hit = bsearch(&l->name, c->names, c->nnames, sizeof(*c->names),
+		      str_cmp);
+	if (!hit)
+		return;
+	if (c->nnamed == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct named_sym *p = realloc(c->named, cap * sizeof(*p));
+
+		if (!p) {
+			c->err = -ENOMEM;
+			return;
+		}
+		c->named = p;
+		c->cap = cap;
+	}
+	ns = &c->named[c->nnamed++];
+	ns->addr = l->addr;
+	ns->type = l->type;
+	ns->name = *hit;
+	snprintf(ns->module, sizeof(ns->module), "%s",
+		 l->module ? l->module : "");
+}
+
 /*
  * A symbol at address a can only be the best match of the addresses from
  * lower_bound(a) on, and among the symbols with that same lower bound the
- * highest one wins: syms[i] keeps it.  A prefix pass afterwards hands each
+ * highest one wins (of several at one address, the best name): the slot
+ * of that first address keeps it.  A prefix pass afterwards hands each
  * address the best of all slots up to its own.
  */
 static void resolve_line(const struct kline *l, void *p)
@@ -131,12 +223,14 @@ static void resolve_line(const struct kline *l, void *p)
 		return;
 	if (l->addr > c->last)
 		c->last = l->addr;
-	i = lower_bound(c->addrs, c->n, l->addr);
+	named_add(c, l);
+	i = lower_bound(c->keys, c->n, l->addr);
 	if (i == c->n)
 		return;
-	cur = &c->syms[i];
+	cur = &c->syms[slot(c, i)];
 	if (l->addr > cur->addr ||
-	    (l->addr == cur->addr && is_text(l->type) && !is_text(cur->type)))
+	    (l->addr == cur->addr &&
+	     alias_better(l->type, l->name, cur->type, cur->name)))
 		ksym_set(cur, l);
 }
 
@@ -146,28 +240,171 @@ static int is_end_marker(const struct ksym *sym)
 	return !strcmp(sym->name, "_etext") || !strcmp(sym->name, "_end");
 }
 
-int kallsyms_resolve(const char *path, const unsigned long *addrs, size_t n,
-		     struct ksym *syms)
+/*
+ * Where the highest symbol of the file ends.  Nothing above it says, and
+ * an address far above it is no part of it (a BPF program kallsyms does
+ * not list, a stray value): as perf's symbols__fixup_end() has it, at
+ * roundup(start, 4096) + 4096, the end of the page after the one it
+ * starts in (or of its own, for a symbol that starts a page).
+ */
+static unsigned long last_end(unsigned long last)
 {
-	struct resolve_ctx c = { addrs, n, syms, 0 };
-	size_t i, nonzero;
+	unsigned long up = (last + 4095) & ~4095ul;
+
+	if (up < last || up + 4096 < up)
+		return ~0ul;
+	return up + 4096;
+}
+
+static int named_cmp(const void *pa, const void *pb)
+{
+	const struct named_sym *a = pa, *b = pb;
+
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+/* The best of the asked-for names at sym's start, into sym. */
+static void name_as_asked(const struct resolve_ctx *c, struct ksym *sym)
+{
+	const struct named_sym *best = NULL, *ns;
+	size_t i = 0, lo = 0, hi = c->nnamed;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->named[mid].addr < sym->addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < c->nnamed && c->named[i].addr == sym->addr; i++) {
+		ns = &c->named[i];
+		if (strcmp(ns->module, sym->module))
+			continue;
+		if (!best || alias_better(ns->type, ns->name, best->type,
+					  best->name))
+			best = ns;
+	}
+	if (best) {
+		sym->type = best->type;
+		snprintf(sym->name, sizeof(sym->name), "%s", best->name);
+	}
+}
+
+struct key_slot {
+	unsigned long key;
+	size_t slot;
+};
+
+static int key_slot_cmp(const void *pa, const void *pb)
+{
+	const struct key_slot *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->slot < b->slot ? -1 : a->slot > b->slot;
+}
+
+/* The addresses sorted, for one pass; perm NULL when they already are. */
+static int sort_keys(const unsigned long *addrs, size_t n,
+		     unsigned long **keys, size_t **perm)
+{
+	struct key_slot *ks;
+	size_t i;
+
+	*keys = (unsigned long *)addrs;
+	*perm = NULL;
+	for (i = 1; i < n && addrs[i - 1] <= addrs[i]; i++)
+		;
+	if (i >= n)
+		return 0;
+	ks = malloc(n * sizeof(*ks));
+	*keys = malloc(n * sizeof(**keys));
+	*perm = malloc(n * sizeof(**perm));
+	if (!ks || !*keys || !*perm) {
+		free(ks);
+		free(*keys);
+		free(*perm);
+		*keys = NULL;
+		*perm = NULL;
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		ks[i].key = addrs[i];
+		ks[i].slot = i;
+	}
+	qsort(ks, n, sizeof(*ks), key_slot_cmp);
+	for (i = 0; i < n; i++) {
+		(*keys)[i] = ks[i].key;
+		(*perm)[i] = ks[i].slot;
+	}
+	free(ks);
+	return 0;
+}
+
+int kallsyms_resolve_named(const char *path, const unsigned long *addrs,
+			   size_t n, struct ksym *syms,
+			   const unsigned char *named,
+			   const char *const *names, size_t nnames)
+{
+	struct resolve_ctx c = { .syms = syms, .n = n };
+	unsigned long *keys, end;
+	size_t i, nonzero, *perm;
 	int err;
 
 	memset(syms, 0, n * sizeof(*syms));
-	err = kallsyms_scan(path, resolve_line, &c, &nonzero);
+	err = sort_keys(addrs, n, &keys, &perm);
 	if (err)
 		return err;
-	if (!nonzero)
-		return -EACCES;
+	c.keys = keys;
+	c.perm = perm;
+	if (named && nnames) {
+		c.names = malloc(nnames * sizeof(*c.names));
+		if (!c.names) {
+			err = -ENOMEM;
+			goto out;
+		}
+		memcpy(c.names, names, nnames * sizeof(*c.names));
+		qsort(c.names, nnames, sizeof(*c.names), str_cmp);
+		c.nnames = nnames;
+	}
+	err = kallsyms_scan(path, resolve_line, &c, &nonzero);
+	if (!err)
+		err = c.err;
+	if (!err && !nonzero)
+		err = -EACCES;
+	if (err) {
+		memset(syms, 0, n * sizeof(*syms));
+		goto out;
+	}
 	for (i = 1; i < n; i++)
-		if (!syms[i].addr)
-			syms[i] = syms[i - 1];
+		if (!syms[slot(&c, i)].addr)
+			syms[slot(&c, i)] = syms[slot(&c, i - 1)];
+	end = last_end(c.last);
 	for (i = 0; i < n; i++)
 		if (!is_text(syms[i].type) || is_end_marker(&syms[i]) ||
-		    addrs[i] > c.last || (syms[i].addr == c.last &&
-					  addrs[i] != c.last))
+		    (addrs[i] > c.last && addrs[i] >= end))
 			memset(&syms[i], 0, sizeof(syms[i]));
-	return 0;
+	if (c.nnamed) {
+		qsort(c.named, c.nnamed, sizeof(*c.named), named_cmp);
+		for (i = 0; i < n; i++)
+			if (named[i] && syms[i].addr)
+				name_as_asked(&c, &syms[i]);
+	}
+out:
+	if (perm) {
+		free(keys);
+		free(perm);
+	}
+	free(c.names);
+	free(c.named);
+	return err;
+}
+
+int kallsyms_resolve(const char *path, const unsigned long *addrs, size_t n,
+		     struct ksym *syms)
+{
+	return kallsyms_resolve_named(path, addrs, n, syms, NULL, NULL, 0);
 }
 
 /* Levenshtein distance, or limit + 1 as soon as it must exceed limit. */

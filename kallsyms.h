@@ -25,12 +25,29 @@ struct ksym {
 /*
  * For each of addrs[0..n) (sorted ascending), the function containing it:
  * the text symbol with the greatest start at or below it, in syms[i].  An
- * address past the kernel's last symbol (or past _etext, or in a data
- * symbol) gets addr 0.  Returns 0, -errno, or -EACCES when every address
- * in the file reads as zero (kernel.kptr_restrict hides them).
+ * address past _etext, in a data symbol, or past the end of the file's
+ * highest symbol (the end of the page after its start, as perf has it)
+ * gets addr 0.  Of several names at one start, the best by one rule (see
+ * alias_better() in kallsyms.c): global ('T') over weak ('W', 'w') over
+ * local ('t'), then fewer leading underscores, then the first listed.
+ * Returns 0, -errno, or -EACCES when every address in the file reads as
+ * zero (kernel.kptr_restrict hides them).
  */
 int kallsyms_resolve(const char *path, const unsigned long *addrs, size_t n,
 		     struct ksym *syms);
+
+/*
+ * kallsyms_resolve() for addresses in any order (repeats allowed), still
+ * one pass, with a say in the names: an address whose named[i] is set gets
+ * one of names[0..nnames) (any order, repeats allowed) when that name is a
+ * text symbol at the start of its function (of several, the best by the
+ * rule above), whatever other names the function has there.  show_bt
+ * names frame 0 after the function it traced this way.  named may be NULL.
+ */
+int kallsyms_resolve_named(const char *path, const unsigned long *addrs,
+			   size_t n, struct ksym *syms,
+			   const unsigned char *named,
+			   const char *const *names, size_t nnames);
 
 #define KSYM_SUGGESTIONS 3
 #define KSYM_ADDRS_MAX	64

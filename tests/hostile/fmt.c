@@ -105,8 +105,10 @@ static int check_text(char *buf, const struct stack_set *set,
 	size_t counts = 0, pids = 0, i;
 	char *line, *save = NULL;
 
+	/* A stack the kernel cut also has a "[truncated]" root line. */
 	for (i = 0; i < set->n; i++)
-		want_frames += set->stacks[i].nframes;
+		want_frames += set->stacks[i].nframes +
+			       output_stack_truncated(set, &set->stacks[i]);
 	for (i = 0; i < LOST_NR; i++) {
 		want_frames += !!set->lost[i];
 		want_counts += !!set->lost[i];

@@ -72,6 +72,9 @@ build test_prog tests/unit/test_prog.c prog.c bpf.c kversion.c &&
 	run test_prog $B/test_prog
 build test_kallsyms tests/unit/test_kallsyms.c kallsyms.c &&
 	run test_kallsyms $B/test_kallsyms tests/fixtures/kallsyms $B
+build test_output tests/unit/test_output.c output.c kallsyms.c stackmap.c \
+	bpf.c prog.c kversion.c &&
+	run test_output $B/test_output tests/fixtures/kallsyms
 build test_options tests/unit/test_options.c options.c &&
 	run test_options $B/test_options
 build test_bpfasm tests/unit/test_bpfasm.c bpfasm.c prog.c bpf.c kallsyms.c \

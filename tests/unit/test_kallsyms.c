@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_kallsyms.c - kallsyms_resolve(), kallsyms_lookup_name() and
- * ksym_format() on the files in tests/fixtures/kallsyms, on files written
- * here (long lines) and on random ones.
+ * test_kallsyms.c - kallsyms_resolve(), kallsyms_resolve_named(),
+ * kallsyms_lookup_name() and ksym_format() on the files in
+ * tests/fixtures/kallsyms, on files written here (long lines, aliases in
+ * every order) and on random ones.
  *
  * Usage: test_kallsyms FIXTURE_DIR WORK_DIR
  */
@@ -110,6 +111,32 @@ static const struct resolve_row malformed_rows[] = {
 	{ "malformed_module_no_bracket", 0xffffffff81000850,
 	  "mod_no_bracket+0x50" },
 	{ "malformed_after_bad_lines", 0xffffffff81001010, "good_two+0x10" },
+};
+
+/*
+ * Frames and aliases: kallsyms_resolve() itself takes addresses as given
+ * (output.c passes addr - 1 for return addresses).
+ */
+static const struct resolve_row frames_rows[] = {
+	{ "noreturn_call_return_key", 0xffffffff8110003f,
+	  "caller_fn+0x3f" },
+	{ "pfx_symbol_itself", 0xffffffff81100040, "__pfx_next_fn+0x0" },
+	{ "alias_global_over_local", 0xffffffff81200005,
+	  "__ia32_sys_getppid+0x5" },
+	{ "alias_global_over_weak_and_local_despite_underscores",
+	  0xffffffff81300010, "___global_third+0x10" },
+	{ "alias_weak_over_local", 0xffffffff81400000, "__weak_b+0x0" },
+	{ "alias_fewer_underscores", 0xffffffff81500008, "plain+0x8" },
+	{ "alias_module_first_listed", 0xffffffffc0a00010,
+	  "mod_fn+0x10 [foo]" },
+	{ "highest_symbol_keeps_offset", 0xffffffffc0a00810,
+	  "bpf_prog_1234_handler+0x10 [bpf]" },
+	{ "highest_symbol_last_byte", 0xffffffffc0a01fff,
+	  "bpf_prog_1234_handler+0x17ff [bpf]" },
+	{ "past_highest_symbol_end", 0xffffffffc0a02000,
+	  "0xffffffffc0a02000" },
+	{ "far_past_highest_symbol", 0xffffffffffff0010,
+	  "0xffffffffffff0010" },
 };
 
 static unsigned long random_row_addr(void)
@@ -662,6 +689,173 @@ static void test_fuzz(void)
 	test_end("kallsyms_fuzz_2000_files");
 }
 
+/* Write lines[0..n) to path in the order given by perm. */
+static int write_lines(const char *path, const char *const *lines,
+		       const unsigned int *perm, size_t n)
+{
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (!f)
+		return -1;
+	for (i = 0; i < n; i++)
+		fputs(lines[perm ? perm[i] : i], f);
+	return fclose(f);
+}
+
+/*
+ * The alias rule must not depend on the order the file lists aliases in
+ * (modules load in any order; the kernel sorts its own aliases by its own
+ * rule): every order of each group gives the same name, but for the last
+ * tie (equal type and underscores), which is the first listed.
+ */
+static void test_alias_orders(void)
+{
+	static const char *const groups[3][3] = {
+		{ "ffffffff81300000 t local_first\n",
+		  "ffffffff81300000 W __weak_second\n",
+		  "ffffffff81300000 T ___global_third\n" },
+		{ "ffffffff81500000 T __underscored\n",
+		  "ffffffff81500000 T plain\n",
+		  "ffffffff81500000 T _one\n" },
+		{ "ffffffff81200000 t __do_sys_getppid\n",
+		  "ffffffff81200000 T __ia32_sys_getppid\n",
+		  "ffffffff81200000 T __x64_sys_getppid\n" },
+	};
+	static const unsigned int perms[6][3] = {
+		{ 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
+		{ 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 },
+	};
+	const unsigned long addrs[] = { 0xffffffff81200005,
+					0xffffffff81300010,
+					0xffffffff81500008 };
+	static const unsigned char named[] = { 1, 1, 1 };
+	static const char *const traced[] = { "__x64_sys_getppid" };
+	const char *lines[10], *path = work_file("kallsyms_aliases");
+	const char *first_t;
+	struct ksym syms[3];
+	unsigned int p, g, k;
+	int err;
+
+	for (p = 0; p < 6; p++) {
+		for (g = 0; g < 3; g++)
+			for (k = 0; k < 3; k++)
+				lines[g * 3 + k] = groups[g][perms[p][k]];
+		lines[9] = "ffffffff81e00000 T _etext\n";
+		if (write_lines(path, lines, NULL, 10)) {
+			test_fail("cannot write %s", path);
+			break;
+		}
+		/* Of the two T at 0x81200000, the first listed. */
+		first_t = perms[p][0] == 1 ||
+			  (perms[p][0] == 0 && perms[p][1] == 1) ?
+			  "__ia32_sys_getppid" : "__x64_sys_getppid";
+		err = kallsyms_resolve(path, addrs, 3, syms);
+		EXPECT(!err, "order %u: returned %d", p, err);
+		EXPECT(!strcmp(syms[0].name, first_t),
+		       "order %u: 0x81200005 is '%s', want '%s'", p,
+		       syms[0].name, first_t);
+		EXPECT(!strcmp(syms[1].name, "___global_third"),
+		       "order %u: 0x81300010 is '%s'", p, syms[1].name);
+		EXPECT(!strcmp(syms[2].name, "plain"),
+		       "order %u: 0x81500008 is '%s'", p, syms[2].name);
+		err = kallsyms_resolve_named(path, addrs, 3, syms, named,
+					     traced, 1);
+		EXPECT(!err && !strcmp(syms[0].name, "__x64_sys_getppid") &&
+		       syms[0].type == 'T' &&
+		       syms[0].addr == 0xffffffff81200000,
+		       "order %u: traced 0x81200005 is '%s' %c at 0x%lx", p,
+		       syms[0].name, syms[0].type, syms[0].addr);
+		EXPECT(!strcmp(syms[1].name, "___global_third"),
+		       "order %u: traced, 0x81300010 is '%s'", p,
+		       syms[1].name);
+	}
+	test_end("kallsyms_alias_rule_any_order");
+}
+
+/*
+ * kallsyms_resolve_named(): addresses in any order with repeats, a name
+ * asked for only where named[i] is set, and only a name that is an alias
+ * of the function found (not one elsewhere, not one in another module).
+ */
+static void test_resolve_named(void)
+{
+	const char *path = fixture("frames");
+	static const unsigned long addrs[] = {
+		0xffffffffc0a00010, 0xffffffff81200005, 0xffffffff81200005,
+		0xffffffff81100050, 0xffffffff8110003f, 0xffffffff81500008,
+		0xffffffffc0a00010, 0x10,
+	};
+	static const unsigned char named[] = { 1, 1, 0, 1, 1, 1, 0, 1 };
+	static const char *const traced[] = {
+		"next_fn", "__x64_sys_getppid", "mod_alias", "plain",
+		"__x64_sys_getppid", "caller_fn", "_one", "vfs_write",
+	};
+	static const char *const want[] = {
+		"mod_alias+0x10 [foo]", "__x64_sys_getppid+0x5",
+		"__ia32_sys_getppid+0x5", "next_fn+0x0", "caller_fn+0x3f",
+		"plain+0x8", "mod_fn+0x10 [foo]", "0x10",
+	};
+	struct ksym syms[ARRAY_SIZE(addrs)], one;
+	char got[KSYM_NAME_MAX + KSYM_MODULE_MAX + 32];
+	size_t i;
+	int err;
+
+	err = kallsyms_resolve_named(path, addrs, ARRAY_SIZE(addrs), syms,
+				     named, traced, ARRAY_SIZE(traced));
+	EXPECT(!err, "returned %d", err);
+	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
+		format(got, sizeof(got), addrs[i], &syms[i]);
+		EXPECT(!strcmp(got, want[i]),
+		       "[%zu] 0x%lx gave '%s', want '%s'", i, addrs[i], got,
+		       want[i]);
+		err = kallsyms_resolve_named(path, &addrs[i], 1, &one,
+					     &named[i], traced,
+					     ARRAY_SIZE(traced));
+		EXPECT(!err && ksym_equal(&one, &syms[i]),
+		       "[%zu] alone '%s', in a batch '%s'", i, one.name,
+		       syms[i].name);
+	}
+	test_end("kallsyms_resolve_named");
+
+	memset(syms, 0x5a, sizeof(syms));
+	err = kallsyms_resolve_named(fixture("zero"), addrs, 2, syms, named,
+				     traced, 2);
+	EXPECT(err == -EACCES && ksym_zero(&syms[0]) && ksym_zero(&syms[1]),
+	       "zero fixture: returned %d", err);
+	test_end("kallsyms_resolve_named_hidden");
+}
+
+/* A highest symbol that starts a page ends with it (perf's rule). */
+static void test_highest_aligned(void)
+{
+	static const char *const lines[] = {
+		"ffffffff81000000 T first_fn\n",
+		"ffffffff81001000 t last_aligned\n",
+	};
+	const unsigned long addrs[] = { 0xffffffff81001000,
+					0xffffffff81001fff,
+					0xffffffff81002000 };
+	const char *path = work_file("kallsyms_highest");
+	struct ksym syms[3];
+	char got[KSYM_NAME_MAX + 32];
+	int err;
+
+	if (write_lines(path, lines, NULL, 2)) {
+		test_fail("cannot write %s", path);
+	} else {
+		err = kallsyms_resolve(path, addrs, 3, syms);
+		EXPECT(!err, "returned %d", err);
+		format(got, sizeof(got), addrs[0], &syms[0]);
+		EXPECT(!strcmp(got, "last_aligned+0x0"), "start: '%s'", got);
+		format(got, sizeof(got), addrs[1], &syms[1]);
+		EXPECT(!strcmp(got, "last_aligned+0xfff"), "last: '%s'", got);
+		format(got, sizeof(got), addrs[2], &syms[2]);
+		EXPECT(!strcmp(got, "0xffffffff81002000"), "past: '%s'", got);
+	}
+	test_end("kallsyms_highest_symbol_page_aligned");
+}
+
 /* kallsyms_addrs: text symbols only, repeated names, hidden addresses. */
 static void test_addrs(void)
 {
@@ -702,6 +896,10 @@ int main(int argc, char **argv)
 	test_rows(fixture("basic"), basic_rows, ARRAY_SIZE(basic_rows));
 	test_rows(fixture("malformed"), malformed_rows,
 		  ARRAY_SIZE(malformed_rows));
+	test_rows(fixture("frames"), frames_rows, ARRAY_SIZE(frames_rows));
+	test_alias_orders();
+	test_resolve_named();
+	test_highest_aligned();
 	{
 		unsigned long addrs[ARRAY_SIZE(basic_rows)];
 		struct ksym syms[ARRAY_SIZE(basic_rows)];
