@@ -95,11 +95,13 @@ MUSL_GCC := $(if $(CROSS),,$(shell command -v musl-gcc 2> /dev/null))
 ifneq ($(MUSL_GCC),)
 STATIC_CC = musl-gcc
 UAPI_DIR = tests/build/musl-uapi
-STATIC_CFLAGS = $(CFLAGS) -isystem $(UAPI_DIR)
+STATIC_CFLAGS = $(CFLAGS) -Os -isystem $(UAPI_DIR)
 else
 STATIC_CC = $(CC)
-STATIC_CFLAGS = $(CFLAGS)
+STATIC_CFLAGS = $(CFLAGS) -Os
 endif
+# -Os: the rescue binary's size is a goal (under 200 KiB, tested), and
+# nothing show_bt does in user space is hot.
 STATIC_STAMP = $(STATIC_DIR)/.build-flags
 
 $(STATIC_STAMP): FORCE

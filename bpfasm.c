@@ -510,12 +510,17 @@ void bpfasm_print(FILE *out, const struct prog *prog,
 	char text[96], note[160];
 	size_t i, n, k;
 
+	const char *license = prog->license[0] ? prog->license : "GPL";
+
 	fprintf(out, "# show_bt's BPF program: %zu instructions, for a kprobe "
-		"(license GPL).\n", prog->len);
+		"(license %s).\n", prog->len, license);
 	fprintf(out, "# Maps by name: map[gate], map[stacks], map[counts], "
 		"map[scratch], map[frames], map[lost].\n");
 	fprintf(out, "# Edit a copy, then load it: "
 		"show_bt --prog FILE FUNCTION\n");
+	/* A license of its own is part of the program: keep it on reload. */
+	if (prog->license[0])
+		fprintf(out, ".license \"%s\"\n", prog->license);
 	for (i = 0; i < prog->len; i += n) {
 		n = insn_text(prog->insns, i, prog->len - i, &nm, text,
 			      sizeof(text), note, sizeof(note));

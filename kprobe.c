@@ -58,11 +58,10 @@ static int set_prog(int fd, int prog_fd, int *link_fd)
 	return 0;
 }
 
-int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
-		  unsigned long offset, int prog_fd, int *link_fd)
+int kprobe_open(int pmu_type, const char *func, unsigned long addr,
+		unsigned long offset)
 {
 	struct perf_event_attr attr;
-	int fd, err;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.size = sizeof(attr);
@@ -81,7 +80,15 @@ int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
 	 * pid -1 with one CPU: the BPF program runs for hits on every CPU
 	 * whatever CPU the event is bound to, so one event is enough.
 	 */
-	fd = perf_event_open(&attr, 0);
+	return perf_event_open(&attr, 0);
+}
+
+int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
+		  unsigned long offset, int prog_fd, int *link_fd)
+{
+	int fd, err;
+
+	fd = kprobe_open(pmu_type, func, addr, offset);
 	if (fd < 0)
 		return fd;
 	err = set_prog(fd, prog_fd, link_fd);

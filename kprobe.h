@@ -12,11 +12,20 @@
 
 #define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
 #define KPROBE_BLACKLIST "/sys/kernel/debug/kprobes/blacklist"
+#define KPROBE_LIST "/sys/kernel/debug/kprobes/list"
 #define KPROBES_ENABLED "/sys/kernel/debug/kprobes/enabled"
 #define FTRACE_ENABLED "/proc/sys/kernel/ftrace_enabled"
 
 /* The kprobe PMU's perf type, or -ENOENT when the kernel has none. */
 int kprobe_pmu_type(void);
+
+/*
+ * A kprobe on func+offset (or, with func NULL, the address addr+offset),
+ * disabled, running nothing: the kernel registers it (kprobes/list shows
+ * where it went).  Returns its fd or a negative errno.
+ */
+int kprobe_open(int pmu_type, const char *func, unsigned long addr,
+		unsigned long offset);
 
 /*
  * Probe func+offset (or, with func NULL, the address addr+offset), run

@@ -210,6 +210,8 @@ enum label {
 	L_FRAMES_FULL,	/* the frames map has no room */
 	L_LOST,		/* r0 = -errno: count the hit in lost[] */
 	L_LOST_SLOT,	/* r1 = the lost[] slot */
+	L_PID_OK,	/* the process filter let the hit through */
+	L_PID_LINK,	/* -P: r0 = the process id, or 0 outside the ns */
 	L_FOUND,	/* L_FOUND + k: r0 = chunk k's entry */
 	L_CHUNK = L_FOUND + PROG_MAX_CHUNKS, /* L_CHUNK + k: chunk k */
 	L_NR = L_CHUNK + PROG_MAX_CHUNKS
@@ -298,19 +300,64 @@ static void group_gate(struct assembler *a, const struct prog_maps *m)
 	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), L_RETURN);
 }
 
+/* The stack slot bpf_get_ns_current_pid_tgid() fills: {pid, tgid}. */
+#define NS_OFF		-8
+
+/*
+ * r0 = the process id (tgid) of the task hit, as the caller's pid
+ * namespace numbers it.  In the first namespace that is the upper half of
+ * bpf_get_current_pid_tgid().  In another (a container), the init
+ * namespace's ids mean nothing to the caller: bpf_get_ns_current_pid_tgid
+ * (Linux 5.7) gives the namespace's own, or fails (r0 != 0) for a task
+ * outside it, and then jumps to outside.
+ */
+static void emit_current_tgid(struct assembler *a,
+			      const struct prog_config *cfg,
+			      enum label outside)
+{
+	if (!cfg->ns_ino) {
+		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
+		emit(a, BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
+		return;
+	}
+	{
+		struct bpf_insn dev[] = { BPF_LD_IMM64(BPF_REG_1, cfg->ns_dev) };
+		struct bpf_insn ino[] = { BPF_LD_IMM64(BPF_REG_2, cfg->ns_ino) };
+
+		emit(a, dev[0]);
+		emit(a, dev[1]);
+		emit(a, ino[0]);
+		emit(a, ino[1]);
+	}
+	emit(a, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, NS_OFF));
+	emit(a, BPF_MOV64_IMM(BPF_REG_4, 8));
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_ns_current_pid_tgid));
+	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), outside);
+	emit(a, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, NS_OFF + 4));
+}
+
 static void group_filter_pid(struct assembler *a, const struct prog_config *cfg)
 {
-	note(a, "which process? the upper half of bpf_get_current_pid_tgid() "
-		"is the process id: with -p only that one counts, else every "
-		"one but show_bt itself");
-	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
-	emit(a, BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
+	if (cfg->ns_ino)
+		note(a, "which process? bpf_get_ns_current_pid_tgid() gives "
+			"the ids of show_bt's pid namespace (a container's), "
+			"or fails for a task outside it: with -p only that "
+			"process counts, else every one but show_bt itself");
+	else
+		note(a, "which process? the upper half of "
+			"bpf_get_current_pid_tgid() is the process id: with -p "
+			"only that one counts, else every one but show_bt "
+			"itself");
+	/* Outside the namespace: not -p's process, and not show_bt. */
+	emit_current_tgid(a, cfg, cfg->pid > 0 ? L_RETURN : L_PID_OK);
 	if (cfg->pid > 0)
 		emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, cfg->pid, 0),
 			  L_RETURN);
 	else
 		emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, cfg->self, 0),
 			  L_RETURN);
+	place(a, L_PID_OK);
 }
 
 static void group_stack_id(struct assembler *a, const struct prog_maps *m)
@@ -348,8 +395,10 @@ static int key_off(const struct prog_maps *m, unsigned int k)
 }
 
 static void group_frames(struct assembler *a, const struct prog_maps *m,
-			 int per_process)
+			 const struct prog_config *cfg)
 {
+	int per_process = cfg->per_process;
+
 	note(a, "r7 = this CPU's scratch space: a serial, then the frames "
 		"(too big for the 512-byte BPF stack)");
 	emit_lookup_zero(a, m->fd[MAP_SCRATCH]);
@@ -368,9 +417,14 @@ static void group_frames(struct assembler *a, const struct prog_maps *m,
 	emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
 
 	if (per_process) {
-		note(a, "-P: the first key's link is the process id");
-		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
-		emit(a, BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
+		note(a, "-P: the first key's link is the process id (0 for a "
+			"task outside show_bt's pid namespace)");
+		emit_current_tgid(a, cfg, L_PID_LINK);
+		if (cfg->ns_ino) {
+			emit(a, BPF_JMP_A(1));
+			place(a, L_PID_LINK);
+			emit(a, BPF_MOV64_IMM(BPF_REG_0, 0));
+		}
 		emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_0,
 				    SCRATCH_BUF));
 	} else {
@@ -510,7 +564,7 @@ void prog_build(struct prog *prog, const struct prog_maps *maps,
 	/* -P needs the process in the key: stack ids cannot carry it. */
 	if (!cfg->per_process)
 		group_stack_id(&a, maps);
-	group_frames(&a, maps, cfg->per_process);
+	group_frames(&a, maps, cfg);
 	for (k = 0; k < nchunks; k++)
 		group_chunk(&a, maps, k, nchunks, cfg->per_process);
 	group_add_one(&a);

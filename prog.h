@@ -109,6 +109,12 @@ struct prog_config {
 	int pid;		/* > 0: only hits of this process */
 	int self;		/* else: all hits but this process's own */
 	int per_process;	/* -P: every stack keyed by process */
+	/*
+	 * Nonzero: show_bt runs in a pid namespace other than the first
+	 * (a container), whose nsfs device and inode these are; pid and
+	 * self are ids in it, and so are -P's.
+	 */
+	unsigned long long ns_dev, ns_ino;
 };
 
 /* Stand-in maps for --dump and the tests: fds 3 up, nothing created. */

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/membarrier.h>
 
@@ -160,15 +161,55 @@ fail:
 	return NULL;
 }
 
+/* The first pid namespace's inode number (include/linux/proc_ns.h). */
+#define PROC_PID_INIT_INO	0xEFFFFFFCu
+
+/*
+ * Which processes count: -p's, or all but show_bt.  Inside a container
+ * (a pid namespace other than the first) pids are the container's, and
+ * the program must ask for them in that namespace: Linux 5.7 and later
+ * can.  Before, -p is refused, and show_bt cannot leave its own calls
+ * out (it says so).
+ */
+static int process_filter(const struct options *opts, struct prog_config *cfg)
+{
+	struct kversion kv;
+	struct stat st;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->pid = opts->pid;
+	cfg->self = getpid();
+	cfg->per_process = opts->per_process;
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO)
+		return 0;
+	if (!kversion_running(&kv) && !kversion_ge(&kv, 5, 7)) {
+		if (opts->pid || opts->per_process) {
+			err_msg("%s inside a pid namespace (a container) needs Linux 5.7 or later (bpf_get_ns_current_pid_tgid), and this is %u.%u",
+				opts->pid ? "-p" : "-P", kv.major, kv.minor);
+			return -EOPNOTSUPP;
+		}
+		err_msg("note: inside a pid namespace on Linux %u.%u, show_bt's own calls cannot be told apart and may be counted",
+			kv.major, kv.minor);
+		cfg->self = 0;
+		return 0;
+	}
+	cfg->ns_dev = st.st_dev;
+	cfg->ns_ino = st.st_ino;
+	return 0;
+}
+
 /* The built-in program, or with --prog the user's. */
 static int build_prog(struct prog *prog, const struct prog_maps *maps,
 		      const struct options *opts)
 {
-	struct prog_config cfg = { opts->pid, getpid(), opts->per_process };
+	struct prog_config cfg;
 	char why[512], *text;
 	int err;
 
 	if (!opts->prog_file) {
+		err = process_filter(opts, &cfg);
+		if (err)
+			return err;
 		prog_build(prog, maps, &cfg);
 		return 0;
 	}
@@ -501,7 +542,7 @@ static int attach(struct probes *probes, int prog_fd,
 	if (why[0])
 		err_msg("%s", why);
 	if (probes->merged)
-		err_msg("%zu of the functions named were the same as another's (an alias or NAME@ADDR): each function is probed once",
+		err_msg("%zu of the functions named were the same as another's (an alias, NAME@ADDR, or NAME+4 where the kernel skips an ENDBR): each probe site is probed once",
 			probes->merged);
 	if (probes->shared)
 		err_msg("%zu name%s shared by several functions: each function is probed (pick one with NAME@ADDR)",

@@ -238,9 +238,94 @@ static int keyed_cmp(const void *pa, const void *pb)
  * all its addresses, so NAME@ADDR beside NAME goes too.  Returns how many
  * targets were dropped.
  */
+/* The whole of a small file (kprobes/list), NUL-terminated, or NULL. */
+static char *slurp(const char *path)
+{
+	size_t len = 0, cap = 0, n;
+	char *buf = NULL, *b;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return NULL;
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			b = realloc(buf, cap);
+			if (!b) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = b;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+/*
+ * Where the kernel puts a kprobe on name+0: on x86 kernels with IBT it
+ * skips the function's ENDBR instruction and probes name+4, the same site
+ * as name+4 itself (so both, attached, would count every call twice).
+ * Asked of the kernel: a probe is opened (disabled, running nothing) and
+ * its new line in kprobes/list read, "ADDR  k  name+0xOFF ...".  Returns
+ * OFF, or -1 if it cannot be told.
+ */
+static long entry_site(const char *name)
+{
+	char *before, *after = NULL, *line, want[KSYM_NAME_LEN + 8];
+	int type = kprobe_pmu_type(), fd;
+	long off = -1;
+
+	before = type < 0 ? NULL : slurp(KPROBE_LIST);
+	if (!before)
+		return -1;
+	fd = kprobe_open(type, name, 0, 0);
+	if (fd >= 0) {
+		after = slurp(KPROBE_LIST);
+		close(fd);
+	}
+	snprintf(want, sizeof(want), " %s+0x", name);
+	for (line = after; line && *line; line = strchr(line, '\n')) {
+		char *end, *at;
+
+		line += *line == '\n';
+		end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		at = strstr(line, want);
+		if (at && !strstr(before, line))
+			off = strtol(at + strlen(want), NULL, 16);
+		if (end)
+			*end = '\n';
+		if (off >= 0)
+			break;
+	}
+	free(before);
+	free(after);
+	return off;
+}
+
+/* Whether another target names t's function at offset 4. */
+static int has_plus4(const struct probes *p, const struct target *t)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntargets; i++)
+		if (p->targets[i].offset == 4 &&
+		    p->targets[i].addr == t->addr &&
+		    !strcmp(p->targets[i].name, t->name))
+			return 1;
+	return 0;
+}
+
 static size_t targets_dedup_addrs(struct probes *p)
 {
 	size_t n = p->ntargets, i, u, dropped = 0;
+	unsigned long off;
 	const char **names = calloc(n, sizeof(*names));
 	unsigned long *addrs = calloc(n, sizeof(*addrs));
 	unsigned int *counts = calloc(n, sizeof(*counts));
@@ -257,10 +342,14 @@ static size_t targets_dedup_addrs(struct probes *p)
 		const struct target *t = &p->targets[i];
 
 		k[i].i = i;
+		off = t->offset;
+		/* NAME and NAME+4: one site where the kernel skips ENDBR. */
+		if (!off && has_plus4(p, t) && entry_site(t->name) == 4)
+			off = 4;
 		if (t->addr)
-			k[i].key = t->addr + t->offset;
+			k[i].key = t->addr + off;
 		else if (counts[i] == 1)
-			k[i].key = addrs[i] + t->offset;
+			k[i].key = addrs[i] + off;
 		/* NAME@ADDR beside a shared NAME, same offset: covered. */
 		if (t->addr && i > 0 && counts[i] > 1 &&
 		    !strcmp(p->targets[i - 1].name, t->name) &&

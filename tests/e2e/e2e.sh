@@ -298,6 +298,41 @@ test_skipped() {
 	fi
 }
 
+# 7b. Hits the kprobe itself skips: show_bt B traces get_perf_callchain
+# while show_bt A traces vfs_write over 20 write() calls.  Each of A's hits
+# takes its stack through get_perf_callchain, inside A's kprobe handler, so
+# B's kprobe skips it.  From 6.7 B's links count the 20; before, B says
+# that it cannot count them.
+test_kprobe_skips() {
+	major=${KREL%%.*} minor=${KREL#*.}
+	minor=${minor%%[!0-9]*}
+	"$SB" -d 300 get_perf_callchain > "$T/kb.out" 2> "$T/kb.err" &
+	b=$!
+	if ! wait_ready "$T/kb.err" $b; then
+		fail kprobe_skips "B never said it was tracing: $(cat "$T/kb.err")"
+		kill $b 2> /dev/null
+		wait $b
+		return
+	fi
+	start_writer writer "$T/ka" write=20
+	trace ka vfs_write -p $last_writer -d 300 vfs_write
+	kill -INT $b
+	wait $b
+	brc=$?
+	if [ $((major * 1000 + minor)) -ge 6007 ]; then
+		want="get_perf_callchain: 0 calls in .*; skipped by the kernel 20\$"
+	else
+		want="get_perf_callchain: 0 calls in .*; skipped by the kernel maybe some, which this kernel cannot count"
+	fi
+	if [ $rc -ne 0 ] || [ $brc -ne 0 ] ||
+	   ! grep -q "^show_bt: vfs_write: 20 calls in " "$T/ka.err" ||
+	   ! grep -q "^show_bt: $want" "$T/kb.err"; then
+		fail kprobe_skips "A exit $rc, B exit $brc; want '$want': A: $(cat "$T/ka.err") B: $(cat "$T/kb.err")"
+	else
+		pass kprobe_skips
+	fi
+}
+
 # 8. Both attach paths (the card's PERF_EVENT_IOC_SET_BPF, and a perf-event
 # BPF link from 5.15) give the same stacks and the same exact counts for
 # the same workload; the suite asserts which path each run took.
@@ -342,6 +377,112 @@ test_attach_paths() {
 		fi
 	fi
 	kprobes_unchanged attach_paths_nothing_left
+}
+
+# 9. Inside a container (a pid namespace of its own, with its own /proc):
+# -p takes the container's pid and counts exactly that process; -P names
+# processes by the container's pids and leaves show_bt itself out.
+test_pid_namespace() {
+	fn=generic_perform_write
+	if ! unshare -p -f --mount-proc true 2> /dev/null; then
+		fail pid_namespace "unshare -p -f --mount-proc does not work here"
+		return
+	fi
+	cat > "$T/ns.sh" <<-'EOF'
+	# In the new namespace: $1 show_bt, $2 writer, $3 scratch, $4 function.
+	SB=$1 W=$2 D=$3 fn=$4
+	ready() {	# until a line of file $2 matches $1, 120 s at most
+		n=0
+		while ! grep -q "$1" "$2" 2> /dev/null; do
+			n=$((n + 1)); [ $n -le 1200 ] || return 1; sleep 0.1
+		done
+	}
+	await() {	# until file $1 exists, 120 s at most
+		n=0
+		while [ ! -e "$1" ]; do
+			n=$((n + 1)); [ $n -le 1200 ] || return 1; sleep 0.1
+		done
+	}
+	rm -f "$D/nsw.ready"
+	"$W" "$D/nsw" write=5 writev=2 &
+	w=$!
+	await "$D/nsw.ready" || exit 2
+	"$SB" -p $w -d 300 $fn > "$D/nsp.out" 2> "$D/nsp.err" &
+	sp=$!
+	ready '^show_bt: tracing ' "$D/nsp.err" || exit 3
+	kill -USR1 $w; wait $w
+	kill -INT $sp; wait $sp || exit 4
+	echo "writer $w show_bt $sp" > "$D/nsp.pids"
+	rm -f "$D/nsw.ready"
+	"$W" "$D/nsw" write=3 &
+	w=$!
+	await "$D/nsw.ready" || exit 2
+	"$SB" -P -d 300 $fn > "$D/nsP.out" 2> "$D/nsP.err" &
+	sp=$!
+	ready '^show_bt: tracing ' "$D/nsP.err" || exit 5
+	kill -USR1 $w; wait $w
+	kill -INT $sp; wait $sp || exit 6
+	echo "writer $w show_bt $sp" > "$D/nsP.pids"
+	EOF
+	unshare -p -f --mount-proc sh "$T/ns.sh" "$SB" "$BIN/writer" "$T" $fn
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail pid_namespace "the run in the namespace failed ($rc): $(cat "$T/nsp.err" "$T/nsP.err" 2> /dev/null)"
+		return
+	fi
+	read -r _ w _ sp < "$T/nsp.pids"
+	got=$(all_counts "$T/nsp.out")
+	if [ "$w" -ge 100 ] || [ "$got" != "2 5" ]; then
+		fail pid_namespace "-p $w (the container's pid): counts '$got', want '2 5': $(cat "$T/nsp.err")"
+	else
+		pass pid_namespace
+	fi
+	read -r _ w _ sp < "$T/nsP.pids"
+	if ! grep -q "^pid $w " "$T/nsP.out"; then
+		fail pid_namespace_per_process "no 'pid $w' (the container's pid of the writer) in: $(head -20 "$T/nsP.out")"
+	elif grep -q "^pid $sp " "$T/nsP.out"; then
+		fail pid_namespace_per_process "show_bt ($sp) counted its own calls: $(head -20 "$T/nsP.out")"
+	else
+		pass pid_namespace_per_process
+	fi
+	kprobes_unchanged pid_namespace_nothing_left
+}
+
+# 10. NAME and NAME+4: where the kernel skips an ENDBR at function entry
+# (x86 IBT), both are one probe site and each call is counted once; where
+# +4 is inside an instruction, it is refused.
+test_entry_plus4() {
+	fn=vfs_write
+	start_writer writer "$T/p4" write=5
+	"$SB" -p $last_writer -d 300 $fn $fn+4 > "$T/p4.out" 2> "$T/p4.err" &
+	sp=$!
+	if ! wait_ready "$T/p4.err" $sp; then
+		wait $sp
+		rc=$?
+		kill $last_writer
+		wait $last_writer
+		writers=
+		if [ $rc -eq 1 ] && grep -q "^show_bt: cannot probe $fn+0x4: offset 0x4 is not on an instruction boundary" "$T/p4.err"; then
+			pass entry_plus4
+		else
+			fail entry_plus4 "exit $rc: $(cat "$T/p4.err")"
+		fi
+		return
+	fi
+	kill -USR1 $last_writer
+	wait $last_writer
+	writers=
+	kill -INT $sp
+	wait $sp
+	rc=$?
+	got=$(all_counts "$T/p4.out")
+	if [ $rc -ne 0 ] || [ "$got" != 5 ] ||
+	   ! grep -q "^show_bt: 1 of the functions named were the same as another's" "$T/p4.err"; then
+		fail entry_plus4 "exit $rc, counts '$got' (want 5, probed once): $(cat "$T/p4.err")"
+	else
+		pass entry_plus4
+	fi
+	kprobes_unchanged entry_plus4_nothing_left
 }
 
 # Run show_bt expecting failure: $1 test name, $2 ERE for its one error
@@ -433,9 +574,12 @@ test_write_stack
 test_exact_counts
 test_lossless
 test_per_process
+test_pid_namespace
+test_entry_plus4
 test_depth_addresses
 test_functions
 test_skipped
+test_kprobe_skips
 test_attach_paths
 test_errors
 test_shared_name

@@ -658,6 +658,34 @@ static void test_license(void)
 	test_end("bpfasm_license");
 }
 
+/* --dump prints the license a --prog program has, and reads it back. */
+static void test_license_round_trip(void)
+{
+	static struct prog prog, again;
+	char err[256], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	EXPECT(!bpfasm_parse(".license \"MIT\"\nr0 = 0\nexit\n", &prog, &maps,
+			     err, sizeof(err)), "parse: %s", err);
+	f = open_memstream(&text, &len);
+	if (!f) {
+		test_fail("open_memstream failed");
+		test_end("bpfasm_license_round_trip");
+		return;
+	}
+	bpfasm_print(f, &prog, &maps);
+	fclose(f);
+	EXPECT(strstr(text, "(license MIT)") && strstr(text, "\n.license \"MIT\"\n"),
+	       "--dump of an MIT program says: %.200s", text);
+	EXPECT(!bpfasm_parse(text, &again, &maps, err, sizeof(err)) &&
+	       !strcmp(again.license, "MIT") && again.len == prog.len,
+	       "read back: license '%s', %zu insns: %s", again.license,
+	       again.len, err);
+	free(text);
+	test_end("bpfasm_license_round_trip");
+}
+
 int main(int argc, char **argv)
 {
 	init_cases();
@@ -672,5 +700,6 @@ int main(int argc, char **argv)
 	test_variants();
 	test_errors();
 	test_license();
+	test_license_round_trip();
 	return test_failed ? 1 : 0;
 }

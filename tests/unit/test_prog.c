@@ -200,7 +200,8 @@ static void check_map_fds(const struct prog *p, const unsigned char *second,
 
 	for (i = 0; i < p->len; i++) {
 		in = &p->insns[i];
-		if (second[i] || !is_ld_imm64(in))
+		/* A plain 64-bit constant (a namespace's device, inode). */
+		if (second[i] || !is_ld_imm64(in) || !in->src_reg)
 			continue;
 		EXPECT(in->src_reg == BPF_PSEUDO_MAP_FD,
 		       "ld_imm64 at %zu has src_reg %d, not BPF_PSEUDO_MAP_FD",
@@ -227,13 +228,16 @@ static void check_map_fds(const struct prog *p, const unsigned char *second,
  * -P no call.
  */
 static void check_pid(const struct prog *p, int pid, int self,
-		      int per_process)
+		      int per_process, int ns)
 {
+	const int func = ns ? BPF_FUNC_get_ns_current_pid_tgid :
+			      BPF_FUNC_get_current_pid_tgid;
 	const struct bpf_insn *in = p->insns;
 	size_t i, call = p->len, stack = p->len;
 
 	for (i = 0; i < p->len; i++) {
-		if (is_call(&in[i], BPF_FUNC_get_current_pid_tgid) &&
+		if ((is_call(&in[i], BPF_FUNC_get_current_pid_tgid) ||
+		     is_call(&in[i], BPF_FUNC_get_ns_current_pid_tgid)) &&
 		    call == p->len)
 			call = i;
 		if ((is_call(&in[i], BPF_FUNC_get_stackid) ||
@@ -242,30 +246,47 @@ static void check_pid(const struct prog *p, int pid, int self,
 	}
 	if (pid <= 0 && self <= 0 && !per_process) {
 		EXPECT(call == p->len,
-		       "get_current_pid_tgid called at %zu without -p", call);
+		       "a pid helper called at %zu without -p", call);
 		return;
 	}
-	if (call == p->len) {
-		test_fail("no get_current_pid_tgid call");
+	if (call == p->len || !is_call(&in[call], func)) {
+		test_fail("no call of helper %d, the one for %s", func,
+			  ns ? "a pid namespace" : "the first pid namespace");
 		return;
 	}
-	if (call + 2 >= p->len ||
-	    in[call + 1].code != (BPF_ALU64 | BPF_RSH | BPF_K) ||
-	    in[call + 1].dst_reg != BPF_REG_0 || in[call + 1].imm != 32) {
+	/*
+	 * The process id in r0: the upper half of the first helper's value;
+	 * the second's {pid, tgid} at r10 - 8, after a check that it worked.
+	 */
+	if (!ns && (call + 2 >= p->len ||
+		    in[call + 1].code != (BPF_ALU64 | BPF_RSH | BPF_K) ||
+		    in[call + 1].dst_reg != BPF_REG_0 ||
+		    in[call + 1].imm != 32)) {
 		test_fail("get_current_pid_tgid not followed by r0 >>= 32");
 		return;
 	}
-	in += call + 2;
+	if (ns && (call + 3 >= p->len ||
+		   in[call + 1].code != (BPF_JMP | BPF_JNE | BPF_K) ||
+		   in[call + 1].dst_reg != BPF_REG_0 || in[call + 1].imm ||
+		   in[call + 2].code != (BPF_LDX | BPF_MEM | BPF_W) ||
+		   in[call + 2].dst_reg != BPF_REG_0 ||
+		   in[call + 2].src_reg != BPF_REG_10 ||
+		   in[call + 2].off != -4)) {
+		test_fail("get_ns_current_pid_tgid not followed by a check "
+			  "and r0 = the tgid it wrote");
+		return;
+	}
+	in += call + (ns ? 3 : 2);
 	if (pid > 0) {
 		EXPECT(call < stack, "the pid filter comes after the stack");
 		EXPECT(in->code == (BPF_JMP | BPF_JNE | BPF_K) &&
 		       in->dst_reg == BPF_REG_0 && in->imm == pid,
-		       "no 'if r0 != %d' after r0 >>= 32", pid);
+		       "no 'if r0 != %d' after the pid is taken", pid);
 	} else if (self > 0) {
 		EXPECT(call < stack, "the self filter comes after the stack");
 		EXPECT(in->code == (BPF_JMP | BPF_JEQ | BPF_K) &&
 		       in->dst_reg == BPF_REG_0 && in->imm == self,
-		       "no 'if r0 == %d' after r0 >>= 32", self);
+		       "no 'if r0 == %d' after the pid is taken", self);
 	} else {
 		EXPECT(BPF_CLASS(in->code) != BPF_JMP || is_call(in, in->imm) ||
 		       in->dst_reg != BPF_REG_0,
@@ -544,6 +565,13 @@ static void helper(struct state *s, int func)
 	case BPF_FUNC_get_current_pid_tgid:
 	case BPF_FUNC_get_smp_processor_id:
 		break;
+	case BPF_FUNC_get_ns_current_pid_tgid:
+		use(s, 1);
+		use(s, 2);
+		size = const_arg(s, 4);
+		if (size > 0)
+			mem(s, 3, 0, size, 1, 0);
+		break;
 	case BPF_FUNC_get_current_comm:
 		size = const_arg(s, 2);
 		if (size > 0)
@@ -728,6 +756,7 @@ struct variant {
 	int per_process;
 	unsigned int depth;
 	unsigned int chunk;	/* frames per frames-map key */
+	int ns;			/* in a pid namespace of its own */
 };
 
 static const struct variant variants[] = {
@@ -748,6 +777,11 @@ static const struct variant variants[] = {
 	{ "chunks2", 4242, 0, 0, 100, PROG_OLD_CHUNK },
 	{ "chunks2_exact", 0, 777, 1, 2 * PROG_OLD_CHUNK, PROG_OLD_CHUNK },
 	{ "chunks3_small", 0, 777, 0, 12, 5 },
+	/* In a container: ids from bpf_get_ns_current_pid_tgid(). */
+	{ "ns_pid4242", 4242, 0, 0, 127, 127, 1 },
+	{ "ns_self777", 0, 777, 0, 127, 127, 1 },
+	{ "ns_perprocess_self777", 0, 777, 1, 127, PROG_OLD_CHUNK, 1 },
+	{ "ns_perprocess_pid4242", 4242, 0, 1, 127, 127, 1 },
 };
 
 static void check_variant(const struct variant *v)
@@ -755,6 +789,7 @@ static void check_variant(const struct variant *v)
 	static struct prog p;
 	struct prog_config cfg = {
 		.pid = v->pid, .self = v->self, .per_process = v->per_process,
+		.ns_dev = v->ns ? 4 : 0, .ns_ino = v->ns ? 0xf0000152u : 0,
 	};
 	unsigned char second[PROG_MAX_INSNS];
 	char name[128];
@@ -784,7 +819,7 @@ static void check_variant(const struct variant *v)
 	END("all_reachable");
 	check_map_fds(&p, second, v->per_process);
 	END("map_fds");
-	check_pid(&p, v->pid, v->self, v->per_process);
+	check_pid(&p, v->pid, v->self, v->per_process, v->ns);
 	END(v->pid > 0 ? "pid_filter" : v->self > 0 ? "self_filter" :
 	    "no_pid_filter");
 	check_gate(&p);
