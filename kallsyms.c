@@ -95,12 +95,15 @@ static void ksym_set(struct ksym *sym, const struct kline *l)
  * Several names at one address, such as __do_sys_getppid, __ia32_sys_getppid
  * and __x64_sys_getppid (the syscall stubs are aliases of one function):
  * the output needs one, and the same one whatever order the file lists
- * them in.  The rule: text over anything else; then global ('T') over weak
- * ('W', 'w') over local ('t'), the name with the widest reach being the
- * one the source declares; then fewer leading underscores (the kernel's own
- * helpers hide behind them); then the one the file lists first, the one
- * the kernel's own %pS picks.  (perf's choose_best_symbol() puts weak below
- * local; show_bt follows the order its issue 10 asked for.)
+ * them in (modules load in any order).  The rule, perf's in its first
+ * steps: text over anything else; then global ('T') over weak ('W', 'w')
+ * over local ('t'), the name with the widest reach being the one callers
+ * use; then fewer leading underscores (the kernel hides its helpers behind
+ * them); then the shorter name, the plainest spelling (perf takes the
+ * longer: __ia32_sys_getppid on x86-64, where __x64_sys_getppid is the
+ * entry point); then the first in strcmp() order.  (perf's
+ * choose_best_symbol() also puts weak below local; show_bt follows the
+ * order issue 10 asked for.)
  */
 static int alias_rank(char type)
 {
@@ -121,10 +124,16 @@ static int alias_rank(char type)
 static int alias_better(char ta, const char *a, char tb, const char *b)
 {
 	int ra = alias_rank(ta), rb = alias_rank(tb);
+	size_t ua = strspn(a, "_"), ub = strspn(b, "_");
+	size_t la = strlen(a), lb = strlen(b);
 
 	if (ra != rb)
 		return ra > rb;
-	return strspn(a, "_") < strspn(b, "_");
+	if (ua != ub)
+		return ua < ub;
+	if (la != lb)
+		return la < lb;
+	return strcmp(a, b) < 0;
 }
 
 /* A text symbol whose name the caller asked for (named resolution). */

@@ -29,7 +29,8 @@ struct ksym {
  * highest symbol (the end of the page after its start, as perf has it)
  * gets addr 0.  Of several names at one start, the best by one rule (see
  * alias_better() in kallsyms.c): global ('T') over weak ('W', 'w') over
- * local ('t'), then fewer leading underscores, then the first listed.
+ * local ('t'), then fewer leading underscores, then the shorter, then the
+ * first in strcmp() order; never the order of the file.
  * Returns 0, -errno, or -EACCES when every address in the file reads as
  * zero (kernel.kptr_restrict hides them).
  */

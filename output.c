@@ -106,7 +106,7 @@ static int procs_build(struct symtab *tab, const struct stack_set *set)
 	tab->nprocs = u + 1;
 	/* The thread name to fall back on: the first stack's of that pid. */
 	for (i = set->n; i-- > 0;) {
-		struct output_proc key = { set->stacks[i].pid };
+		struct output_proc key = { .pid = set->stacks[i].pid };
 
 		p = bsearch(&key, tab->procs, tab->nprocs, sizeof(key),
 			    proc_cmp);
@@ -227,7 +227,7 @@ void output_frame_name(char *buf, size_t size, const struct symtab *tab,
 const char *output_process_comm(const struct symtab *tab,
 				const struct stack *s, int *thread)
 {
-	struct output_proc key = { s->pid };
+	struct output_proc key = { .pid = s->pid };
 	const struct output_proc *p = NULL;
 
 	if (tab->nprocs)

@@ -121,14 +121,14 @@ static const struct resolve_row frames_rows[] = {
 	{ "noreturn_call_return_key", 0xffffffff8110003f,
 	  "caller_fn+0x3f" },
 	{ "pfx_symbol_itself", 0xffffffff81100040, "__pfx_next_fn+0x0" },
-	{ "alias_global_over_local", 0xffffffff81200005,
-	  "__ia32_sys_getppid+0x5" },
+	{ "alias_global_over_local_then_shorter", 0xffffffff81200005,
+	  "__x64_sys_getppid+0x5" },
 	{ "alias_global_over_weak_and_local_despite_underscores",
 	  0xffffffff81300010, "___global_third+0x10" },
 	{ "alias_weak_over_local", 0xffffffff81400000, "__weak_b+0x0" },
 	{ "alias_fewer_underscores", 0xffffffff81500008, "plain+0x8" },
-	{ "alias_module_first_listed", 0xffffffffc0a00010,
-	  "mod_fn+0x10 [foo]" },
+	{ "alias_shorter_then_strcmp", 0xffffffff81700004, "zeta_a+0x4" },
+	{ "alias_module_shorter", 0xffffffffc0a00010, "mod_fn+0x10 [foo]" },
 	{ "highest_symbol_keeps_offset", 0xffffffffc0a00810,
 	  "bpf_prog_1234_handler+0x10 [bpf]" },
 	{ "highest_symbol_last_byte", 0xffffffffc0a01fff,
@@ -706,12 +706,11 @@ static int write_lines(const char *path, const char *const *lines,
 /*
  * The alias rule must not depend on the order the file lists aliases in
  * (modules load in any order; the kernel sorts its own aliases by its own
- * rule): every order of each group gives the same name, but for the last
- * tie (equal type and underscores), which is the first listed.
+ * rule): every order of each group gives the same name.
  */
 static void test_alias_orders(void)
 {
-	static const char *const groups[3][3] = {
+	static const char *const groups[4][3] = {
 		{ "ffffffff81300000 t local_first\n",
 		  "ffffffff81300000 W __weak_second\n",
 		  "ffffffff81300000 T ___global_third\n" },
@@ -721,6 +720,9 @@ static void test_alias_orders(void)
 		{ "ffffffff81200000 t __do_sys_getppid\n",
 		  "ffffffff81200000 T __ia32_sys_getppid\n",
 		  "ffffffff81200000 T __x64_sys_getppid\n" },
+		{ "ffffffff81700000 T zeta_b\n",
+		  "ffffffff81700000 T zeta_ab\n",
+		  "ffffffff81700000 T zeta_a\n" },
 	};
 	static const unsigned int perms[6][3] = {
 		{ 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
@@ -728,40 +730,37 @@ static void test_alias_orders(void)
 	};
 	const unsigned long addrs[] = { 0xffffffff81200005,
 					0xffffffff81300010,
-					0xffffffff81500008 };
-	static const unsigned char named[] = { 1, 1, 1 };
-	static const char *const traced[] = { "__x64_sys_getppid" };
-	const char *lines[10], *path = work_file("kallsyms_aliases");
-	const char *first_t;
-	struct ksym syms[3];
+					0xffffffff81500008,
+					0xffffffff81700004 };
+	static const unsigned char named[] = { 1, 1, 1, 1 };
+	static const char *const traced[] = { "__ia32_sys_getppid" };
+	const char *lines[13], *path = work_file("kallsyms_aliases");
+	struct ksym syms[4];
 	unsigned int p, g, k;
 	int err;
 
 	for (p = 0; p < 6; p++) {
-		for (g = 0; g < 3; g++)
+		for (g = 0; g < 4; g++)
 			for (k = 0; k < 3; k++)
 				lines[g * 3 + k] = groups[g][perms[p][k]];
-		lines[9] = "ffffffff81e00000 T _etext\n";
-		if (write_lines(path, lines, NULL, 10)) {
+		lines[12] = "ffffffff81e00000 T _etext\n";
+		if (write_lines(path, lines, NULL, 13)) {
 			test_fail("cannot write %s", path);
 			break;
 		}
-		/* Of the two T at 0x81200000, the first listed. */
-		first_t = perms[p][0] == 1 ||
-			  (perms[p][0] == 0 && perms[p][1] == 1) ?
-			  "__ia32_sys_getppid" : "__x64_sys_getppid";
-		err = kallsyms_resolve(path, addrs, 3, syms);
+		err = kallsyms_resolve(path, addrs, 4, syms);
 		EXPECT(!err, "order %u: returned %d", p, err);
-		EXPECT(!strcmp(syms[0].name, first_t),
-		       "order %u: 0x81200005 is '%s', want '%s'", p,
-		       syms[0].name, first_t);
+		EXPECT(!strcmp(syms[0].name, "__x64_sys_getppid"),
+		       "order %u: 0x81200005 is '%s'", p, syms[0].name);
 		EXPECT(!strcmp(syms[1].name, "___global_third"),
 		       "order %u: 0x81300010 is '%s'", p, syms[1].name);
 		EXPECT(!strcmp(syms[2].name, "plain"),
 		       "order %u: 0x81500008 is '%s'", p, syms[2].name);
-		err = kallsyms_resolve_named(path, addrs, 3, syms, named,
+		EXPECT(!strcmp(syms[3].name, "zeta_a"),
+		       "order %u: 0x81700004 is '%s'", p, syms[3].name);
+		err = kallsyms_resolve_named(path, addrs, 4, syms, named,
 					     traced, 1);
-		EXPECT(!err && !strcmp(syms[0].name, "__x64_sys_getppid") &&
+		EXPECT(!err && !strcmp(syms[0].name, "__ia32_sys_getppid") &&
 		       syms[0].type == 'T' &&
 		       syms[0].addr == 0xffffffff81200000,
 		       "order %u: traced 0x81200005 is '%s' %c at 0x%lx", p,
@@ -788,12 +787,12 @@ static void test_resolve_named(void)
 	};
 	static const unsigned char named[] = { 1, 1, 0, 1, 1, 1, 0, 1 };
 	static const char *const traced[] = {
-		"next_fn", "__x64_sys_getppid", "mod_alias", "plain",
-		"__x64_sys_getppid", "caller_fn", "_one", "vfs_write",
+		"next_fn", "__ia32_sys_getppid", "mod_alias", "plain",
+		"__ia32_sys_getppid", "caller_fn", "_one", "vfs_write",
 	};
 	static const char *const want[] = {
-		"mod_alias+0x10 [foo]", "__x64_sys_getppid+0x5",
-		"__ia32_sys_getppid+0x5", "next_fn+0x0", "caller_fn+0x3f",
+		"mod_alias+0x10 [foo]", "__ia32_sys_getppid+0x5",
+		"__x64_sys_getppid+0x5", "next_fn+0x0", "caller_fn+0x3f",
 		"plain+0x8", "mod_fn+0x10 [foo]", "0x10",
 	};
 	struct ksym syms[ARRAY_SIZE(addrs)], one;

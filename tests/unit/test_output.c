@@ -88,6 +88,11 @@ static void expect_output(const char *what, const char *got,
 	       want);
 }
 
+static int starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
 /*
  * Frames past 0 are return addresses: the noreturn call at caller_fn's
  * last byte returns to __pfx_next_fn's start, and must be named
@@ -142,14 +147,15 @@ static void test_return_addresses(void)
 }
 
 /*
- * Frame 0 is named as traced (__x64_sys_getppid, though the rule picks
- * __ia32_sys_getppid there); every other frame by the rule, even one whose
- * addr - 1 is some stack's frame 0.
+ * Frame 0 is named as traced (show_bt __ia32_sys_getppid: that name, though
+ * the rule picks __x64_sys_getppid there); every other frame by the rule,
+ * even one whose addr - 1 is some stack's frame 0.
  */
 static void test_traced_alias(void)
 {
 	static const char *const traced[] = { "vfs_write", "mod_alias",
-					      "__x64_sys_getppid" };
+					      "__ia32_sys_getppid" };
+	static const char *const local[] = { "__do_sys_getppid" };
 	struct fx fx;
 	struct symtab tab;
 	char *out;
@@ -166,12 +172,12 @@ static void test_traced_alias(void)
 	EXPECT(!err, "symtab_build_traced returned %d", err);
 	out = print(&fx, &tab, 0, 0, 0);
 	expect_output("traced", out,
-		      "  __x64_sys_getppid+0x5\n"
+		      "  __ia32_sys_getppid+0x5\n"
 		      "  next_fn+0x10\n"
 		      "    5\n"
 		      "\n"
 		      "  next_fn+0x5\n"
-		      "  __ia32_sys_getppid+0x6\n"
+		      "  __x64_sys_getppid+0x6\n"
 		      "  ___global_third+0x10\n"
 		      "    3\n"
 		      "\n"
@@ -181,8 +187,8 @@ static void test_traced_alias(void)
 	free(out);
 	out = print(&fx, &tab, 1, 0, 0);
 	expect_output("traced folded", out,
-		      "next_fn;__x64_sys_getppid 5\n"
-		      "___global_third;__ia32_sys_getppid;next_fn 3\n"
+		      "next_fn;__ia32_sys_getppid 5\n"
+		      "___global_third;__x64_sys_getppid;next_fn 3\n"
 		      "mod_fn;mod_alias 2\n");
 	free(out);
 	symtab_free(&tab);
@@ -191,8 +197,17 @@ static void test_traced_alias(void)
 	err = symtab_build(&tab, &fx.set, kallsyms);
 	EXPECT(!err, "symtab_build returned %d", err);
 	out = print(&fx, &tab, 0, 0, 0);
-	EXPECT(!strncmp(out, "  __ia32_sys_getppid+0x5\n", 25),
+	EXPECT(starts_with(out, "  __x64_sys_getppid+0x5\n"),
 	       "untraced: [%s]", out);
+	free(out);
+	symtab_free(&tab);
+
+	/* A local name traced is still the name frame 0 shows. */
+	err = symtab_build_traced(&tab, &fx.set, kallsyms, local, 1);
+	EXPECT(!err, "symtab_build_traced returned %d", err);
+	out = print(&fx, &tab, 0, 0, 0);
+	EXPECT(starts_with(out, "  __do_sys_getppid+0x5\n"),
+	       "traced __do_sys_getppid: [%s]", out);
 	free(out);
 	symtab_free(&tab);
 	test_end("output_frame0_traced_name_others_by_rule");
