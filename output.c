@@ -104,7 +104,11 @@ static int procs_build(struct symtab *tab, const struct stack_set *set)
 			p[++u].pid = p[i].pid;
 	tab->procs = p;
 	tab->nprocs = u + 1;
-	/* The thread name to fall back on: the first stack's of that pid. */
+	/*
+	 * The thread name to fall back on, one per process so that folded
+	 * output keeps one tower per pid: that of its most frequent stack
+	 * (the set is sorted by count).
+	 */
 	for (i = set->n; i-- > 0;) {
 		struct output_proc key = { .pid = set->stacks[i].pid };
 
