@@ -617,6 +617,8 @@ static int print_raw(int argc, char **argv)
 
 	if (argc != 6)
 		return 2;
+	/* Outside a container, as show_bt --dump in the first pid namespace. */
+	memset(&cfg, 0, sizeof(cfg));
 	cfg.pid = atoi(argv[2]);
 	cfg.self = atoi(argv[3]);
 	cfg.per_process = atoi(argv[4]);
