@@ -2,7 +2,7 @@
 # tests/vm/kit.sh: install the host tools and cache the guest kernels that the
 # VM tests boot. Idempotent; silent and fast when everything is cached.
 #
-#   kit.sh [KERNEL]...      KERNEL: 5.10 6.1 6.12 arm64-6.1 (default: all)
+#   kit.sh [-r] [-H] [KERNEL]...   KERNEL: 5.10 6.1 6.12 arm64-6.1 (default: all)
 #
 #   $CACHE/5.10/vmlinux   newest bullseye 5.10.0-N-amd64 (Debian 11)
 #   $CACHE/6.1/vmlinux    newest bookworm 6.1.0-N-amd64 (Debian 12)
@@ -10,6 +10,17 @@
 #   $CACHE/arm64-6.1/Image, busybox   newest bookworm 6.1.0-N-arm64 and
 #                         bookworm's arm64 busybox-static
 #   $CACHE/KERNEL/release the kernel's release (uname -r)
+#
+# Only for the x86 kernels, and only when asked (plain runs need neither):
+#   -r  $CACHE/KERNEL/mods/   the modules that share the host's root into the
+#                         guest (run.sh -r: 9p over virtio, overlay), with
+#                         their dependencies, uncompressed, and mods/order,
+#                         the order to insmod them in
+#   -H  $CACHE/KERNEL/headers/   the kernel's headers (linux-headers-*,
+#                         linux-kbuild-*) as a tree to lay over the host's
+#                         root (run.sh -H): /usr/src/linux-headers-*,
+#                         /usr/lib/linux-kbuild-*, /usr/lib/modules/REL/build
+#                         and source, as bcc's tools look for them
 #
 # The x86 kernels need qemu-system-x86 and the host's static busybox; the
 # arm64 one qemu-system-arm and, for the arm64 test binaries (`make
@@ -27,6 +38,16 @@ ARMPKGS="qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 die() { echo "vm-kit: FAIL: $*" >&2; exit 1; }
 say() { echo "vm-kit: $*" >&2; }
 
+MODS=0
+HDRS=0
+while getopts rH opt; do
+	case $opt in
+	r) MODS=1 ;;
+	H) HDRS=1 ;;
+	*) die "usage: kit.sh [-r] [-H] [KERNEL]... (KERNEL: $ALL)" ;;
+	esac
+done
+shift $((OPTIND - 1))
 # shellcheck disable=SC2086
 [ $# -gt 0 ] || set -- $ALL
 arm=0
@@ -35,6 +56,10 @@ for k in "$@"; do
 	5.10 | 6.1 | 6.12) ;;
 	arm64-6.1) arm=1 ;;
 	*) die "unknown kernel '$k' (known: $ALL)" ;;
+	esac
+	case $k/$MODS$HDRS in
+	arm64-*/00) ;;
+	arm64-*) die "-r and -H are for the x86 kernels: the host's root is x86-64" ;;
 	esac
 done
 pkgs=$X86PKGS
@@ -60,8 +85,13 @@ have() {
 	*) [ -s "$CACHE/$1/vmlinux" ] ;;
 	esac && [ -s "$CACHE/$1/release" ]
 }
+# mods/ and headers/ arrive whole (mv of a finished directory).
+have_mods() { [ "$MODS" = 0 ] || [ -s "$CACHE/$1/mods/order" ]; }
+have_hdrs() { [ "$HDRS" = 0 ] || [ -d "$CACHE/$1/headers/usr/src" ]; }
 have_all() {
-	for k in "$@"; do have "$k" || return 1; done
+	for k in "$@"; do
+		have "$k" && have_mods "$k" && have_hdrs "$k" || return 1
+	done
 }
 
 host_ok && have_all "$@" && exit 0
@@ -143,13 +173,98 @@ image_of() {
 		die "$1: not an arm64 Image (EFI zboot or unknown format)"
 }
 
+# WANT: the modules that mount the host's root in the guest (run.sh -r);
+# mods_of TREE REL lists them and what they need, dependencies first, as
+# paths relative to TREE/lib/modules/REL (from depmod's modules.dep).
+WANT="9p 9pnet_virtio virtio_pci overlay"
+mods_of() {
+	awk -v want="$WANT" '
+	{
+		m = $1; sub(/:$/, "", m)
+		n = m; sub(/.*\//, "", n); sub(/\.ko.*$/, "", n)
+		path[n] = m
+		for (i = 2; i <= NF; i++) {
+			d = $i; sub(/.*\//, "", d); sub(/\.ko.*$/, "", d)
+			dep[n] = dep[n] " " d
+		}
+	}
+	function visit(n,   k, a, i) {
+		if (seen[n]++) return
+		k = split(dep[n], a, " ")
+		for (i = 1; i <= k; i++) visit(a[i])
+		if (n in path) print path[n]
+	}
+	END { k = split(want, w, " "); for (i = 1; i <= k; i++) visit(w[i]) }
+	' "$1/lib/modules/$2/modules.dep"
+}
+
+# modules X REL OUT: from the unpacked image package X, WANT's modules into
+# OUT, uncompressed (busybox's insmod takes them as they are), and
+# OUT/order. bookworm ships them under lib/, trixie under usr/lib/.
+modules() {
+	mkdir -p "$1/m/lib/modules" "$3"
+	for m in "$1/lib/modules/$2" "$1/usr/lib/modules/$2"; do
+		[ ! -d "$m" ] || mv "$m" "$1/m/lib/modules/"
+	done
+	depmod -b "$1/m" "$2" || die "depmod for $2 failed"
+	: >"$3/order"
+	for m in $(mods_of "$1/m" "$2"); do
+		f=$1/m/lib/modules/$2/$m
+		n=$(basename "$m")
+		case $n in
+		*.xz) n=${n%.xz}; xz -dc "$f" >"$3/$n" ;;
+		*.zst) n=${n%.zst}; zstd -dcq "$f" >"$3/$n" ;;
+		*) cp "$f" "$3/$n" ;;
+		esac || die "cannot uncompress $m"
+		echo "$n" >>"$3/order"
+	done
+	grep -q '^9p\.ko$' "$3/order" || die "no 9p module in $2"
+}
+
+# headers X REL OUT: from the unpacked headers packages X, the tree that
+# run.sh -H lays over the host's root: /usr/src, /usr/lib/linux-kbuild-*,
+# and /usr/lib/modules/REL/{build,source}. The packages' own links are
+# relative to /lib/modules/REL (bookworm) or /usr/lib/modules/REL (trixie);
+# they are made absolute, since the host's /lib is a link to usr/lib.
+headers() {
+	mkdir -p "$3/usr/lib/modules/$2"
+	cp -a "$1/usr/src" "$3/usr/" || die "no usr/src in $2's headers"
+	for kb in "$1"/usr/lib/linux-kbuild-*; do
+		[ ! -d "$kb" ] || cp -a "$kb" "$3/usr/lib/"
+	done
+	for l in build source; do
+		for m in "$1/lib/modules/$2/$l" "$1/usr/lib/modules/$2/$l"; do
+			[ -L "$m" ] || continue
+			ln -sfn "/usr/src/$(readlink "$m" | sed 's#.*/src/##')" \
+				"$3/usr/lib/modules/$2/$l"
+		done
+	done
+	[ -L "$3/usr/lib/modules/$2/build" ] ||
+		ln -sfn "/usr/src/linux-headers-$2" "$3/usr/lib/modules/$2/build"
+}
+
+# parts NAME: what fetch is to get, from its nb, nm and nh.
+parts() {
+	w=
+	[ "$nb" = 0 ] || w="the $1 kernel"
+	[ "$nm" = 0 ] || w="${w:+$w, }modules"
+	[ "$nh" = 0 ] || w="${w:+$w, }headers"
+	echo "$w"
+}
+
 # fetch NAME SUITE ARCH REGEX: the newest package matching REGEX from SUITE
 # (+updates, +security) for ARCH, via a private apt state so the host's apt
-# setup is untouched; arm64 also gets busybox-static. The keyring of any
-# bookworm machine verifies bullseye's and trixie's Release files too (both
-# are signed with keys it holds; checked with gpgv).
+# setup is untouched; arm64 also gets busybox-static. With -r and -H, the
+# modules and the headers of the cached kernel's release too (of the newest
+# one, fetched anew, when the mirror no longer has the cached one). The
+# keyring of any bookworm machine verifies bullseye's and trixie's Release
+# files too (both are signed with keys it holds; checked with gpgv).
 fetch() {
-	have "$1" && return 0
+	nb=0 nm=0 nh=0
+	have "$1" || nb=1
+	have_mods "$1" || nm=1
+	have_hdrs "$1" || nh=1
+	[ $nb$nm$nh != 000 ] || return 0
 	a=$CACHE/apt-$1
 	rm -rf "$a" && mkdir -p "$a/parts" "$a/lists/partial" "$a/cache/archives/partial" "$a/deb"
 	{
@@ -164,37 +279,75 @@ fetch() {
 	   -o Dir::State::status=/dev/null -o APT::Architecture=$3
 	   -o APT::Architectures=$3 -o APT::Sandbox::User=root"
 	log=$a/log
-	say "fetching the newest $1 kernel from $2 ($3)"
+	say "fetching $(parts "$1") from $2 ($3)"
 	# shellcheck disable=SC2086
 	apt-get $o update >"$log" 2>&1 || die "apt-get update for $2 ($3) failed (see $log)"
-	# shellcheck disable=SC2086
-	pkg=$(apt-cache $o search --names-only "$4" | awk '{ print $1 }' | sort -V | tail -n 1)
-	[ -n "$pkg" ] || die "no package matching $4 in $2 (see $log)"
-	rel=${pkg#linux-image-}
-	bb=
-	[ "$3" = amd64 ] || bb=busybox-static
-	# shellcheck disable=SC2086
-	(cd "$a/deb" && apt-get $o download "$pkg" $bb) >>"$log" 2>&1 ||
-		die "apt-get download $pkg $bb failed (see $log)"
-	# Only the kernel image is needed: no modules (results come over serial).
-	dpkg-deb --fsys-tarfile "$a/deb/${pkg}_"*.deb |
-		tar -xOf - "./boot/vmlinuz-$rel" >"$a/vmlinuz" ||
-		die "no boot/vmlinuz-$rel in $pkg"
-	mkdir -p "$a/out"
-	if [ "$3" = amd64 ]; then
-		vmlinux_of "$a/vmlinuz" "$a/out/vmlinux"
-	else
-		image_of "$a/vmlinuz" "$a/out/Image"
-		dpkg-deb --fsys-tarfile "$a"/deb/busybox-static_*.deb |
-			tar -xOf - ./bin/busybox >"$a/out/busybox" ||
-			die "no bin/busybox in busybox-static ($3)"
-		chmod 755 "$a/out/busybox"
+	if [ $nb = 0 ]; then
+		rel=$(cat "$CACHE/$1/release")
+		# shellcheck disable=SC2086
+		apt-cache $o show "linux-image-$rel" >/dev/null 2>&1 || {
+			say "$rel is gone from $2: fetching the newest $1 kernel instead"
+			nb=1 nm=$MODS nh=$HDRS
+		}
 	fi
-	echo "$rel" >"$a/out/release"
-	rm -rf "${CACHE:?}/$1"
-	mv "$a/out" "$CACHE/$1"
+	if [ $nb = 1 ]; then
+		# shellcheck disable=SC2086
+		pkg=$(apt-cache $o search --names-only "$4" | awk '{ print $1 }' | sort -V | tail -n 1)
+		[ -n "$pkg" ] || die "no package matching $4 in $2 (see $log)"
+		rel=${pkg#linux-image-}
+	fi
+	pkg=linux-image-$rel
+	get=
+	[ $nb$nm = 00 ] || get=$pkg
+	[ $nb = 0 ] || [ "$3" = amd64 ] || get="$get busybox-static"
+	if [ $nh = 1 ]; then
+		# The headers package names the -common and kbuild ones it needs.
+		# shellcheck disable=SC2086
+		get="$get linux-headers-$rel $(apt-cache $o depends "linux-headers-$rel" 2>>"$log" |
+			awk '$1 == "Depends:" && $2 ~ /^linux-(headers|kbuild)-/ { print $2 }')"
+	fi
+	# shellcheck disable=SC2086
+	(cd "$a/deb" && apt-get $o download $get) >>"$log" 2>&1 ||
+		die "apt-get download $get failed (see $log)"
+	mkdir -p "$a/out"
+	if [ $nb = 1 ]; then
+		# The image: no modules needed (results come over serial).
+		dpkg-deb --fsys-tarfile "$a/deb/${pkg}_"*.deb |
+			tar -xOf - "./boot/vmlinuz-$rel" >"$a/vmlinuz" ||
+			die "no boot/vmlinuz-$rel in $pkg"
+		if [ "$3" = amd64 ]; then
+			vmlinux_of "$a/vmlinuz" "$a/out/vmlinux"
+		else
+			image_of "$a/vmlinuz" "$a/out/Image"
+			dpkg-deb --fsys-tarfile "$a"/deb/busybox-static_*.deb |
+				tar -xOf - ./bin/busybox >"$a/out/busybox" ||
+				die "no bin/busybox in busybox-static ($3)"
+			chmod 755 "$a/out/busybox"
+		fi
+		echo "$rel" >"$a/out/release"
+	fi
+	if [ $nm = 1 ]; then
+		dpkg-deb -x "$a/deb/${pkg}_"*.deb "$a/img" || die "cannot unpack $pkg"
+		modules "$a/img" "$rel" "$a/out/mods"
+	fi
+	if [ $nh = 1 ]; then
+		for p in "$a"/deb/linux-headers-*.deb "$a"/deb/linux-kbuild-*.deb; do
+			[ ! -e "$p" ] || dpkg-deb -x "$p" "$a/hdr" || die "cannot unpack $p"
+		done
+		headers "$a/hdr" "$rel" "$a/out/headers"
+	fi
+	if [ $nb = 1 ]; then
+		rm -rf "${CACHE:?}/$1"
+		mv "$a/out" "$CACHE/$1"
+	else
+		for d in mods headers; do
+			[ -d "$a/out/$d" ] || continue
+			rm -rf "${CACHE:?}/$1/$d"
+			mv "$a/out/$d" "$CACHE/$1/$d"
+		done
+	fi
 	rm -rf "$a"
-	say "cached $CACHE/$1 ($rel)"
+	say "cached $(parts "$1") of $rel in $CACHE/$1"
 }
 
 # All downloads at once: the mirror, not the CPU, is the bottleneck.

@@ -4,13 +4,24 @@
 # output (stdout) and exit status. Harness failures (no boot, panic, timeout,
 # missing markers) print "vm: FAIL <kernel>: <why>" on stderr and exit 125.
 #
-#   run.sh -k KERNEL [-t TIMEOUT] [-s SMP] [-f HOST_FILE]... -- COMMAND [ARGS...]
+#   run.sh -k KERNEL [-t TIMEOUT] [-s SMP] [-m MEM] [-r [-H]] [-f HOST_FILE]...
+#          -- COMMAND [ARGS...]
 #
 # KERNEL: 5.10, 6.1 or 6.12 (Debian's x86-64 kernels, qemu-system-x86_64) or
 # arm64-6.1 (Debian's arm64 kernel, qemu-system-aarch64 -M virt -cpu max).
 # -f files land in /t (the guest's cwd, first in PATH); they must be static
 # binaries for the guest's architecture (tests/build/static-arm64/ for arm64:
-# make test-bins-arm64) or scripts.
+# make test-bins-arm64) or scripts. -m: the guest's memory (default 512M).
+#
+# -r (x86 kernels): the command runs in the host's root file system instead
+# of the busybox initramfs, so that host programs (bpftrace, python, bcc's
+# tools) run in the guest as they are: the host's / comes in read-only over
+# 9p, an overlay on a tmpfs makes it writable (writes stay in the guest),
+# the guest chroots into it with /proc, /sys, /dev, tracefs, debugfs and a
+# tmpfs /tmp mounted, /t as above, HOME=/root. kit.sh -r caches the modules
+# this needs (9p, virtio, overlay); plain runs load none. -H also lays the
+# guest kernel's headers over it (kit.sh -H: /usr/src/linux-headers-*,
+# /lib/modules/RELEASE/build), for bcc.
 #
 # The status comes back twice on x86: in the END marker on the serial console
 # and through isa-debug-exit, and both must agree. arm64's -M virt has no such
@@ -33,7 +44,7 @@ fail() {
 	exit 125
 }
 usage() {
-	echo "usage: $0 -k 5.10|6.1|6.12|arm64-6.1 [-t SECONDS] [-s SMP] [-f FILE]... -- COMMAND [ARGS...]" >&2
+	echo "usage: $0 -k 5.10|6.1|6.12|arm64-6.1 [-t SECONDS] [-s SMP] [-m MEM] [-r [-H]] [-f FILE]... -- COMMAND [ARGS...]" >&2
 	exit 125
 }
 
@@ -47,11 +58,17 @@ mkdir -p "$r/bin" "$r/sbin" "$r/usr/bin" "$r/usr/sbin" "$r/t" "$r/proc" \
 
 tmo=300
 smp=1
-while getopts k:t:s:f: opt; do
+mem=512M
+hostroot=0
+headers=0
+while getopts k:t:s:m:rHf: opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	t) tmo=$OPTARG ;;
 	s) smp=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	r) hostroot=1 ;;
+	H) headers=1 ;;
 	f) cp -p -- "$OPTARG" "$r/t/" || fail "cannot copy -f $OPTARG" ;;
 	*) usage ;;
 	esac
@@ -63,8 +80,15 @@ arm64-6.1) arch=arm64 ;;
 *) usage ;;
 esac
 [ $# -gt 0 ] || usage
+case $arch/$hostroot$headers in
+*/01 | arm64/1*) usage ;;
+esac
 
-"$here/kit.sh" "$kver" || fail "kit.sh failed"
+kit=
+[ $hostroot = 0 ] || kit=-r
+[ $headers = 0 ] || kit="$kit -H"
+# shellcheck disable=SC2086
+"$here/kit.sh" $kit "$kver" || fail "kit.sh failed"
 if [ $arch = arm64 ]; then
 	kernel=$CACHE/$kver/Image
 	busybox=$CACHE/$kver/busybox
@@ -88,6 +112,17 @@ echo >>"$r/cmd"
 cp "$busybox" "$r/bin/busybox"
 ln -s busybox "$r/bin/sh"
 
+# -r: the modules to insmod and, in /lower, the 9p tags the overlay lays
+# over each other (the first on top); each tag is one -fsdev below.
+if [ $hostroot = 1 ]; then
+	mkdir "$r/mods"
+	cp "$CACHE/$kver/mods/"*.ko "$CACHE/$kver/mods/order" "$r/mods/" ||
+		fail "cannot copy the modules from $CACHE/$kver/mods"
+	lower=hostroot
+	[ $headers = 0 ] || lower="headers $lower"
+	echo "$lower" >"$r/lower"
+fi
+
 cat >"$r/init" <<'EOF'
 #!/bin/sh
 # PID 1: the kernel gives it no stdio when /dev/console is absent from the
@@ -103,9 +138,43 @@ mount -t tmpfs tmp /tmp
 export PATH=/t:/bin:/sbin:/usr/bin:/usr/sbin HOME=/tmp
 cd /t
 read -r tok </tok
-echo "$tok BEGIN"
-sh /cmd </dev/null
-rc=$?
+if [ -s /lower ]; then
+	# -r (see run.sh): a step that fails ends the boot with a HARNESS line.
+	die() {
+		echo "$tok HARNESS $*"
+		poweroff -f
+	}
+	while read -r m; do
+		insmod "/mods/$m" || die "insmod $m failed"
+	done </mods/order
+	low=
+	for tag in $(cat /lower); do
+		mkdir -p "/lower.d/$tag"
+		mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro \
+			"$tag" "/lower.d/$tag" || die "cannot mount 9p $tag"
+		low=${low:+$low:}/lower.d/$tag
+	done
+	mkdir /ovl
+	mount -t tmpfs ovl /ovl && mkdir /ovl/u /ovl/w /ovl/m &&
+		mount -t overlay overlay \
+			-o "lowerdir=$low,upperdir=/ovl/u,workdir=/ovl/w" /ovl/m ||
+		die "cannot mount the overlay"
+	m=/ovl/m
+	mount -t proc proc $m/proc && mount -t sysfs sys $m/sys &&
+		mount -t devtmpfs dev $m/dev &&
+		mount -t tracefs tracefs $m/sys/kernel/tracing &&
+		mount -t debugfs debugfs $m/sys/kernel/debug &&
+		mount -t tmpfs tmp $m/tmp && mkdir -p $m/t &&
+		mount -o bind /t $m/t || die "cannot mount /proc, /sys, /dev, /tmp or /t over the host's root"
+	echo "$tok BEGIN"
+	PATH=/t:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root chroot $m /bin/sh -c "cd /t && $(cat /cmd)" </dev/null
+	rc=$?
+else
+	echo "$tok BEGIN"
+	sh /cmd </dev/null
+	rc=$?
+fi
 echo "$tok END $rc"
 # x86's isa-debug-exit: QEMU exits at once with status (rc << 1) | 1. arm64
 # has no /dev/port: poweroff (PSCI SYSTEM_OFF) ends QEMU with status 0.
@@ -135,7 +204,16 @@ else
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-append "console=ttyS0 $append"
 fi
-timeout -k 10 "$tmo" "$@" -smp "$smp" -m 512M -nodefaults -no-user-config \
+# -r: the host's / (several file systems: multidevs=remap keeps their inode
+# numbers apart) and -H's headers, read-only.
+if [ $hostroot = 1 ]; then
+	set -- "$@" -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+	[ $headers = 0 ] ||
+		set -- "$@" -fsdev "local,id=headers,path=$CACHE/$kver/headers,security_model=none,readonly=on" \
+			-device virtio-9p-pci,fsdev=headers,mount_tag=headers
+fi
+timeout -k 10 "$tmo" "$@" -smp "$smp" -m "$mem" -nodefaults -no-user-config \
 	-display none -no-reboot -kernel "$kernel" -initrd "$tmp/initrd" \
 	-serial "file:$log" </dev/null >"$tmp/qemu.err" 2>&1 || qs=$?
 cp "$log" "$CACHE/last-$kver.log.$$" 2>/dev/null &&
@@ -167,6 +245,8 @@ fi
 # Something went wrong: say what, as precisely as the log allows.
 case $qs in 124 | 137) fail "timed out after ${tmo}s" ;; esac
 [ -z "$panic" ] || fail "$panic"
+h=$(tr -d '\r' <"$log" | grep -m1 "$tok HARNESS" || :)
+[ -z "$h" ] || fail "${h#"$tok HARNESS "}"
 grep -q "$tok BEGIN" "$log" || fail "guest did not reach /init (qemu exit $qs)"
 [ -s "$tmp/rc" ] || fail "no end marker: guest died while running the command (qemu exit $qs)"
 fail "command status $(cat "$tmp/rc") but qemu exit $qs (isa-debug-exit or poweroff not reached?)"

@@ -2,8 +2,11 @@
 # tests/vm/selftest.sh: prove that run.sh works on each kernel: guest boots,
 # output and exit status come back, arguments keep spaces, quotes and globs,
 # -f files arrive executable, tracefs/debugfs are mounted, failures give 125.
+# With -r, also run.sh -r and -r -H on the x86 kernels: the host's root is
+# the guest's, writable there and unchanged here, with the kernel's headers
+# only under -H (kit.sh -r -H fetches the modules and headers this needs).
 #
-#   selftest.sh [KERNEL]...     default: 5.10 6.1 6.12 arm64-6.1
+#   selftest.sh [-r] [KERNEL]...     default: 5.10 6.1 6.12 arm64-6.1
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +18,11 @@ flunk() { echo "FAIL: $*"; bad=1; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
+hostroot=0
+if [ "${1:-}" = -r ]; then
+	hostroot=1
+	shift
+fi
 [ $# -gt 0 ] || set -- 5.10 6.1 6.12 arm64-6.1
 "$here/kit.sh" "$@"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/show_bt-vm-selftest.XXXXXX")
@@ -56,6 +64,49 @@ for k in "$@"; do
 	else
 		flunk "$k: sh -c 'exit 3' gave status $rc"
 	fi
+done
+
+# -r: the command runs in the host's root (its Debian version, its
+# programs), cwd /t with the -f files; writes land in the guest's overlay,
+# not here; tracefs and debugfs are there; -H adds the headers.
+mark=/etc/show_bt-vm-selftest.$$
+for k in "$@"; do
+	[ $hostroot = 1 ] || break
+	case $k in arm64-*) continue ;; esac
+	rel=$(cat "$CACHE/$k/release")
+	for h in "" -H; do
+		t0=$(now)
+		rc=0
+		# shellcheck disable=SC2016 # expanded in the guest
+		"$run" -k "$k" -r $h -f "$tmp/args.sh" -- sh -c '
+			uname -r
+			cat /etc/debian_version
+			pwd
+			args.sh "$@"
+			command -v dpkg
+			echo x >"$0" && cat "$0"
+			test -e /sys/kernel/tracing/kprobe_events && echo tracefs
+			test -e /sys/kernel/debug/kprobes/blacklist && echo debugfs
+			if test -e "/lib/modules/$(uname -r)/build/include/generated" &&
+				test -e "/lib/modules/$(uname -r)/source/include/linux/kprobes.h"
+			then echo headers; else echo no headers; fi
+			exit 3' "$mark" 'a  b' "it's" >"$tmp/out" 2>"$tmp/err" || rc=$?
+		t1=$(now)
+		hd="no headers"
+		[ -z "$h" ] || hd=headers
+		printf '%s
+' "$rel" "$(cat /etc/debian_version)" /t '<a  b>' \
+			"<it's>" stderr-line "$(command -v dpkg)" x tracefs debugfs \
+			"$hd" >"$tmp/want"
+		if [ $rc = 3 ] && cmp -s "$tmp/out" "$tmp/want" && [ ! -e "$mark" ]; then
+			pass "$k: run.sh -r${h:+ $h}: the host's root, writable in the guest only, status 3 ($(secs "$t0" "$t1")s)"
+		else
+			flunk "$k: run.sh -r${h:+ $h}: status $rc, $mark $([ -e "$mark" ] && echo "written here" || echo "not here"), output differs:"
+			diff "$tmp/want" "$tmp/out" || :
+			cat "$tmp/err"
+			rm -f "$mark"
+		fi
+	done
 done
 
 rc=0
