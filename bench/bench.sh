@@ -2,8 +2,11 @@
 # bench/bench.sh [SOURCE...]: `make bench`. Builds the static binaries,
 # measures show_bt against its floors, bpftrace and bcc's stackcount
 # (bench/guest.sh) natively when this kernel has kprobes, else in QEMU
-# guests on Debian's 6.12 and 6.1 kernels (bench/vm.sh, both at once), and
-# writes the table (bench/report.sh) to bench/results.md and stdout.
+# guests on Debian's 6.12 and 6.1 kernels, both at once: the test suites'
+# tests/vm/run.sh, with the host's root shared in (-r) so that the host's
+# bpftrace, stackcount and python run there, and the guest kernel's headers
+# laid over it (-H) for stackcount; tests/vm/kit.sh -r -H fetches what that
+# needs. Writes the table (bench/report.sh) to bench/results.md and stdout.
 #
 # SOURCE...: the product's C files (the Makefile passes $(SRCS)); without
 # them they are read from the Makefile. Knobs (environment), besides
@@ -43,25 +46,47 @@ if [ "$NATIVE" = auto ]; then
 		NATIVE=1
 fi
 
-# The guests need the kernels, the modules for 9p and overlay, the headers
-# for bcc; natively only the other tracers.
-if [ "$NATIVE" = 1 ]; then
-	BENCH_SETUP_HOST_ONLY=1 sh "$here/setup.sh"
+# The other tracers, on the host (the guests run them from its root), and
+# musl for the size row. Best effort: what cannot be installed leaves its
+# rows out, and the table says so.
+PKGS="bpftrace bpfcc-tools musl-tools musl-dev"
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q ' installed$' ||
+		missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	:
+elif [ "$(id -u)" != 0 ]; then
+	say "not root: cannot apt-get install$missing (their rows will be missing)"
 else
-	sh "$here/setup.sh"
+	say "installing$missing (log: $BUILD/apt.log)"
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $missing >"$BUILD/apt.log" 2>&1 || {
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get \
+			install -y -q --no-install-recommends $missing
+	} >>"$BUILD/apt.log" 2>&1 || say "apt-get install failed; going on without"
+fi
+# The guests' kernels, the modules that share the host's root, the headers.
+if [ "$NATIVE" != 1 ]; then
+	# shellcheck disable=SC2086
+	"$top/tests/vm/kit.sh" -r -H $KERNELS || { say "tests/vm/kit.sh failed"; exit 1; }
 fi
 
 # Static binaries: the product as `cc -static -O2` builds it, and the
-# helpers. The table's sizes are of these builds.
+# helpers, floor with the product's own bpf.c, kprobe.c (and kversion.c,
+# which bpf.c uses). The table's sizes are of these builds.
 CC=${CC:-cc}
 CF="-std=gnu11 -O2"
 say "building static binaries"
 # shellcheck disable=SC2086
-$CC $CF -static -o "$BUILD/show_bt" $srcs
-for h in trial minload floor; do
-	# shellcheck disable=SC2086
-	$CC $CF -Wall -Wextra -static -o "$BUILD/$h" "$here/$h.c"
-done
+{
+	$CC $CF -static -o "$BUILD/show_bt" $srcs
+	$CC $CF -Wall -Wextra -static -o "$BUILD/trial" "$here/trial.c"
+	$CC $CF -Wall -Wextra -static -I"$top" -o "$BUILD/floor" \
+		"$here/floor.c" "$top/bpf.c" "$top/kprobe.c" "$top/kversion.c"
+}
 size_of() { wc -c <"$1" | tr -d ' '; }
 strip -o "$BUILD/show_bt.stripped" "$BUILD/show_bt"
 {
@@ -111,7 +136,7 @@ else
 		fi
 		say "measuring in a $k guest (log: $BUILD/raw-$k.txt)"
 		# shellcheck disable=SC2086
-		"$here/vm.sh" -k "$k" -t 3600 -- env \
+		"$top/tests/vm/run.sh" -k "$k" -r -H -m 2048M -t 3600 -- env \
 			BENCH_ROUNDS="${BENCH_ROUNDS:-7}" \
 			BENCH_SROUNDS="${BENCH_SROUNDS:-3}" \
 			BENCH_CALLS="${BENCH_CALLS:-20000}" \

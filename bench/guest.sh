@@ -5,7 +5,7 @@
 # line per run of a configuration (bench/trial.c's fields, plus stacks= and
 # funcs=); bench/report.sh makes the table from them.
 #
-# BINDIR holds the static show_bt, trial, minload and floor; BENCHDIR is
+# BINDIR holds the static show_bt, trial and floor; BENCHDIR is
 # bench/ (for stackcount_wrap.py). The configurations run round robin,
 # each round in a rotated order, so that the guest's drifting speed hits
 # them all alike. Knobs (environment):
@@ -40,7 +40,7 @@ SC=/usr/sbin/stackcount-bpfcc
 # Run from a tmpfs: in the VM the host's files come over 9p.
 B=$(mktemp -d /tmp/bench.XXXXXX)
 trap 'rm -rf "$B"' EXIT
-for f in show_bt trial minload floor; do
+for f in show_bt trial floor; do
 	cp "$src/$f" "$B/$f"
 done
 export SHOW_BT_TIMING=1
@@ -174,7 +174,8 @@ run() {
 	nothing) set -- -n "$CALLS" ;;
 	floor_empty) set -- -n "$CALLS" -k -- "$B/floor" empty "$FUNC" ;;
 	floor_stackid) set -- -n "$CALLS" -k -- "$B/floor" stackid "$FUNC" ;;
-	minload) set -- -k -- "$B/minload" "$FUNC" ;;
+	# The minimal loader: floor's empty program, no calls, startup only.
+	minload) set -- -k -- "$B/floor" empty "$FUNC" ;;
 	sb_A) set -- -n "$CALLS" -- "$B/show_bt" -d 5 "$FUNC" ;;
 	sb_A_1k) set -- -k -- "$B/show_bt" -d 600 --stack-slots 1024 "$FUNC" ;;
 	bt_A) t=120; set -- -n "$CALLS" -k -- bpftrace -e "$(bt_prog "kprobe:$FUNC")" ;;

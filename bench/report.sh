@@ -233,7 +233,7 @@ END {
 		print "| tracer | startup (ms) | ns/call | added ns/call | peak RSS (KiB) |"
 		print "| --- | ---: | ---: | ---: | ---: |"
 		split("nothing floor_empty floor_stackid minload sb_A sb_A_1k bt_A sc_A", cs, " ")
-		split("nothing attached|floor: empty program (bench/floor.c)|floor: bpf_get_stackid only (bench/floor.c)|minimal loader (bench/minload.c), empty program|**show_bt**|show_bt --stack-slots 1024|bpftrace `@[kstack] = count()`|stackcount", cn, "|")
+		split("nothing attached|floor: empty program (bench/floor.c)|floor: bpf_get_stackid only (bench/floor.c)|minimal loader (bench/floor.c: the empty program, nothing else)|**show_bt**|show_bt --stack-slots 1024|bpftrace `@[kstack] = count()`|stackcount", cn, "|")
 		for (i = 1; i <= 8; i++) {
 			if (!((k, cs[i]) in seen)) continue
 			printf "| %s ", cn[i]

@@ -8,7 +8,7 @@
  * Reads CLOCK_MONOTONIC just before it execs TRACER, reads the tracer's
  * stdout and stderr (saved to OUT and ERR) as they come, and picks up the
  * timestamps tracers print there: "timing: NAME SECONDS" (show_bt with
- * SHOW_BT_TIMING=1, minload, floor) or "timing_ns: NAME NANOSECONDS"
+ * SHOW_BT_TIMING=1, floor) or "timing_ns: NAME NANOSECONDS"
  * (bpftrace's nsecs).  Once a "timing: attached" line arrives it runs the
  * workload itself: CALLS 1-byte writes to /dev/null, timed in slices, then
  * the shell command WORKLOAD; with -k it then sends the tracer SIGINT.
