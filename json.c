@@ -107,17 +107,24 @@ static void put_frame(FILE *out, const struct stack *s, unsigned int f,
 	fputc('}', out);
 }
 
-static void put_stack(FILE *out, const struct stack *s,
-		      const struct symtab *tab, const struct export_info *info)
+static void put_stack(FILE *out, const struct stack_set *set,
+		      const struct stack *s, const struct symtab *tab,
+		      const struct export_info *info)
 {
 	unsigned int f;
+	int thread;
 
 	fprintf(out, "    {\"count\": %llu, ", (unsigned long long)s->count);
+	/* As the text names it: the process's command, or a thread's. */
 	if (info->per_process) {
 		fprintf(out, "\"pid\": %u, \"comm\": ", s->pid);
-		json_put_string(out, s->comm);
-		fputs(", ", out);
+		json_put_string(out, output_process_comm(tab, s, &thread));
+		fprintf(out, ", \"comm_is_thread\": %s, ",
+			thread ? "true" : "false");
 	}
+	/* The kernel cut the stack at its depth limit. */
+	fprintf(out, "\"truncated\": %s, ",
+		output_stack_truncated(set, s) ? "true" : "false");
 	fputs("\"frames\": [", out);
 	for (f = 0; f < s->nframes; f++) {
 		fputs(f ? ",\n      " : "\n      ", out);
@@ -150,7 +157,7 @@ int json_write(FILE *out, const struct stack_set *set,
 	fputs("  \"stacks\": [", out);
 	for (i = 0; i < set->n; i++) {
 		fputs(i ? ",\n" : "\n", out);
-		put_stack(out, &set->stacks[i], tab, info);
+		put_stack(out, set, &set->stacks[i], tab, info);
 	}
 	fputs(set->n ? "\n  ]\n}\n" : "]\n}\n", out);
 	return ferror(out) ? -EIO : 0;

@@ -87,6 +87,21 @@ static void raise_memlock(void)
 	setrlimit(RLIMIT_MEMLOCK, &r);
 }
 
+/*
+ * Where maps are charged to RLIMIT_MEMLOCK (before 5.11) and it could not
+ * be raised (no CAP_SYS_RESOURCE): the limit in KiB; else 0.
+ */
+static unsigned long long memlock_bound(void)
+{
+	struct kversion kv;
+	struct rlimit r;
+
+	if (kversion_running(&kv) || kversion_ge(&kv, 5, 11) ||
+	    getrlimit(RLIMIT_MEMLOCK, &r) || r.rlim_cur == RLIM_INFINITY)
+		return 0;
+	return r.rlim_cur / 1024 ? r.rlim_cur / 1024 : 1;
+}
+
 /* Kernels before 6.1 must not allocate map entries inside a probe. */
 static int must_prealloc(void)
 {
@@ -109,6 +124,9 @@ static int create_maps(struct prog_maps *maps, const struct options *opts)
 	if (err == -EMFILE || err == -ENFILE)
 		err_msg("cannot create BPF maps: %s: raise the limit (ulimit -n)",
 			strerror(-err));
+	else if ((err == -EPERM || err == -EACCES) && memlock_bound())
+		err_msg("cannot create BPF maps: %s: before Linux 5.11 BPF maps count against RLIMIT_MEMLOCK (ulimit -l is %llu KiB), which only root or CAP_SYS_RESOURCE can raise",
+			strerror(-err), memlock_bound());
 	else if (err == -EPERM || err == -EACCES)
 		err_msg("cannot create BPF maps: %s: %s", strerror(-err),
 			not_permitted);
@@ -455,27 +473,40 @@ static void print_summary(const char *label, const struct options *opts,
 			opts->pid);
 }
 
-/* Print the stacks; only a failure to write the output is an error. */
-static int print_stacks(struct stack_set *set, const struct options *opts)
+/*
+ * The symbols of every frame, in one pass over /proc/kallsyms; frame 0
+ * under the name that was traced where several names share its address.
+ * A table that cannot be read leaves raw addresses, with a note.
+ */
+static void symbols(struct symtab *tab, const struct stack_set *set,
+		    const struct probes *probes)
 {
-	struct output_style style = {
-		opts->folded, opts->addresses, opts->per_process
-	};
-	struct symtab tab;
+	const char **traced = calloc(probes->ntargets + 1, sizeof(*traced));
+	size_t i, n = traced ? probes->ntargets : 0;
 	int err;
 
-	if (opts->depth)
-		stack_set_truncate(set, opts->depth);
-	err = symtab_build(&tab, set, KALLSYMS_PATH);
+	for (i = 0; i < n; i++)
+		traced[i] = probes->targets[i].name;
+	err = symtab_build_traced(tab, set, KALLSYMS_PATH, traced, n);
+	free(traced);
 	if (err == -EACCES)
 		err_msg("%s shows every address as zero (kernel.kptr_restrict, or not root): printing raw addresses",
 			KALLSYMS_PATH);
 	else if (err)
 		err_msg("cannot read %s (%s): printing raw addresses",
 			KALLSYMS_PATH, strerror(-err));
+}
+
+/* Print the stacks; only a failure to write the output is an error. */
+static int print_stacks(const struct stack_set *set, const struct symtab *tab,
+			const struct options *opts)
+{
+	struct output_style style = {
+		opts->folded, opts->addresses, opts->per_process
+	};
+
 	if (!export_to_stdout(opts))	/* --json - or --svg - */
-		output_stacks(stdout, set, &tab, &style);
-	symtab_free(&tab);
+		output_stacks(stdout, set, tab, &style);
 	if (fflush(stdout) || ferror(stdout)) {
 		/* A reader that stopped early (| head) is no failure. */
 		if (errno == EPIPE)
@@ -668,6 +699,7 @@ static int report(const struct options *opts, const struct prog_maps *maps,
 		  double window, const struct skips *skipped)
 {
 	struct stack_set set;
+	struct symtab tab;
 	int err, ret = EXIT_FAIL;
 
 	err = stackmap_read(maps, &set);
@@ -675,11 +707,15 @@ static int report(const struct options *opts, const struct prog_maps *maps,
 		err_msg("cannot read the BPF maps: %s", strerror(-err));
 		return EXIT_FAIL;
 	}
-	if (print_stacks(&set, opts) == 0)
+	if (opts->depth)
+		stack_set_truncate(&set, opts->depth);
+	symbols(&tab, &set, probes);
+	if (print_stacks(&set, &tab, opts) == 0)
 		ret = EXIT_OK;
-	if (export_write(opts, probes, &set, NULL, label, window,
+	if (export_write(opts, probes, &set, &tab, label, window,
 			 skips_total(skipped)))
 		ret = EXIT_FAIL;
+	symtab_free(&tab);
 	timing("output_done");
 	print_summary(label, opts, &set, window, skipped);
 	print_skipped(skipped);

@@ -61,17 +61,30 @@ static void frame_label(char *buf, size_t size, const struct stack *s,
 		snprintf(buf, size, "%s", sym->name);
 }
 
-static int add_stack(struct flame_node *root, const struct stack *s,
-		     const struct symtab *tab, int per_process)
+static int add_stack(struct flame_node *root, const struct stack_set *set,
+		     const struct stack *s, const struct symtab *tab,
+		     int per_process)
 {
 	char name[NAME_MAX_LEN];
 	struct flame_node *n = root;
 	unsigned int f;
+	const char *comm;
+	int thread;
 
 	root->count += s->count;
 	if (per_process) {
-		snprintf(name, sizeof(name), "%s (pid %u)", s->comm, s->pid);
+		/* As the text names it: the process's command, or a thread's. */
+		comm = output_process_comm(tab, s, &thread);
+		snprintf(name, sizeof(name), "%s%s (pid %u)",
+			 thread ? "thread: " : "", comm, s->pid);
 		n = flame_kid(n, FLAME_PROCESS, s->pid, name);
+		if (!n)
+			return -ENOMEM;
+		n->count += s->count;
+	}
+	/* A stack the kernel cut: its root is unknown, and says so. */
+	if (output_stack_truncated(set, s)) {
+		n = flame_kid(n, FLAME_FRAME, 0, OUTPUT_TRUNCATED);
 		if (!n)
 			return -ENOMEM;
 		n->count += s->count;
@@ -122,7 +135,7 @@ int flame_build(struct flame_node *root, const struct stack_set *set,
 	if (!root->name)
 		return -ENOMEM;
 	for (i = 0; i < set->n; i++)
-		if (add_stack(root, &set->stacks[i], tab, per_process))
+		if (add_stack(root, set, &set->stacks[i], tab, per_process))
 			return -ENOMEM;
 	for (cause = 0; cause < LOST_NR; cause++) {
 		if (!set->lost[cause])

@@ -160,8 +160,11 @@ test_per_process() {
 	b=$last_writer
 	trace pp $fn -P -d 300 $fn
 	ran_ok per_process pp || return
+	# The process is named by /proc/PID/comm while it lives, else by the
+	# thread name the program saw, noted as such: the writers have
+	# exited by the time show_bt prints.
 	if ! awk -v a="$a" -v b="$b" '
-		/^pid / { who = $2 " " $3 }
+		/^pid / { who = $0; sub(/^pid /, "", who); sub(/\(thread: /, "(", who) }
 		/^    [0-9]+$/ { seen[who " " $1]++ }
 		END { exit !(seen[a " (alpha) 5"] && seen[a " (alpha) 2"] &&
 			     seen[b " (beta) 7"]) }' "$T/pp.out"; then
@@ -177,9 +180,9 @@ test_per_process() {
 	total=$(folded_total "$T/pf.out")
 	if [ "$total" = bad ]; then
 		fail folded_per_process "not FlameGraph input: $(cat "$T/pf.out")"
-	elif ! grep -Eq '^alpha;entry_SYSCALL_64[a-z_]*;.*;ksys_write;vfs_write;.*generic_perform_write 5$' "$T/pf.out" ||
-	     ! grep -Eq '^alpha;.*;(do_writev|vfs_writev);.*generic_perform_write 2$' "$T/pf.out" ||
-	     ! grep -Eq '^beta;entry_SYSCALL_64[a-z_]*;.*;ksys_write;vfs_write;.*generic_perform_write 7$' "$T/pf.out"; then
+	elif ! grep -Eq '^(thread:)?alpha-[0-9]+;entry_SYSCALL_64[a-z_]*;.*;ksys_write;vfs_write;.*generic_perform_write 5$' "$T/pf.out" ||
+	     ! grep -Eq '^(thread:)?alpha-[0-9]+;.*;(do_writev|vfs_writev);.*generic_perform_write 2$' "$T/pf.out" ||
+	     ! grep -Eq '^(thread:)?beta-[0-9]+;entry_SYSCALL_64[a-z_]*;.*;ksys_write;vfs_write;.*generic_perform_write 7$' "$T/pf.out"; then
 		fail folded_per_process "want alpha ... 5, alpha ... 2, beta ... 7: $(cat "$T/pf.out")"
 	else
 		pass folded_per_process

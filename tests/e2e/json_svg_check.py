@@ -124,9 +124,15 @@ def json_stacks(doc, per_process):
     out = []
     for s in doc['stacks']:
         pid = s['pid'] if per_process else None
-        comm = clean_comm(s['comm']) if per_process else None
-        out.append((s['count'], pid, comm,
-                    [frame_text(f) for f in s['frames']]))
+        comm = None
+        if per_process:
+            # The text marks a thread's name (the process had exited).
+            comm = ('thread: ' if s['comm_is_thread'] else '') + \
+                clean_comm(s['comm'])
+        frames = [frame_text(f) for f in s['frames']]
+        if s['truncated']:
+            frames.append('[truncated]')
+        out.append((s['count'], pid, comm, frames))
     return out
 
 
@@ -357,7 +363,9 @@ def check_svg(k, run, p, per_process, tmp):
         why = e
     report('svg', k, name('totals_equal_text'), why)
     if per_process:
-        towers = {t.rsplit(' (pid ', 1)[0]: got['kids'][t]['count']
+        # An exited process's tower is named "thread: NAME (pid N)".
+        towers = {t.rsplit(' (pid ', 1)[0].replace('thread: ', '', 1):
+                  got['kids'][t]['count']
                   for t in got['kids'] if re.search(r' \(pid \d+\)$', t)}
         calls = (towers.get('w_alpha'), towers.get('w_beta'))
         report('svg', k, name('towers'),

@@ -3,6 +3,7 @@
 # edit 17: call 27 => call 26
 # expect: program of this type cannot use helper bpf_skb_load_bytes#26
 # expect 6.1: unknown func bpf_skb_load_bytes#26
+# expect 5.10: unknown func bpf_skb_load_bytes#26
 # Made by make.sh from show_bt --dump -p 1; docs/VERIFIER-EXPERIMENTS.md explains it.
 
 # show_bt's BPF program: 98 instructions, for a kprobe (license GPL).

@@ -2,6 +2,7 @@
 # what: pass a number where bpf_map_lookup_elem() wants a map
 # edit 22: r1 = map[counts] ll => r1 = 0 ll
 # expect: R1 type=scalar expected=map_ptr
+# expect 5.10: R1 type=inv expected=map_ptr
 # Made by make.sh from show_bt --dump -p 1; docs/VERIFIER-EXPERIMENTS.md explains it.
 
 # show_bt's BPF program: 98 instructions, for a kprobe (license GPL).

@@ -466,7 +466,7 @@ static void test_document(void)
 	expect_has(doc, "\"per_process\": false, \"pid\": null, \"depth\": null");
 	expect_has(doc, "\"calls\": 54, \"distinct_stacks\": 2, \"by_stack_id\": 42, \"by_frames\": 0");
 	expect_has(doc, "\"unreadable\": 3, \"lost_map_full\": 4, \"lost_other\": 5, \"skipped_by_kernel\": 7}");
-	expect_has(doc, "{\"count\": 40, \"frames\": [\n      {\"address\": \"0xffffffff81000010\", \"name\": \"vfs_write\", \"offset\": 16, \"module\": null}");
+	expect_has(doc, "{\"count\": 40, \"truncated\": false, \"frames\": [\n      {\"address\": \"0xffffffff81000010\", \"name\": \"vfs_write\", \"offset\": 16, \"module\": null}");
 	expect_has(doc, "{\"address\": \"0xffffffff81040020\", \"name\": \"xfs_file_write_iter\", \"offset\": 32, \"module\": \"xfs\"}");
 	expect_has(doc, "{\"address\": \"0xffffffffc0001234\", \"name\": null, \"offset\": null, \"module\": null}");
 	EXPECT(!strstr(doc, "\"pid\": 0") && !strstr(doc, "\"comm\""),
@@ -491,8 +491,8 @@ static void test_per_process(void)
 	expect_valid("per_process", doc);
 	expect_has(doc, "\"per_process\": true, \"pid\": 99, \"depth\": 2");
 	expect_has(doc, "\"skipped_by_kernel\": null}");
-	expect_has(doc, "{\"count\": 5, \"pid\": 4242, \"comm\": \"a\\\"b\\\\c\\n\\u0001\\ufffd\", \"frames\"");
-	expect_has(doc, "{\"count\": 1, \"pid\": 1, \"comm\": \"init\", \"frames\"");
+	expect_has(doc, "{\"count\": 5, \"pid\": 4242, \"comm\": \"a\\\"b\\\\c\\n\\u0001\\ufffd\", \"comm_is_thread\": true, \"truncated\": false, \"frames\"");
+	expect_has(doc, "{\"count\": 1, \"pid\": 1, \"comm\": \"init\", \"comm_is_thread\": true, \"truncated\": false, \"frames\"");
 	free(doc);
 	fx_free(fx);
 	test_end("json_per_process_comm_escaped");

@@ -565,15 +565,17 @@ static void test_per_process(void)
 	expect_wellformed("per_process", svg, &d);
 	for (i = 0; i < d.n; i++)
 		towers += d.box[i].level == 1;
-	a = box_named(&d, "sh (pid 20)");
-	b = box_named(&d, "writer (pid 300)");
+	/* The fixture's table reads no /proc: names are the threads'. */
+	a = box_named(&d, "thread: sh (pid 20)");
+	b = box_named(&d, "thread: writer (pid 300)");
 	EXPECT(towers == 4, "%zu boxes on the root, want 4 (3 processes, 1 lost)",
 	       towers);
 	EXPECT(a && b && a->x < b->x, "towers not in pid order");
 	EXPECT(a && title_count(a) == 4 && b && title_count(b) == 8,
 	       "tower counts: sh %lld, writer %lld", a ? title_count(a) : -1,
 	       b ? title_count(b) : -1);
-	EXPECT(box_named(&d, "<b&> (pid 20)"), "process with <&> in its name");
+	EXPECT(box_named(&d, "thread: <b&> (pid 20)"),
+	       "process with <&> in its name");
 	EXPECT(box_named(&d, "[stack unreadable]") &&
 	       title_count(box_named(&d, "[stack unreadable]")) == 2,
 	       "no box for the unreadable calls");
