@@ -585,14 +585,17 @@ static int attach(struct probes *probes, int prog_fd,
 	return 0;
 }
 
-/* Whether Ctrl-C or SIGTERM came (they are blocked: pending). */
-static int stop_pending(void)
+/*
+ * Whether Ctrl-C or SIGTERM came (they are blocked: pending), taking it:
+ * left pending, it would kill show_bt when the output unblocks it.
+ */
+static int stop_taken(void)
 {
-	sigset_t pending;
+	struct timespec now = { 0, 0 };
+	sigset_t set;
 
-	return sigpending(&pending) == 0 &&
-	       (sigismember(&pending, SIGINT) ||
-		sigismember(&pending, SIGTERM));
+	stop_signals(&set);
+	return sigtimedwait(&set, NULL, &now) >= 0;
 }
 
 static int gate_set(const struct prog_maps *maps, __u64 open)
@@ -636,7 +639,7 @@ static int watch(const struct options *opts, const struct prog_maps *maps,
 	skips_read(probes, prog_fd, skipped);
 	skips_since(skipped, skipped);	/* an empty window skipped none */
 	test_stop("attached");
-	if (!stop_pending()) {
+	if (!stop_taken()) {
 		err = gate_set(maps, 1);
 		if (err) {
 			err_msg("cannot open the window (gate map): %s",

@@ -4,7 +4,7 @@
 #   tests/hostile/build.sh [static|host]   (from anywhere; default both)
 #
 # Into tests/build/hostile/:
-#   static/   bpfls privs hammer pipefill threads: static helpers for the VM
+#   static/   bpfls privs hammer pipefill threads sigdfl: static helpers for the VM
 #   show_bt   show_bt from the product sources, with ASan and UBSan (host rows)
 #   fmt       tests/hostile/fmt.c with output.c and kallsyms.c, sanitized
 # Prints nothing on success; on failure the compiler's errors and exit 1.
@@ -28,7 +28,7 @@ cc_to() {
 	$CC "$@" -o "$out.$$" && mv -f "$out.$$" "$out"
 }
 
-[ "$what" = host ] || for h in bpfls privs hammer pipefill threads; do
+[ "$what" = host ] || for h in bpfls privs hammer pipefill threads sigdfl; do
 	# shellcheck disable=SC2086
 	cc_to "$B/static/$h" $WARN -O2 -static "tests/hostile/$h.c" -pthread
 done

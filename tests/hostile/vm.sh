@@ -22,6 +22,6 @@ S=tests/build/static
 H=tests/build/hostile/static
 exec tests/vm/run.sh -k "$k" -s 2 -t 900 \
 	-f $S/show_bt -f $S/writer -f $H/bpfls -f $H/privs -f $H/hammer \
-	-f $H/pipefill -f $H/threads \
+	-f $H/pipefill -f $H/threads -f $H/sigdfl \
 	-f tests/lib.sh -f tests/hostile/run.sh -f tests/hostile/cases.tsv \
 	-- sh /t/run.sh $opts /t /t/cases.tsv "$@"
