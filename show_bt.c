@@ -772,11 +772,37 @@ static int flush_output(int ret)
 	return EXIT_FAIL;
 }
 
-int main(int argc, char **argv)
+/* What a run does: one of these, from the options. */
+enum mode {
+	MODE_HELP,	/* -h: the usage */
+	MODE_VERSION,	/* --version */
+	MODE_DUMP,	/* --dump: the program as text, no kernel asked */
+	MODE_XLATED,	/* --xlated alone: load, show the kernel's rewrite */
+	MODE_CHECK,	/* --check: can each function be traced? */
+	MODE_TRACE,	/* the window: attach, watch, report */
+};
+
+static enum mode run_mode(const struct options *opts)
 {
-	struct prog_maps maps;
+	if (opts->help)
+		return MODE_HELP;
+	if (opts->version)
+		return MODE_VERSION;
+	if (opts->dump)
+		return MODE_DUMP;
+	if (opts->check)
+		return MODE_CHECK;
+	return opts->nfuncs ? MODE_TRACE : MODE_XLATED;
+}
+
+/*
+ * The story of a run that asks the kernel: resolve the functions, load the
+ * program (--xlated shows it), then check each function or trace them all.
+ */
+static int run(const struct options *opts, enum mode mode)
+{
 	struct probes probes = { 0 };
-	struct options opts;
+	struct prog_maps maps;
 	struct prog prog;
 	char why[1024], label[64];
 	int prog_fd = -1, ret = EXIT_FAIL;
@@ -785,29 +811,13 @@ int main(int argc, char **argv)
 	sigset_t stop;
 
 	prog_maps_init(&maps);
-	if (check_stdio())
-		return EXIT_FAIL;
-	if (options_parse(argc, argv, &opts, why, sizeof(why))) {
-		err_msg("%s", why);
-		options_free(&opts);
-		return EXIT_USAGE;
-	}
-	if (opts.dump || opts.help || opts.version) {
-		ret = opts.dump ? dump_prog(&opts) : EXIT_OK;
-		if (opts.help)
-			options_usage(stdout);
-		else if (opts.version)
-			printf("show_bt %s\n", VERSION);
-		options_free(&opts);
-		return flush_output(ret);
-	}
-	if (check_pid(opts.pid))
+	if (check_pid(opts->pid))
 		goto out;
-	if (targets_expand(&opts, &probes, why, sizeof(why))) {
+	if (targets_expand(opts, &probes, why, sizeof(why))) {
 		err_msg("%s", why);
 		goto out;
 	}
-	if (attach_how(&opts, &probes))
+	if (attach_how(opts, &probes))
 		goto out;
 
 	/* From here Ctrl-C only ends the window: the output still comes. */
@@ -818,29 +828,61 @@ int main(int argc, char **argv)
 	raise_memlock();
 	raise_nofile();
 
-	prog_fd = load(&opts, &maps, &prog);
+	prog_fd = load(opts, &maps, &prog);
 	if (prog_fd < 0)
 		goto out;
-	if (opts.check) {
+	switch (mode) {
+	case MODE_CHECK:
 		ret = probes_check(&probes, prog_fd, stdout) ? EXIT_FAIL :
 							       EXIT_OK;
-		goto out;
-	}
-	if (!opts.nfuncs) {		/* --xlated alone */
+		break;
+	case MODE_TRACE:
+		if (attach(&probes, prog_fd, opts, label, sizeof(label)) ||
+		    watch(opts, &maps, &probes, prog_fd, label, &window,
+			  &skipped))
+			break;
+		ret = report(opts, &maps, &probes, label, window, &skipped);
+		probes_detach(&probes);
+		break;
+	default:			/* --xlated alone: printed by load() */
 		ret = EXIT_OK;
-		goto out;
 	}
-	if (attach(&probes, prog_fd, &opts, label, sizeof(label)))
-		goto out;
-	if (watch(&opts, &maps, &probes, prog_fd, label, &window, &skipped))
-		goto out;
-	ret = report(&opts, &maps, &probes, label, window, &skipped);
-	probes_detach(&probes);
 out:
 	probes_free(&probes);
 	if (prog_fd >= 0)
 		close(prog_fd);
 	prog_maps_close(&maps);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts;
+	char why[1024];
+	int ret;
+
+	if (check_stdio())
+		return EXIT_FAIL;
+	if (options_parse(argc, argv, &opts, why, sizeof(why))) {
+		err_msg("%s", why);
+		options_free(&opts);
+		return EXIT_USAGE;
+	}
+	switch (run_mode(&opts)) {
+	case MODE_HELP:
+		options_usage(stdout);
+		ret = flush_output(EXIT_OK);
+		break;
+	case MODE_VERSION:
+		printf("show_bt %s\n", VERSION);
+		ret = flush_output(EXIT_OK);
+		break;
+	case MODE_DUMP:
+		ret = flush_output(dump_prog(&opts));
+		break;
+	default:
+		ret = run(&opts, run_mode(&opts));
+	}
 	options_free(&opts);
 	return ret;
 }
