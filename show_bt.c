@@ -260,6 +260,8 @@ static int dump_prog(const struct options *opts)
 /*
  * Load quietly first; if the verifier refuses, load again with a log so
  * the user sees why.  With --verifier-log the log is printed either way.
+ * The log buffer is calloc'ed: its untouched pages cost nothing, and it
+ * is a string whatever part of it the kernel wrote.
  */
 static int load_prog(const struct prog *prog, const struct options *opts)
 {
@@ -270,7 +272,7 @@ static int load_prog(const struct prog *prog, const struct options *opts)
 	int fd;
 
 	if (level)
-		log = malloc(log_size);
+		log = calloc(1, log_size);
 	fd = bpf_prog_load_kprobe(prog->insns, prog->len, "show_bt", license,
 				  level, log, log_size);
 	if (fd == -EPERM && !level) {
@@ -286,7 +288,7 @@ static int load_prog(const struct prog *prog, const struct options *opts)
 	}
 	if (fd < 0 && !level) {
 		level = 1;
-		log = malloc(log_size);
+		log = calloc(1, log_size);
 		bpf_prog_load_kprobe(prog->insns, prog->len, "show_bt",
 				     license, level, log, log_size);
 	}

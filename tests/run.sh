@@ -73,6 +73,7 @@ suite native sh tests/native.sh ./show_bt
 suite verifier-native sh tests/e2e/verifier.sh ./show_bt tests/experiments
 suite hostile-host sh tests/hostile/host.sh
 suite install sh tests/install/run.sh
+suite valgrind sh tests/valgrind.sh ./show_bt
 
 # The Debian kernels, two at a time: each QEMU is single-threaded and
 # there are 2 cores.  tests/vm/kit.sh first, alone, so that two runs do
