@@ -25,7 +25,10 @@ struct kversion {
 int kversion_parse(const char *release, const char *version,
 		   const char *signature, struct kversion *kv);
 
-/* The same for the running kernel: uname(2) and /proc/version_signature. */
+/*
+ * The same for the running kernel: uname(2) and /proc/version_signature;
+ * SHOW_BT_TEST_KERNEL=RELEASE stands in for them (tests only).
+ */
 int kversion_running(struct kversion *kv);
 
 /*

@@ -798,6 +798,22 @@ static enum mode run_mode(const struct options *opts)
 }
 
 /*
+ * The oldest kernel show_bt can work on: the kprobe PMU is 4.17, and
+ * bpf_get_stack(), which the lossless path needs, 4.18.  Older ones are
+ * told in one line, not by a verifier log about an unknown helper.
+ */
+static int check_kernel(void)
+{
+	struct kversion kv;
+
+	if (kversion_running(&kv) || kversion_ge(&kv, 4, 18))
+		return 0;
+	err_msg("this kernel is %u.%u: show_bt needs Linux 4.18 or later (bpf_get_stack, which the kernel cannot do before)",
+		kv.major, kv.minor);
+	return -EOPNOTSUPP;
+}
+
+/*
  * The story of a run that asks the kernel: resolve the functions, load the
  * program (--xlated shows it), then check each function or trace them all.
  */
@@ -813,7 +829,7 @@ static int run(const struct options *opts, enum mode mode)
 	sigset_t stop;
 
 	prog_maps_init(&maps);
-	if (check_pid(opts->pid))
+	if (check_kernel() || check_pid(opts->pid))
 		goto out;
 	if (targets_expand(opts, &probes, why, sizeof(why))) {
 		err_msg("%s", why);

@@ -71,6 +71,42 @@ else
 	fail not_permitted "setpriv (util-linux) is missing"
 fi
 
+# What older kernels are told, in one line, before anything is loaded
+# (SHOW_BT_TEST_KERNEL stands in for uname's release: kversion.h).
+AS="env SHOW_BT_TEST_KERNEL=4.15.0-213-generic"
+expect kernel_too_old 1 \
+	'^show_bt: this kernel is 4\.15: show_bt needs Linux 4\.18 or later \(bpf_get_stack' \
+	vfs_write
+AS="env SHOW_BT_TEST_KERNEL=5.10.0-46-amd64"
+expect attach_link_too_old 1 \
+	'^show_bt: --attach link needs Linux 5\.15 or later \(perf-event BPF links\), and this is 5\.10: use --attach ioctl$' \
+	--attach link vfs_write
+AS=
+if unshare -p -f --mount-proc true 2> /dev/null; then
+	AS="unshare -p -f --mount-proc env SHOW_BT_TEST_KERNEL=5.6.19"
+	expect container_pid_too_old 1 \
+		'^show_bt: -p inside a pid namespace \(a container\) needs Linux 5\.7 or later \(bpf_get_ns_current_pid_tgid\), and this is 5\.6$' \
+		-p 1 vfs_write
+	AS=
+	# In a container the real kernel (5.7+) takes the namespace's ids:
+	# the program loads with bpf_get_ns_current_pid_tgid.
+	if unshare -p -f --mount-proc "$SB" --dump -p 1 2>&1 | grep -q 'bpf_get_ns_current_pid_tgid' &&
+	   unshare -p -f --mount-proc "$SB" --xlated -P --verifier-log 2>&1 | grep -Eq '^processed [0-9]+ insns'; then
+		pass container_program_loads
+	else
+		fail container_program_loads "$(unshare -p -f --mount-proc "$SB" --xlated -P 2>&1 | tail -3)"
+	fi
+else
+	fail container "unshare -p -f --mount-proc does not work here"
+fi
+# As on 5.10 (before 6.1): the frames map preallocated, the program loads.
+if SHOW_BT_TEST_KERNEL=5.10.0-46-amd64 "$SB" --xlated --verifier-log -P > "$T/out" 2> "$T/err" &&
+   grep -Eq '^processed [0-9]+ insns' "$T/err"; then
+	pass preallocated_maps_load
+else
+	fail preallocated_maps_load "$(tail -3 "$T/err")"
+fi
+
 expect bad_duration 2 "^show_bt: invalid duration '0': " -d 0 vfs_write
 expect bad_pid 2 "^show_bt: invalid pid 'x': " -p x vfs_write
 expect no_function 2 "^show_bt: no function given" -d 1
