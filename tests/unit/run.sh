@@ -77,8 +77,8 @@ build test_output tests/unit/test_output.c output.c kallsyms.c stackmap.c \
 	run test_output $B/test_output tests/fixtures/kallsyms
 build test_options tests/unit/test_options.c options.c &&
 	run test_options $B/test_options
-build test_bpfasm tests/unit/test_bpfasm.c bpfasm.c prog.c bpf.c kallsyms.c \
-	kversion.c &&
+# The codec alone, with prog.c for the built-in program: no bpf.c.
+build test_bpfasm tests/unit/test_bpfasm.c bpfasm_text.c prog.c &&
 	run test_bpfasm $B/test_bpfasm
 build test_kversion tests/unit/test_kversion.c kversion.c &&
 	run test_kversion $B/test_kversion

@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpfasm.c - BPF programs as text, both ways; see bpfasm.h.
+ * bpfasm_text.c - the codec of bpfasm.h: BPF programs as text and back,
+ * bpfasm_print() and bpfasm_parse(); and bpfasm_insn_text() (see
+ * bpfasm_text.h), one instruction, for bpfasm_xlated.c.  It needs libc
+ * and prog.c's map names only: no system call, no kallsyms.
+ *
+ * The syntax is in one table per instruction class (ALU operators, byte
+ * swaps, comparisons, access sizes, atomic operations), which the printer
+ * and the parser both read, and the parser's messages list: an operator
+ * added there is printed, parsed and offered in one go.
  *
  * The printer writes each instruction in llvm-objdump's syntax when that
  * syntax says exactly what the instruction's 8 bytes are, and as
@@ -15,16 +23,12 @@
  * by hand when instructions come or go between a jump and its target.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "bpf.h"
 #include "bpfasm.h"
-#include "kallsyms.h"
+#include "bpfasm_text.h"
 
 /* Opcodes newer than some uapi headers. */
 #ifndef BPF_MEMSX
@@ -33,103 +37,122 @@
 #ifndef BPF_NOSPEC
 #define BPF_NOSPEC	0xc0	/* kernel-internal: speculation barrier */
 #endif
-#define BPF_ADDR_PERCPU	(-1)	/* kernel-internal: per-CPU address mov */
 
-/* Where the comments of a listing start, and how wide notes get. */
-#define TEXT_WIDTH	32
+/* How wide the notes before a group of instructions get. */
 #define NOTE_WIDTH	76
 
-/* ---- helper names ---- */
+#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* Every uapi header applies FN(name) with commas between. */
-#define HELPER_NAME(x, ...) [BPF_FUNC_##x] = "bpf_" #x
-static const char *const helper_names[] = {
-	__BPF_FUNC_MAPPER(HELPER_NAME)
-};
-#undef HELPER_NAME
+/* ---- the syntax: one table per instruction class ---- */
 
-#define NHELPERS	(sizeof(helper_names) / sizeof(helper_names[0]))
-
-static const char *helper_name(long long id)
-{
-	if (id <= 0 || (unsigned long long)id >= NHELPERS)
-		return NULL;
-	return helper_names[id];
-}
-
-/* The helper called name, with or without its "bpf_" prefix; -1 if none. */
-static int helper_id(const char *name, size_t len)
-{
-	size_t i;
-
-	if (len > 4 && !strncmp(name, "bpf_", 4)) {
-		name += 4;
-		len -= 4;
-	}
-	for (i = 1; i < NHELPERS; i++)
-		if (helper_names[i] && strlen(helper_names[i]) == len + 4 &&
-		    !strncmp(helper_names[i] + 4, name, len))
-			return (int)i;
-	return -1;
-}
-
-/* ---- instructions to text ---- */
-
-/* The xlated program's maps: its ids, with the names and fds we use. */
-struct xmap {
-	__u32 id;
-	int fd;
-	const char *name;
-};
-
-/* The function a kernel-resolved call goes to. */
-struct xcall {
-	__s32 imm;
-	char name[KSYM_NAME_MAX + 24];
+/*
+ * One entry of a class's table: its text, the bits of the instruction it
+ * stands for, and an argument whose meaning the table's comment gives.
+ */
+struct op {
+	const char *text;
+	int code;
+	int arg;
 };
 
 /*
- * How map loads and calls read.  As we load them: map fds, helper ids.
- * As the kernel dumps them (xlated): map ids, calls as offsets from
- * __bpf_call_base.
+ * BPF_ALU, BPF_ALU64 with two operands: "r1 += r2", "w1 -= 3".  code is
+ * the BPF_OP; arg 1 when it has a signed form too, the text after an "s"
+ * ("r1 s/= r2"), which is off 1 in the instruction (Linux 6.6).
  */
-struct namer {
-	const struct prog_maps *maps;
-	int fd_notes;			/* say each map's fd */
-	int xlated;
-	const struct xmap *xmaps;
-	size_t nxmaps;
-	const struct xcall *xcalls;
-	size_t nxcalls;
+static const struct op alu_ops[] = {
+	{ "+=", BPF_ADD, 0 }, { "-=", BPF_SUB, 0 }, { "*=", BPF_MUL, 0 },
+	{ "/=", BPF_DIV, 1 }, { "%=", BPF_MOD, 1 }, { "|=", BPF_OR, 0 },
+	{ "&=", BPF_AND, 0 }, { "^=", BPF_XOR, 0 }, { "<<=", BPF_LSH, 0 },
+	{ ">>=", BPF_RSH, 0 }, { "s>>=", BPF_ARSH, 0 },
 };
 
-static const char *const alu_ops[16] = {
-	[BPF_ADD >> 4] = "+=", [BPF_SUB >> 4] = "-=",
-	[BPF_MUL >> 4] = "*=", [BPF_DIV >> 4] = "/=",
-	[BPF_OR >> 4] = "|=", [BPF_AND >> 4] = "&=",
-	[BPF_LSH >> 4] = "<<=", [BPF_RSH >> 4] = ">>=",
-	[BPF_MOD >> 4] = "%=", [BPF_XOR >> 4] = "^=",
-	[BPF_ARSH >> 4] = "s>>=",
+/*
+ * BPF_ALU, BPF_ALU64 | BPF_END, the byte swaps, in place: "r1 = be16 r1",
+ * "r1 = bswap64 r1" (Linux 6.6).  code is the class and BPF_SRC, arg the
+ * width (imm).
+ */
+static const struct op swaps[] = {
+	{ "le16", BPF_ALU | BPF_TO_LE, 16 },
+	{ "le32", BPF_ALU | BPF_TO_LE, 32 },
+	{ "le64", BPF_ALU | BPF_TO_LE, 64 },
+	{ "be16", BPF_ALU | BPF_TO_BE, 16 },
+	{ "be32", BPF_ALU | BPF_TO_BE, 32 },
+	{ "be64", BPF_ALU | BPF_TO_BE, 64 },
+	{ "bswap16", BPF_ALU64 | BPF_TO_LE, 16 },
+	{ "bswap32", BPF_ALU64 | BPF_TO_LE, 32 },
+	{ "bswap64", BPF_ALU64 | BPF_TO_LE, 64 },
 };
 
-static const char *const jmp_ops[16] = {
-	[BPF_JEQ >> 4] = "==", [BPF_JGT >> 4] = ">",
-	[BPF_JGE >> 4] = ">=", [BPF_JSET >> 4] = "&",
-	[BPF_JNE >> 4] = "!=", [BPF_JSGT >> 4] = "s>",
-	[BPF_JSGE >> 4] = "s>=", [BPF_JLT >> 4] = "<",
-	[BPF_JLE >> 4] = "<=", [BPF_JSLT >> 4] = "s<",
-	[BPF_JSLE >> 4] = "s<=",
+/*
+ * BPF_JMP, BPF_JMP32 conditions: "if r1 s>= 3 goto +2".  code is the
+ * BPF_OP.  (goto, call and exit are words of their own.)
+ */
+static const struct op jmp_ops[] = {
+	{ "==", BPF_JEQ, 0 }, { "!=", BPF_JNE, 0 }, { ">", BPF_JGT, 0 },
+	{ ">=", BPF_JGE, 0 }, { "<", BPF_JLT, 0 }, { "<=", BPF_JLE, 0 },
+	{ "s>", BPF_JSGT, 0 }, { "s>=", BPF_JSGE, 0 }, { "s<", BPF_JSLT, 0 },
+	{ "s<=", BPF_JSLE, 0 }, { "&", BPF_JSET, 0 },
 };
 
-static const char *const atomic_ops[16] = {
-	[BPF_ADD >> 4] = "+=", [BPF_OR >> 4] = "|=",
-	[BPF_AND >> 4] = "&=", [BPF_XOR >> 4] = "^=",
+/*
+ * BPF_LDX, BPF_ST, BPF_STX: the size of an access, "*(u32 *)(r1 + 0)".
+ * code is the BPF_SIZE; arg 1 for a sign-extending load (BPF_MEMSX,
+ * Linux 6.6), whose sizes also name the sign-extending moves:
+ * "r1 = (s8)r2" (off 8).
+ */
+static const struct op mem_sizes[] = {
+	{ "u8", BPF_B, 0 }, { "u16", BPF_H, 0 }, { "u32", BPF_W, 0 },
+	{ "u64", BPF_DW, 0 }, { "s8", BPF_B, 1 }, { "s16", BPF_H, 1 },
+	{ "s32", BPF_W, 1 },
 };
 
-static const char *const fetch_ops[16] = {
-	[BPF_ADD >> 4] = "add", [BPF_OR >> 4] = "or",
-	[BPF_AND >> 4] = "and", [BPF_XOR >> 4] = "xor",
+/*
+ * BPF_STX | BPF_ATOMIC, the operations without BPF_FETCH, as llvm writes
+ * them: "lock *(u64 *)(r1 + 0) += r2".  code is the operation (imm).
+ */
+static const struct op lock_ops[] = {
+	{ "+=", BPF_ADD, 0 }, { "|=", BPF_OR, 0 }, { "&=", BPF_AND, 0 },
+	{ "^=", BPF_XOR, 0 },
 };
+
+/*
+ * BPF_STX | BPF_ATOMIC, the operations that give the old value back,
+ * written as assignments: "r2 = atomic_fetch_add((u64 *)(r1 + 0), r2)",
+ * "r2 = xchg_64(r1 + 0, r2)", "r0 = cmpxchg_64(r1 + 0, r0, r2)".  code is
+ * the operation (imm); arg the width the name is for, 0 for either.
+ */
+static const struct op fetch_ops[] = {
+	{ "atomic_fetch_add", BPF_ADD | BPF_FETCH, 0 },
+	{ "atomic_fetch_or", BPF_OR | BPF_FETCH, 0 },
+	{ "atomic_fetch_and", BPF_AND | BPF_FETCH, 0 },
+	{ "atomic_fetch_xor", BPF_XOR | BPF_FETCH, 0 },
+	{ "xchg_64", BPF_XCHG, 64 }, { "xchg32_32", BPF_XCHG, 32 },
+	{ "cmpxchg_64", BPF_CMPXCHG, 64 }, { "cmpxchg32_32", BPF_CMPXCHG, 32 },
+};
+
+/* The entry of a table for code; NULL if none. */
+static const struct op *op_of(const struct op *ops, size_t n, int code)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ops[i].code == code)
+			return &ops[i];
+	return NULL;
+}
+
+/* The entry of a table for code and arg; NULL if none. */
+static const struct op *op_of_arg(const struct op *ops, size_t n, int code,
+				  int arg)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ops[i].code == code && ops[i].arg == arg)
+			return &ops[i];
+	return NULL;
+}
 
 /* Bits of a BPF_SIZE. */
 static int size_bits(int size)
@@ -146,6 +169,80 @@ static int size_bits(int size)
 	}
 }
 
+/* The sign-extending size of bits bits (8, 16, 32): "s8"; NULL if none. */
+static const struct op *sx_size(int bits)
+{
+	size_t i;
+
+	for (i = 0; i < NELEMS(mem_sizes); i++)
+		if (mem_sizes[i].arg && size_bits(mem_sizes[i].code) == bits)
+			return &mem_sizes[i];
+	return NULL;
+}
+
+/* The fetching atomic operation imm at this width (32, 64); NULL if none. */
+static const struct op *fetch_op(int imm, int bits)
+{
+	size_t i;
+
+	for (i = 0; i < NELEMS(fetch_ops); i++)
+		if (fetch_ops[i].code == imm &&
+		    (!fetch_ops[i].arg || fetch_ops[i].arg == bits))
+			return &fetch_ops[i];
+	return NULL;
+}
+
+/*
+ * A table's texts for a message: "a, b, c", or "a, b or c" with last
+ * " or ".  What the parser takes is what its messages offer.
+ */
+static const char *op_list(char *buf, size_t size, const struct op *ops,
+			   size_t n, const char *last)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s",
+				!i ? "" : i + 1 < n ? ", " : last,
+				ops[i].text);
+	return buf;
+}
+
+/* ---- helper names ---- */
+
+/* Every uapi header applies FN(name) with commas between. */
+#define HELPER_NAME(x, ...) [BPF_FUNC_##x] = "bpf_" #x
+static const char *const helper_names[] = {
+	__BPF_FUNC_MAPPER(HELPER_NAME)
+};
+#undef HELPER_NAME
+
+static const char *helper_name(long long id)
+{
+	if (id <= 0 || (unsigned long long)id >= NELEMS(helper_names))
+		return NULL;
+	return helper_names[id];
+}
+
+/* The helper called name, with or without its "bpf_" prefix; -1 if none. */
+static int helper_id(const char *name, size_t len)
+{
+	size_t i;
+
+	if (len > 4 && !strncmp(name, "bpf_", 4)) {
+		name += 4;
+		len -= 4;
+	}
+	for (i = 1; i < NELEMS(helper_names); i++)
+		if (helper_names[i] && strlen(helper_names[i]) == len + 4 &&
+		    !strncmp(helper_names[i] + 4, name, len))
+			return (int)i;
+	return -1;
+}
+
+/* ---- instructions to text ---- */
+
 /* "(r10 - 4)" without the parentheses: "r10 - 4", "r0 + 0". */
 static void addr_text(char *buf, size_t size, int reg, int off)
 {
@@ -153,32 +250,42 @@ static void addr_text(char *buf, size_t size, int reg, int off)
 		 off < 0 ? -off : off);
 }
 
-static int alu_text(const struct bpf_insn *in, int xlated, char *buf,
-		    size_t size)
+/* The moves: "r1 = r2", "r1 = (s8)r2", "w1 = 3". */
+static int mov_text(const struct bpf_insn *in, char *buf, size_t size)
+{
+	int is64 = BPF_CLASS(in->code) == BPF_ALU64;
+	int x = BPF_SRC(in->code) == BPF_X;
+	char r = is64 ? 'r' : 'w';
+	const struct op *sx;
+
+	if (x && !in->imm && !in->off) {
+		snprintf(buf, size, "%c%d = %c%d", r, in->dst_reg, r,
+			 in->src_reg);
+		return 0;
+	}
+	if (!x && !in->src_reg && !in->off) {
+		snprintf(buf, size, "%c%d = %d", r, in->dst_reg, in->imm);
+		return 0;
+	}
+	/* A sign-extending move (Linux 6.6): off is the bits it takes. */
+	sx = sx_size(in->off);
+	if (!x || in->imm || !sx || (!is64 && in->off == 32))
+		return -1;
+	snprintf(buf, size, "%c%d = (%s)%c%d", r, in->dst_reg, sx->text, r,
+		 in->src_reg);
+	return 0;
+}
+
+static int alu_text(const struct bpf_insn *in, char *buf, size_t size)
 {
 	int is64 = BPF_CLASS(in->code) == BPF_ALU64;
 	int op = BPF_OP(in->code), x = BPF_SRC(in->code) == BPF_X;
 	char r = is64 ? 'r' : 'w';
+	const struct op *o;
 
 	switch (op) {
 	case BPF_MOV:
-		if (x && !in->imm && !in->off)
-			snprintf(buf, size, "%c%d = %c%d", r, in->dst_reg, r,
-				 in->src_reg);
-		else if (x && !in->imm && (in->off == 8 || in->off == 16 ||
-					   (in->off == 32 && is64)))
-			snprintf(buf, size, "%c%d = (s%d)%c%d", r, in->dst_reg,
-				 in->off, r, in->src_reg);
-		else if (x && !in->imm && is64 && in->off == BPF_ADDR_PERCPU &&
-			 xlated)
-			snprintf(buf, size, "r%d = &(void __percpu *)(r%d)",
-				 in->dst_reg, in->src_reg);
-		else if (!x && !in->src_reg && !in->off)
-			snprintf(buf, size, "%c%d = %d", r, in->dst_reg,
-				 in->imm);
-		else
-			return -1;
-		return 0;
+		return mov_text(in, buf, size);
 	case BPF_NEG:
 		if (x || in->src_reg || in->off || in->imm)
 			return -1;
@@ -186,30 +293,26 @@ static int alu_text(const struct bpf_insn *in, int xlated, char *buf,
 			 in->dst_reg);
 		return 0;
 	case BPF_END:
-		if (in->src_reg || in->off ||
-		    (in->imm != 16 && in->imm != 32 && in->imm != 64))
+		o = op_of_arg(swaps, NELEMS(swaps),
+			      BPF_CLASS(in->code) | BPF_SRC(in->code), in->imm);
+		if (in->src_reg || in->off || !o)
 			return -1;
-		if (!is64)
-			snprintf(buf, size, "r%d = %s%d r%d", in->dst_reg,
-				 x ? "be" : "le", in->imm, in->dst_reg);
-		else if (!x)
-			snprintf(buf, size, "r%d = bswap%d r%d", in->dst_reg,
-				 in->imm, in->dst_reg);
-		else
-			return -1;
+		snprintf(buf, size, "r%d = %s r%d", in->dst_reg, o->text,
+			 in->dst_reg);
 		return 0;
 	}
-	if (!alu_ops[op >> 4])
+	o = op_of(alu_ops, NELEMS(alu_ops), op);
+	if (!o)
 		return -1;
-	/* Signed division and modulo (Linux 6.6): off 1. */
-	if (in->off && !(in->off == 1 && (op == BPF_DIV || op == BPF_MOD)))
+	/* The signed form ("s/="): off 1. */
+	if (in->off && !(in->off == 1 && o->arg))
 		return -1;
 	if (x && !in->imm)
 		snprintf(buf, size, "%c%d %s%s %c%d", r, in->dst_reg,
-			 in->off ? "s" : "", alu_ops[op >> 4], r, in->src_reg);
+			 in->off ? "s" : "", o->text, r, in->src_reg);
 	else if (!x && !in->src_reg)
 		snprintf(buf, size, "%c%d %s%s %d", r, in->dst_reg,
-			 in->off ? "s" : "", alu_ops[op >> 4], in->imm);
+			 in->off ? "s" : "", o->text, in->imm);
 	else
 		return -1;
 	return 0;
@@ -218,20 +321,22 @@ static int alu_text(const struct bpf_insn *in, int xlated, char *buf,
 static int ldx_text(const struct bpf_insn *in, char *buf, size_t size)
 {
 	int mode = BPF_MODE(in->code), sz = BPF_SIZE(in->code);
+	const struct op *s;
 	char addr[32];
 
-	if (in->imm || (mode != BPF_MEM && mode != BPF_MEMSX) ||
-	    (mode == BPF_MEMSX && sz == BPF_DW))
+	if (in->imm || (mode != BPF_MEM && mode != BPF_MEMSX))
+		return -1;
+	s = op_of_arg(mem_sizes, NELEMS(mem_sizes), sz, mode == BPF_MEMSX);
+	if (!s)
 		return -1;
 	addr_text(addr, sizeof(addr), in->src_reg, in->off);
-	snprintf(buf, size, "r%d = *(%c%d *)(%s)", in->dst_reg,
-		 mode == BPF_MEMSX ? 's' : 'u', size_bits(sz), addr);
+	snprintf(buf, size, "r%d = *(%s *)(%s)", in->dst_reg, s->text, addr);
 	return 0;
 }
 
 static int st_text(const struct bpf_insn *in, char *buf, size_t size)
 {
-	int bits = size_bits(BPF_SIZE(in->code));
+	const struct op *s;
 	char addr[32];
 
 	if (BPF_MODE(in->code) == BPF_NOSPEC) {
@@ -243,20 +348,22 @@ static int st_text(const struct bpf_insn *in, char *buf, size_t size)
 	}
 	if (BPF_MODE(in->code) != BPF_MEM || in->src_reg)
 		return -1;
+	s = op_of_arg(mem_sizes, NELEMS(mem_sizes), BPF_SIZE(in->code), 0);
 	addr_text(addr, sizeof(addr), in->dst_reg, in->off);
-	snprintf(buf, size, "*(u%d *)(%s) = %d", bits, addr, in->imm);
+	snprintf(buf, size, "*(%s *)(%s) = %d", s->text, addr, in->imm);
 	return 0;
 }
 
 static int stx_text(const struct bpf_insn *in, char *buf, size_t size)
 {
 	int sz = BPF_SIZE(in->code), bits = size_bits(sz);
-	int op = in->imm & ~BPF_FETCH;
+	const struct op *s = op_of_arg(mem_sizes, NELEMS(mem_sizes), sz, 0);
+	const struct op *o;
 	char addr[32], r = bits == 32 ? 'w' : 'r';
 
 	addr_text(addr, sizeof(addr), in->dst_reg, in->off);
 	if (BPF_MODE(in->code) == BPF_MEM && !in->imm) {
-		snprintf(buf, size, "*(u%d *)(%s) = r%d", bits, addr,
+		snprintf(buf, size, "*(%s *)(%s) = r%d", s->text, addr,
 			 in->src_reg);
 		return 0;
 	}
@@ -264,83 +371,56 @@ static int stx_text(const struct bpf_insn *in, char *buf, size_t size)
 	if (BPF_MODE(in->code) != BPF_ATOMIC || (sz != BPF_W && sz != BPF_DW) ||
 	    (in->imm & ~0xf1))
 		return -1;
-	if (in->imm == BPF_XCHG)
-		snprintf(buf, size, "%c%d = xchg%s(%s, %c%d)", r, in->src_reg,
-			 bits == 32 ? "32_32" : "_64", addr, r, in->src_reg);
-	else if (in->imm == BPF_CMPXCHG)
-		snprintf(buf, size, "%c0 = cmpxchg%s(%s, %c0, %c%d)", r,
-			 bits == 32 ? "32_32" : "_64", addr, r, r,
-			 in->src_reg);
-	else if (!(in->imm & BPF_FETCH) && atomic_ops[op >> 4])
-		snprintf(buf, size, "lock *(u%d *)(%s) %s %c%d", bits, addr,
-			 atomic_ops[op >> 4], r, in->src_reg);
-	else if ((in->imm & BPF_FETCH) && fetch_ops[op >> 4])
-		snprintf(buf, size, "%c%d = atomic_fetch_%s((u%d *)(%s), %c%d)",
-			 r, in->src_reg, fetch_ops[op >> 4], bits, addr, r,
-			 in->src_reg);
-	else
+	o = op_of(lock_ops, NELEMS(lock_ops), in->imm);
+	if (o) {
+		snprintf(buf, size, "lock *(%s *)(%s) %s %c%d", s->text, addr,
+			 o->text, r, in->src_reg);
+		return 0;
+	}
+	o = fetch_op(in->imm, bits);
+	if (!o)
 		return -1;
+	if (in->imm == BPF_XCHG)
+		snprintf(buf, size, "%c%d = %s(%s, %c%d)", r, in->src_reg,
+			 o->text, addr, r, in->src_reg);
+	else if (in->imm == BPF_CMPXCHG)
+		snprintf(buf, size, "%c0 = %s(%s, %c0, %c%d)", r, o->text,
+			 addr, r, r, in->src_reg);
+	else
+		snprintf(buf, size, "%c%d = %s((%s *)(%s), %c%d)", r,
+			 in->src_reg, o->text, s->text, addr, r, in->src_reg);
 	return 0;
 }
 
-static const struct xmap *xmap_by_id(const struct namer *nm, __u32 id)
-{
-	size_t i;
-
-	for (i = 0; i < nm->nxmaps; i++)
-		if (nm->xmaps[i].id == id)
-			return &nm->xmaps[i];
-	return NULL;
-}
-
-static const char *xcall_name(const struct namer *nm, __s32 imm)
-{
-	size_t i;
-
-	for (i = 0; i < nm->nxcalls; i++)
-		if (nm->xcalls[i].imm == imm)
-			return nm->xcalls[i].name;
-	return NULL;
-}
-
-static int call_text(const struct bpf_insn *in, const struct namer *nm,
-		     char *buf, size_t size, char *note, size_t nsize)
+static int call_text(const struct bpf_insn *in, struct bpfasm_line *line)
 {
 	const char *name;
 
 	if (in->dst_reg || in->off)
 		return -1;
 	if (in->src_reg == BPF_PSEUDO_CALL) {
-		snprintf(buf, size, "call pc%+d", in->imm);
+		snprintf(line->text, sizeof(line->text), "call pc%+d",
+			 in->imm);
 		return 0;
 	}
 	if (in->src_reg)
 		return -1;
-	if (nm->xlated) {
-		name = xcall_name(nm, in->imm);
-		if (name)
-			snprintf(buf, size, "call %.80s", name);
-		else
-			snprintf(buf, size, "call %d", in->imm);
-		if (!name && !in->imm)
-			snprintf(note, nsize, "address hidden (kptr_restrict)");
-		return 0;
-	}
-	snprintf(buf, size, "call %d", in->imm);
+	snprintf(line->text, sizeof(line->text), "call %d", in->imm);
 	name = helper_name(in->imm);
 	if (name)
-		snprintf(note, nsize, "%s", name);
+		snprintf(line->note, sizeof(line->note), "%s", name);
 	return 0;
 }
 
 static int jmp_text(const struct bpf_insn *in, size_t at,
-		    const struct namer *nm, char *buf, size_t size,
-		    char *note, size_t nsize)
+		    struct bpfasm_line *line)
 {
 	int is32 = BPF_CLASS(in->code) == BPF_JMP32;
 	int op = BPF_OP(in->code), x = BPF_SRC(in->code) == BPF_X;
-	char r = is32 ? 'w' : 'r';
+	char r = is32 ? 'w' : 'r', *buf = line->text;
+	size_t size = sizeof(line->text);
 	long long to = (long long)at + 1 + in->off;
+	const struct op *o;
 
 	switch (op) {
 	case BPF_JA:
@@ -354,11 +434,10 @@ static int jmp_text(const struct bpf_insn *in, size_t at,
 		} else {
 			return -1;
 		}
-		snprintf(note, nsize, "-> %lld", to);
+		snprintf(line->note, sizeof(line->note), "-> %lld", to);
 		return 0;
 	case BPF_CALL:
-		return is32 || x ? -1 : call_text(in, nm, buf, size, note,
-						  nsize);
+		return is32 || x ? -1 : call_text(in, line);
 	case BPF_EXIT:
 		if (is32 || x || in->dst_reg || in->src_reg || in->off ||
 		    in->imm)
@@ -366,28 +445,28 @@ static int jmp_text(const struct bpf_insn *in, size_t at,
 		snprintf(buf, size, "exit");
 		return 0;
 	}
-	if (!jmp_ops[op >> 4])
+	o = op_of(jmp_ops, NELEMS(jmp_ops), op);
+	if (!o)
 		return -1;
 	if (x && !in->imm)
 		snprintf(buf, size, "if %c%d %s %c%d goto %+d", r, in->dst_reg,
-			 jmp_ops[op >> 4], r, in->src_reg, in->off);
+			 o->text, r, in->src_reg, in->off);
 	else if (!x && !in->src_reg)
 		snprintf(buf, size, "if %c%d %s %d goto %+d", r, in->dst_reg,
-			 jmp_ops[op >> 4], in->imm, in->off);
+			 o->text, in->imm, in->off);
 	else
 		return -1;
-	snprintf(note, nsize, "-> %lld", to);
+	snprintf(line->note, sizeof(line->note), "-> %lld", to);
 	return 0;
 }
 
-/* The two-slot 64-bit load: a constant, a map, or (xlated) a map id. */
+/* The two-slot 64-bit load: a constant or a map. */
 static int ld_text(const struct bpf_insn *in, size_t left,
-		   const struct namer *nm, char *buf, size_t size,
-		   char *note, size_t nsize)
+		   const struct prog_maps *maps, int fd_notes,
+		   struct bpfasm_line *line)
 {
 	const struct bpf_insn *hi = in + 1;
 	unsigned long long v;
-	const struct xmap *xm;
 	const char *name;
 
 	if (in->code != (BPF_LD | BPF_DW | BPF_IMM) || left < 2 || in->off ||
@@ -395,54 +474,40 @@ static int ld_text(const struct bpf_insn *in, size_t left,
 		return -1;
 	v = (unsigned long long)(__u32)hi->imm << 32 | (__u32)in->imm;
 	if (!in->src_reg) {
-		snprintf(buf, size, "r%d = 0x%llx ll", in->dst_reg, v);
+		snprintf(line->text, sizeof(line->text), "r%d = 0x%llx ll",
+			 in->dst_reg, v);
 		return 0;
 	}
-	if (nm->xlated && (in->src_reg == BPF_PSEUDO_MAP_FD ||
-			   in->src_reg == BPF_PSEUDO_MAP_VALUE)) {
-		xm = xmap_by_id(nm, (__u32)in->imm);
-		if (in->src_reg == BPF_PSEUDO_MAP_FD)
-			snprintf(buf, size, "r%d = map[id:%u] ll",
-				 in->dst_reg, (__u32)in->imm);
-		else
-			snprintf(buf, size, "r%d = map[id:%u][0]+%u ll",
-				 in->dst_reg, (__u32)in->imm, (__u32)hi->imm);
-		if (xm && xm->name)
-			snprintf(note, nsize, "the address of %s", xm->name);
-		return 0;
-	}
-	if (in->src_reg != BPF_PSEUDO_MAP_FD || hi->imm || !nm->maps)
+	if (in->src_reg != BPF_PSEUDO_MAP_FD || hi->imm || !maps)
 		return -1;
-	name = prog_map_name(nm->maps, in->imm);
+	name = prog_map_name(maps, in->imm);
 	if (!name)
 		return -1;
-	snprintf(buf, size, "r%d = map[%s] ll", in->dst_reg, name);
-	if (nm->fd_notes)
-		snprintf(note, nsize, "fd %d", in->imm);
+	snprintf(line->text, sizeof(line->text), "r%d = map[%s] ll",
+		 in->dst_reg, name);
+	if (fd_notes)
+		snprintf(line->note, sizeof(line->note), "fd %d", in->imm);
 	return 0;
 }
 
-/*
- * The text of the instruction at prog[at] (left slots remain), and a note
- * for its comment ("" if none).  Returns the slots it takes, 1 or 2; when
- * no syntax says exactly what it is, its bytes as ".quad 0x...".
- */
-static size_t insn_text(const struct bpf_insn *prog, size_t at, size_t left,
-			const struct namer *nm, char *buf, size_t size,
-			char *note, size_t nsize)
+size_t bpfasm_insn_text(const struct bpf_insn *prog, size_t at, size_t left,
+			const struct prog_maps *maps, int fd_notes,
+			struct bpfasm_line *line)
 {
 	const struct bpf_insn *in = &prog[at];
 	const unsigned char *b = (const unsigned char *)in;
+	char *buf = line->text;
+	size_t size = sizeof(line->text);
 	unsigned long long raw = 0;
 	int err = -1, i;
 
-	note[0] = '\0';
+	line->note[0] = '\0';
 	/* r11 to r15 do not exist (and pseudo sources are below 11). */
 	switch (in->dst_reg > 10 || in->src_reg > 10 ? -1 :
 		BPF_CLASS(in->code)) {
 	case BPF_ALU:
 	case BPF_ALU64:
-		err = alu_text(in, nm->xlated, buf, size);
+		err = alu_text(in, buf, size);
 		break;
 	case BPF_LDX:
 		err = ldx_text(in, buf, size);
@@ -455,16 +520,16 @@ static size_t insn_text(const struct bpf_insn *prog, size_t at, size_t left,
 		break;
 	case BPF_JMP:
 	case BPF_JMP32:
-		err = jmp_text(in, at, nm, buf, size, note, nsize);
+		err = jmp_text(in, at, line);
 		break;
 	case BPF_LD:
-		if (!ld_text(in, left, nm, buf, size, note, nsize))
+		if (!ld_text(in, left, maps, fd_notes, line))
 			return 2;
 		break;
 	}
 	if (!err)
 		return 1;
-	note[0] = '\0';
+	line->note[0] = '\0';
 	for (i = 7; i >= 0; i--)
 		raw = raw << 8 | b[i];
 	snprintf(buf, size, ".quad 0x%016llx", raw);
@@ -472,13 +537,13 @@ static size_t insn_text(const struct bpf_insn *prog, size_t at, size_t left,
 }
 
 /* "%4zu: TEXT", then the note as a comment. */
-static void print_insn(FILE *out, size_t at, const char *text,
-		       const char *note)
+static void print_insn(FILE *out, size_t at, const struct bpfasm_line *line)
 {
-	if (note[0])
-		fprintf(out, "%4zu: %-*s # %s\n", at, TEXT_WIDTH, text, note);
+	if (line->note[0])
+		fprintf(out, "%4zu: %-*s # %s\n", at, BPFASM_TEXT_WIDTH,
+			line->text, line->note);
 	else
-		fprintf(out, "%4zu: %s\n", at, text);
+		fprintf(out, "%4zu: %s\n", at, line->text);
 }
 
 /* A note as "# " comment lines, wrapped between words. */
@@ -506,11 +571,9 @@ static void print_note(FILE *out, const char *text)
 void bpfasm_print(FILE *out, const struct prog *prog,
 		  const struct prog_maps *maps)
 {
-	struct namer nm = { .maps = maps };
-	char text[96], note[160];
-	size_t i, n, k;
-
 	const char *license = prog->license[0] ? prog->license : "GPL";
+	struct bpfasm_line line;
+	size_t i, n, k;
 
 	fprintf(out, "# show_bt's BPF program: %zu instructions, for a kprobe "
 		"(license %s).\n", prog->len, license);
@@ -522,8 +585,8 @@ void bpfasm_print(FILE *out, const struct prog *prog,
 	if (prog->license[0])
 		fprintf(out, ".license \"%s\"\n", prog->license);
 	for (i = 0; i < prog->len; i += n) {
-		n = insn_text(prog->insns, i, prog->len - i, &nm, text,
-			      sizeof(text), note, sizeof(note));
+		n = bpfasm_insn_text(prog->insns, i, prog->len - i, maps, 0,
+				     &line);
 		for (k = 0; k < prog->nnotes; k++) {
 			if (prog->notes[k].insn < i ||
 			    prog->notes[k].insn >= i + n)
@@ -531,7 +594,7 @@ void bpfasm_print(FILE *out, const struct prog *prog,
 			fputc('\n', out);
 			print_note(out, prog->notes[k].text);
 		}
-		print_insn(out, i, text, note);
+		print_insn(out, i, &line);
 	}
 }
 
@@ -656,6 +719,29 @@ static int need(struct parser *ps, const char *s)
 		return 0;
 	return perr(ps, ps->p, "expected '%s', found %s", s,
 		    found(ps->p, buf, sizeof(buf)));
+}
+
+/*
+ * Take the longest text of a table that comes next: ">=" rather than ">".
+ * With whole, as a whole word ("u16", not "u1").  Returns its entry, or
+ * NULL (having taken nothing).
+ */
+static const struct op *take_op(struct parser *ps, const struct op *ops,
+				size_t n, int whole)
+{
+	const struct op *best = NULL;
+	size_t i, len, best_len = 0;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(ops[i].text);
+		if (len > best_len && !strncmp(ps->p, ops[i].text, len) &&
+		    !(whole && is_ident(ps->p[len]))) {
+			best = &ops[i];
+			best_len = len;
+		}
+	}
+	ps->p += best_len;
+	return best;
 }
 
 /* Is a register ("r0".."r10", "w0".."w10") at p? */
@@ -813,30 +899,20 @@ static int address(struct parser *ps, int *base, __s16 *off)
 /* "(u32 *)": the BPF_SIZE in *size, whether it said "s" in *sx. */
 static int mem_size(struct parser *ps, int *size, int *sx)
 {
-	static const struct {
-		const char *name;
-		int size, sx;
-	} sizes[] = {
-		{ "u8", BPF_B, 0 }, { "u16", BPF_H, 0 },
-		{ "u32", BPF_W, 0 }, { "u64", BPF_DW, 0 },
-		{ "s8", BPF_B, 1 }, { "s16", BPF_H, 1 },
-		{ "s32", BPF_W, 1 },
-	};
-	char buf[32];
-	size_t i;
+	const struct op *s;
+	char buf[32], list[64];
 
 	if (need(ps, "("))
 		return -1;
 	skip_ws(ps);
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		if (word(ps, sizes[i].name))
-			break;
-	if (i == sizeof(sizes) / sizeof(sizes[0]))
-		return perr(ps, ps->p,
-			    "expected a size (u8, u16, u32, u64, s8, s16, s32), found %s",
+	s = take_op(ps, mem_sizes, NELEMS(mem_sizes), 1);
+	if (!s)
+		return perr(ps, ps->p, "expected a size (%s), found %s",
+			    op_list(list, sizeof(list), mem_sizes,
+				    NELEMS(mem_sizes), ", "),
 			    found(ps->p, buf, sizeof(buf)));
-	*size = sizes[i].size;
-	*sx = sizes[i].sx;
+	*size = s->code;
+	*sx = s->arg;
 	if (need(ps, "*") || need(ps, ")"))
 		return -1;
 	return 0;
@@ -919,29 +995,19 @@ static int parse_call(struct parser *ps, struct bpf_insn *in)
 
 static int parse_if(struct parser *ps, struct bpf_insn *in)
 {
-	/* Longest first: "s>=" before "s>", ">=" before ">". */
-	static const struct {
-		const char *text;
-		int op;
-	} conds[] = {
-		{ "==", BPF_JEQ }, { "!=", BPF_JNE }, { "s>=", BPF_JSGE },
-		{ "s<=", BPF_JSLE }, { "s>", BPF_JSGT }, { "s<", BPF_JSLT },
-		{ ">=", BPF_JGE }, { "<=", BPF_JLE }, { ">", BPF_JGT },
-		{ "<", BPF_JLT }, { "&", BPF_JSET },
-	};
+	const struct op *cond;
+	char buf[32], list[64];
 	int dst, w, x;
-	char buf[32];
-	size_t i;
 
 	if (reg(ps, &dst, &w))
 		return -1;
 	skip_ws(ps);
-	for (i = 0; i < sizeof(conds) / sizeof(conds[0]); i++)
-		if (lit(ps, conds[i].text))
-			break;
-	if (i == sizeof(conds) / sizeof(conds[0]))
+	cond = take_op(ps, jmp_ops, NELEMS(jmp_ops), 0);
+	if (!cond)
 		return perr(ps, ps->p,
-			    "expected a comparison (==, !=, >, >=, <, <=, s>, s>=, s<, s<=, &), found %s",
+			    "expected a comparison (%s), found %s",
+			    op_list(list, sizeof(list), jmp_ops,
+				    NELEMS(jmp_ops), ", "),
 			    found(ps->p, buf, sizeof(buf)));
 	in->dst_reg = dst;
 	if (operand(ps, w, in, &x))
@@ -951,7 +1017,7 @@ static int parse_if(struct parser *ps, struct bpf_insn *in)
 			    found(ps->p, buf, sizeof(buf)));
 	if (offset(ps, &in->off))
 		return -1;
-	in->code = (w ? BPF_JMP32 : BPF_JMP) | conds[i].op |
+	in->code = (w ? BPF_JMP32 : BPF_JMP) | cond->code |
 		   (x ? BPF_X : BPF_K);
 	return 1;
 }
@@ -974,17 +1040,10 @@ static int atomic_size_reg(struct parser *ps, int size, int *src)
 /* "lock *(u64 *)(rB + OFF) += rS", and |=, &=, ^=. */
 static int parse_lock(struct parser *ps, struct bpf_insn *in)
 {
-	static const struct {
-		const char *text;
-		int op;
-	} ops[] = {
-		{ "+=", BPF_ADD }, { "|=", BPF_OR }, { "&=", BPF_AND },
-		{ "^=", BPF_XOR },
-	};
+	const struct op *op;
+	char buf[32], list[64];
 	int size, base, src;
 	const char *at;
-	char buf[32];
-	size_t i;
 
 	if (need(ps, "*"))
 		return -1;
@@ -995,18 +1054,18 @@ static int parse_lock(struct parser *ps, struct bpf_insn *in)
 	if (size != BPF_W && size != BPF_DW)
 		return perr(ps, at + 1, "atomic operations are u32 or u64");
 	skip_ws(ps);
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (lit(ps, ops[i].text))
-			break;
-	if (i == sizeof(ops) / sizeof(ops[0]))
-		return perr(ps, ps->p, "expected +=, |=, &= or ^=, found %s",
+	op = take_op(ps, lock_ops, NELEMS(lock_ops), 0);
+	if (!op)
+		return perr(ps, ps->p, "expected %s, found %s",
+			    op_list(list, sizeof(list), lock_ops,
+				    NELEMS(lock_ops), " or "),
 			    found(ps->p, buf, sizeof(buf)));
 	if (atomic_size_reg(ps, size, &src))
 		return -1;
 	in->code = BPF_STX | size | BPF_ATOMIC;
 	in->dst_reg = base;
 	in->src_reg = src;
-	in->imm = ops[i].op;
+	in->imm = op->code;
 	return 1;
 }
 
@@ -1060,45 +1119,24 @@ static int same_reg(struct parser *ps, int dst, int size, const char *what)
 static int parse_fetch(struct parser *ps, struct bpf_insn *in, int dst,
 		       int w)
 {
-	static const struct {
-		const char *name;
-		int op;
-	} fetch[] = {
-		{ "atomic_fetch_add", BPF_ADD | BPF_FETCH },
-		{ "atomic_fetch_or", BPF_OR | BPF_FETCH },
-		{ "atomic_fetch_and", BPF_AND | BPF_FETCH },
-		{ "atomic_fetch_xor", BPF_XOR | BPF_FETCH },
-	};
+	const struct op *op;
 	int size, base, src;
 	const char *at;
-	size_t i;
 
 	skip_ws(ps);
 	at = ps->p;
-	for (i = 0; i < sizeof(fetch) / sizeof(fetch[0]); i++)
-		if (word(ps, fetch[i].name))
-			break;
-	if (i < sizeof(fetch) / sizeof(fetch[0])) {
-		if (need(ps, "(") || mem_operand(ps, &size, &base, &in->off,
-						 "an atomic operation"))
-			return -1;
-		if (size != BPF_W && size != BPF_DW)
-			return perr(ps, at, "atomic operations are u32 or u64");
-		if (need(ps, ",") ||
-		    same_reg(ps, dst, size, fetch[i].name) || need(ps, ")"))
-			return -1;
-		in->imm = fetch[i].op;
-		src = dst;
-	} else if (word(ps, "xchg_64") || word(ps, "xchg32_32")) {
-		size = ps->p[-1] == '4' ? BPF_DW : BPF_W;
+	op = take_op(ps, fetch_ops, NELEMS(fetch_ops), 1);
+	if (!op)
+		return 0;
+	/* The exchanges say their width in their names. */
+	size = op->arg == 64 ? BPF_DW : BPF_W;
+	if (op->code == BPF_XCHG) {
 		if (need(ps, "(") || address(ps, &base, &in->off) ||
 		    need(ps, ",") || same_reg(ps, dst, size, "xchg") ||
 		    need(ps, ")"))
 			return -1;
-		in->imm = BPF_XCHG;
 		src = dst;
-	} else if (word(ps, "cmpxchg_64") || word(ps, "cmpxchg32_32")) {
-		size = ps->p[-1] == '4' ? BPF_DW : BPF_W;
+	} else if (op->code == BPF_CMPXCHG) {
 		if (dst)
 			return perr(ps, at, "cmpxchg returns the old value in "
 				    "r0: write r0 = cmpxchg...");
@@ -1107,9 +1145,16 @@ static int parse_fetch(struct parser *ps, struct bpf_insn *in, int dst,
 		    need(ps, ",") || atomic_size_reg(ps, size, &src) ||
 		    need(ps, ")"))
 			return -1;
-		in->imm = BPF_CMPXCHG;
 	} else {
-		return 0;
+		if (need(ps, "(") || mem_operand(ps, &size, &base, &in->off,
+						 "an atomic operation"))
+			return -1;
+		if (size != BPF_W && size != BPF_DW)
+			return perr(ps, at, "atomic operations are u32 or u64");
+		if (need(ps, ",") || same_reg(ps, dst, size, op->text) ||
+		    need(ps, ")"))
+			return -1;
+		src = dst;
 	}
 	if (w && size == BPF_DW)
 		return perr(ps, at, "a u64 operation needs r%d, not w%d", dst,
@@ -1117,6 +1162,7 @@ static int parse_fetch(struct parser *ps, struct bpf_insn *in, int dst,
 	in->code = BPF_STX | size | BPF_ATOMIC;
 	in->dst_reg = base;
 	in->src_reg = src;
+	in->imm = op->code;
 	return 1;
 }
 
@@ -1159,17 +1205,12 @@ static int parse_map(struct parser *ps, struct bpf_insn *in, int dst)
 static int parse_swap(struct parser *ps, struct bpf_insn *in, int dst, int w,
 		      const char *at)
 {
-	static const char *const names[] = {
-		"le16", "le32", "le64", "be16", "be32", "be64",
-		"bswap16", "bswap32", "bswap64",
-	};
-	size_t i;
+	const struct op *swap;
 	int src;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (word(ps, names[i]))
-			break;
-	if (i == sizeof(names) / sizeof(names[0]))
+	skip_ws(ps);
+	swap = take_op(ps, swaps, NELEMS(swaps), 1);
+	if (!swap)
 		return 0;
 	if (w)
 		return perr(ps, at, "byte swaps are written with r%d", dst);
@@ -1179,17 +1220,17 @@ static int parse_swap(struct parser *ps, struct bpf_insn *in, int dst, int w,
 		return -1;
 	if (src != dst)
 		return perr(ps, at, "a byte swap works in place: r%d = %s r%d",
-			    dst, names[i], dst);
-	in->code = (i < 6 ? BPF_ALU : BPF_ALU64) | BPF_END |
-		   (i >= 3 && i < 6 ? BPF_TO_BE : BPF_TO_LE);
+			    dst, swap->text, dst);
+	in->code = swap->code | BPF_END;
 	in->dst_reg = dst;
-	in->imm = 16 << (i % 3);
+	in->imm = swap->arg;
 	return 1;
 }
 
 /* After "rD =": loads, moves, constants, maps, swaps, atomics. */
 static int parse_set(struct parser *ps, struct bpf_insn *in, int dst, int w)
 {
+	const struct op *ext;
 	unsigned long long v;
 	int size, sx, src, sw, n;
 	const char *at, *q;
@@ -1241,14 +1282,11 @@ static int parse_set(struct parser *ps, struct bpf_insn *in, int dst, int w)
 	if (at[0] == '(' && at[1] == 's') {
 		/* Sign-extending move (Linux 6.6): "r1 = (s8)r2". */
 		ps->p++;
-		if (word(ps, "s8"))
-			in->off = 8;
-		else if (word(ps, "s16"))
-			in->off = 16;
-		else if (!w && word(ps, "s32"))
-			in->off = 32;
-		else
+		skip_ws(ps);
+		ext = take_op(ps, mem_sizes, NELEMS(mem_sizes), 1);
+		if (!ext || !ext->arg || (w && ext->code == BPF_W))
 			return perr(ps, at, "expected (s8), (s16) or (s32)");
+		in->off = size_bits(ext->code);
 		if (need(ps, ")") || operand(ps, w, in, &sx))
 			return -1;
 		if (!sx)
@@ -1290,30 +1328,28 @@ static int parse_set(struct parser *ps, struct bpf_insn *in, int dst, int w)
 /* An instruction that starts with its destination register. */
 static int parse_assign(struct parser *ps, struct bpf_insn *in)
 {
-	/* Longest first: "s>>=" before ">>=", "<<=" before "<". */
-	static const struct {
-		const char *text;
-		int op, off;
-	} ops[] = {
-		{ "s>>=", BPF_ARSH, 0 }, { "s/=", BPF_DIV, 1 },
-		{ "s%=", BPF_MOD, 1 }, { "<<=", BPF_LSH, 0 },
-		{ ">>=", BPF_RSH, 0 }, { "+=", BPF_ADD, 0 },
-		{ "-=", BPF_SUB, 0 }, { "*=", BPF_MUL, 0 },
-		{ "/=", BPF_DIV, 0 }, { "%=", BPF_MOD, 0 },
-		{ "|=", BPF_OR, 0 }, { "&=", BPF_AND, 0 },
-		{ "^=", BPF_XOR, 0 },
-	};
-	int dst, w, x;
+	const struct op *op;
+	int dst, w, x, sign = 0;
+	const char *at;
 	char buf[32];
-	size_t i;
 
 	if (reg(ps, &dst, &w))
 		return -1;
 	skip_ws(ps);
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (lit(ps, ops[i].text))
-			break;
-	if (i == sizeof(ops) / sizeof(ops[0])) {
+	at = ps->p;
+	op = take_op(ps, alu_ops, NELEMS(alu_ops), 0);
+	/* A signed form: "s/=", "s%=" ("s>>=" is an operator of its own). */
+	if (!op && *at == 's') {
+		ps->p = at + 1;
+		op = take_op(ps, alu_ops, NELEMS(alu_ops), 0);
+		if (op && op->arg) {
+			sign = 1;
+		} else {
+			ps->p = at;
+			op = NULL;
+		}
+	}
+	if (!op) {
 		if (!lit(ps, "="))
 			return perr(ps, ps->p, "expected '=' or an operator "
 				    "such as '+=' after %c%d, found %s",
@@ -1322,10 +1358,10 @@ static int parse_assign(struct parser *ps, struct bpf_insn *in)
 		return parse_set(ps, in, dst, w);
 	}
 	in->dst_reg = dst;
-	in->off = ops[i].off;
+	in->off = sign;
 	if (operand(ps, w, in, &x))
 		return -1;
-	in->code = (w ? BPF_ALU : BPF_ALU64) | ops[i].op | (x ? BPF_X : BPF_K);
+	in->code = (w ? BPF_ALU : BPF_ALU64) | op->code | (x ? BPF_X : BPF_K);
 	return 1;
 }
 
@@ -1465,330 +1501,4 @@ int bpfasm_parse(const char *text, struct prog *prog,
 		return -1;
 	}
 	return 0;
-}
-
-/* ---- what the kernel made of it ---- */
-
-/* The id the kernel gave the map behind fd; 0 if it will not say. */
-static __u32 map_id(int fd)
-{
-	struct bpf_map_info info;
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_map_get_info(fd, &info))
-		return 0;
-	return info.id;
-}
-
-static int cmp_ulong(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a;
-	unsigned long y = *(const unsigned long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * Name the functions the xlated calls go to: the kernel turned each
- * helper id into the helper's address less __bpf_call_base's.  Fills
- * *calls (to be freed); leaves it empty when kallsyms will not tell.
- */
-static void resolve_calls(const struct bpf_insn *x, size_t len,
-			  struct xcall **calls, size_t *ncalls)
-{
-	struct ksym_name_info *base = malloc(sizeof(*base));
-	unsigned long *addrs = NULL;
-	struct ksym *syms = NULL;
-	struct xcall *c = NULL;
-	size_t i, j, n = 0;
-
-	*calls = NULL;
-	*ncalls = 0;
-	if (!base || kallsyms_lookup_name(KALLSYMS_PATH, "__bpf_call_base",
-					  base) || base->naddrs != 1 ||
-	    !base->addrs[0])
-		goto out;
-	addrs = calloc(len, sizeof(*addrs));
-	if (!addrs)
-		goto out;
-	for (i = 0; i < len; i++)
-		if (x[i].code == (BPF_JMP | BPF_CALL) && !x[i].src_reg &&
-		    x[i].imm)
-			addrs[n++] = base->addrs[0] + (long)x[i].imm;
-	qsort(addrs, n, sizeof(*addrs), cmp_ulong);
-	for (i = j = 0; i < n; i++)
-		if (!j || addrs[j - 1] != addrs[i])
-			addrs[j++] = addrs[i];
-	n = j;
-	syms = calloc(n + 1, sizeof(*syms));
-	c = calloc(n + 1, sizeof(*c));
-	if (!syms || !c || kallsyms_resolve(KALLSYMS_PATH, addrs, n, syms)) {
-		free(c);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		c[i].imm = (__s32)(long)(addrs[i] - base->addrs[0]);
-		if (syms[i].addr == addrs[i])
-			snprintf(c[i].name, sizeof(c[i].name), "%s",
-				 syms[i].name);
-		else
-			ksym_format(c[i].name, sizeof(c[i].name), addrs[i],
-				    &syms[i]);
-	}
-	*calls = c;
-	*ncalls = n;
-out:
-	free(syms);
-	free(addrs);
-	free(base);
-}
-
-/* Instructions, as units of one or two slots. */
-struct units {
-	size_t *at;		/* the first slot of each */
-	size_t n;
-};
-
-static int split_units(const struct bpf_insn *p, size_t len, struct units *u)
-{
-	size_t i;
-
-	u->n = 0;
-	u->at = calloc(len + 1, sizeof(*u->at));
-	if (!u->at)
-		return -ENOMEM;
-	for (i = 0; i < len; i++) {
-		u->at[u->n++] = i;
-		if (p[i].code == (BPF_LD | BPF_DW | BPF_IMM) && i + 1 < len)
-			i++;
-	}
-	return 0;
-}
-
-/*
- * How alike two instructions are: 3 the same, 2 the same but for what the
- * kernel rewrites (a map's fd, a call's target, a jump's offset), 1 the
- * same operation on the same register, 0 unrelated.
- */
-static int alike(const struct bpf_insn *a, const struct bpf_insn *b)
-{
-	int wide = a->code == (BPF_LD | BPF_DW | BPF_IMM);
-	int cls = BPF_CLASS(a->code);
-
-	if (!memcmp(a, b, (wide ? 2 : 1) * sizeof(*a)))
-		return 3;
-	if (a->code != b->code || a->dst_reg != b->dst_reg)
-		return 0;
-	if (wide || a->code == (BPF_JMP | BPF_CALL))
-		return a->src_reg == b->src_reg ||
-		       (a->src_reg == BPF_PSEUDO_MAP_FD &&
-			b->src_reg == BPF_PSEUDO_MAP_VALUE) ? 2 : 1;
-	if ((cls == BPF_JMP || cls == BPF_JMP32) &&
-	    a->src_reg == b->src_reg && a->imm == b->imm)
-		return 2;
-	return a->src_reg == b->src_reg ? 1 : 0;
-}
-
-/* One row of the side-by-side listing: a slot index, or -1 for none. */
-struct row {
-	long a, b;
-};
-
-/*
- * Pair our units with the kernel's: the pairing of greatest likeness that
- * keeps both in order (a longest common subsequence, weighted).  Rows into
- * *rows (to be freed).
- */
-static int align(const struct bpf_insn *pa, const struct units *ua,
-		 const struct bpf_insn *pb, const struct units *ub,
-		 struct row **rows, size_t *nrows)
-{
-	size_t w = ub->n + 1, i, j, n = 0;
-	struct row *r;
-	int *dp, s;
-
-	dp = calloc((ua->n + 1) * w, sizeof(*dp));
-	r = calloc(ua->n + ub->n + 1, sizeof(*r));
-	if (!dp || !r) {
-		free(dp);
-		free(r);
-		return -ENOMEM;
-	}
-	/* dp[i][j]: the best over our units i.. and the kernel's j.. */
-	for (i = ua->n + 1; i-- > 0;)
-		for (j = ub->n + 1; j-- > 0;) {
-			if (i == ua->n || j == ub->n)
-				continue;
-			s = dp[(i + 1) * w + j];
-			if (dp[i * w + j + 1] > s)
-				s = dp[i * w + j + 1];
-			if (alike(&pa[ua->at[i]], &pb[ub->at[j]]) &&
-			    dp[(i + 1) * w + j + 1] +
-			    alike(&pa[ua->at[i]], &pb[ub->at[j]]) > s)
-				s = dp[(i + 1) * w + j + 1] +
-				    alike(&pa[ua->at[i]], &pb[ub->at[j]]);
-			dp[i * w + j] = s;
-		}
-	for (i = j = 0; i < ua->n || j < ub->n;) {
-		s = i < ua->n && j < ub->n ?
-		    alike(&pa[ua->at[i]], &pb[ub->at[j]]) : 0;
-		if (s && dp[i * w + j] == dp[(i + 1) * w + j + 1] + s) {
-			r[n].a = ua->at[i++];
-			r[n++].b = ub->at[j++];
-		} else if (i < ua->n && (j == ub->n ||
-					  dp[i * w + j] == dp[(i + 1) * w + j])) {
-			r[n].a = ua->at[i++];
-			r[n++].b = -1;
-		} else {
-			r[n].a = -1;
-			r[n++].b = ub->at[j++];
-		}
-	}
-	free(dp);
-	*rows = r;
-	*nrows = n;
-	return 0;
-}
-
-/* "%4zu: TEXT  # note" for one side of a row; "" for none. */
-static void side_text(char *buf, size_t size, const struct bpf_insn *p,
-		      size_t len, long at, const struct namer *nm)
-{
-	char text[96], note[KSYM_NAME_MAX + 64];
-
-	buf[0] = '\0';
-	if (at < 0)
-		return;
-	insn_text(p, at, len - at, nm, text, sizeof(text), note,
-		  sizeof(note));
-	if (note[0])
-		snprintf(buf, size, "%4ld: %-*s # %s", at, TEXT_WIDTH - 4,
-			 text, note);
-	else
-		snprintf(buf, size, "%4ld: %s", at, text);
-}
-
-static void print_rows(FILE *out, const struct row *rows, size_t nrows,
-		       const struct prog *orig, const struct namer *ours,
-		       const struct bpf_insn *x, size_t xlen,
-		       const struct namer *theirs)
-{
-	char left[KSYM_NAME_MAX + 256], right[KSYM_NAME_MAX + 256], mark;
-	const struct row *r;
-	size_t i;
-
-	for (i = 0; i < nrows; i++) {
-		r = &rows[i];
-		side_text(left, sizeof(left), orig->insns, orig->len, r->a,
-			  ours);
-		side_text(right, sizeof(right), x, xlen, r->b, theirs);
-		if (r->a < 0)
-			mark = '+';
-		else if (r->b < 0)
-			mark = '-';
-		else
-			mark = alike(&orig->insns[r->a], &x[r->b]) == 3 ?
-			       ' ' : '~';
-		if (right[0])
-			fprintf(out, "%c %-62s| %s\n", mark, left, right);
-		else
-			fprintf(out, "%c %-62s|\n", mark, left);
-	}
-}
-
-int bpfasm_print_xlated(FILE *out, int prog_fd, const struct prog *orig,
-			const struct prog_maps *maps)
-{
-	const int *fds = maps->fd;
-	struct namer ours = { .maps = maps, .fd_notes = 1 };
-	struct namer theirs = { .maps = maps, .xlated = 1 };
-	struct xmap xmaps[MAP_NR];
-	struct units ua = { 0 }, ub = { 0 };
-	struct bpf_insn *x = NULL;
-	struct bpf_prog_info info;
-	struct xcall *calls = NULL;
-	struct row *rows = NULL;
-	__u32 *ids = NULL, nids, xlen, jlen;
-	size_t i, j, nrows, ncalls;
-	int err;
-
-	memset(&info, 0, sizeof(info));
-	err = bpf_prog_get_info(prog_fd, &info);
-	if (err)
-		goto out;
-	xlen = info.xlated_prog_len;
-	jlen = info.jited_prog_len;
-	nids = info.nr_map_ids;
-	err = -EPERM;
-	if (!xlen)		/* shown with CAP_BPF (or CAP_SYS_ADMIN) only */
-		goto out;
-	err = -ENOMEM;
-	x = calloc(1, xlen);
-	ids = calloc(nids + 1, sizeof(*ids));
-	if (!x || !ids)
-		goto out;
-	memset(&info, 0, sizeof(info));
-	info.xlated_prog_len = xlen;
-	info.xlated_prog_insns = (__u64)(unsigned long)x;
-	info.nr_map_ids = nids;
-	info.map_ids = (__u64)(unsigned long)ids;
-	err = bpf_prog_get_info(prog_fd, &info);
-	if (err)
-		goto out;
-	xlen = info.xlated_prog_len < xlen ? info.xlated_prog_len : xlen;
-	xlen /= sizeof(*x);
-	if (info.nr_map_ids < nids)
-		nids = info.nr_map_ids;
-
-	for (i = 0; i < MAP_NR; i++) {
-		xmaps[i].fd = fds[i];
-		xmaps[i].id = map_id(fds[i]);
-		xmaps[i].name = prog_map_name(maps, fds[i]);
-	}
-	theirs.xmaps = xmaps;
-	theirs.nxmaps = i;
-	resolve_calls(x, xlen, &calls, &ncalls);
-	theirs.xcalls = calls;
-	theirs.nxcalls = ncalls;
-
-	fprintf(out, "# The program as we loaded it (left), and as the kernel "
-		"runs it (right), read\n# back with BPF_OBJ_GET_INFO_BY_FD: "
-		"%zu instructions became %u.\n", orig->len, xlen);
-	if (jlen)
-		fprintf(out,
-			"# The JIT made %u bytes of machine code of them.\n",
-			jlen);
-	else
-		fprintf(out, "# Not JIT-ed: the kernel interprets them.\n");
-	fprintf(out, "# The verifier replaced each map fd with the map's "
-		"address; read back, the\n# map's id stands in its place "
-		"(--verifier-log=2 shows the address):\n");
-	for (i = 0; i < nids; i++) {
-		for (j = 0; j < theirs.nxmaps && xmaps[j].id != ids[i]; j++)
-			;
-		if (j < theirs.nxmaps)
-			fprintf(out, "#   map[%s]: fd %d -> map[id:%u]\n",
-				xmaps[j].name, xmaps[j].fd, ids[i]);
-		else
-			fprintf(out, "#   map[id:%u]\n", ids[i]);
-	}
-	fprintf(out, "# Helper calls now name the function they reach; some "
-		"map lookups are\n# inlined.  Rows: ' ' unchanged, '~' "
-		"rewritten, '-' ours only, '+' the\n# kernel's only.\n");
-
-	err = -ENOMEM;
-	if (split_units(orig->insns, orig->len, &ua) ||
-	    split_units(x, xlen, &ub) ||
-	    align(orig->insns, &ua, x, &ub, &rows, &nrows))
-		goto out;
-	print_rows(out, rows, nrows, orig, &ours, x, xlen, &theirs);
-	err = ferror(out) ? -EIO : 0;
-out:
-	free(rows);
-	free(ua.at);
-	free(ub.at);
-	free(calls);
-	free(ids);
-	free(x);
-	return err;
 }
