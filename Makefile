@@ -24,9 +24,7 @@ endif
 SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c options.c stackmap.c \
        output.c targets.c bpfasm_text.c bpfasm_xlated.c kversion.c \
        testhook.c export.c json.c svg.c utf8.c
-OBJS = show_bt.o bpf.o prog.o kprobe.o kallsyms.o options.o stackmap.o \
-       output.o targets.o bpfasm_text.o bpfasm_xlated.o kversion.o \
-       testhook.o export.o json.o svg.o utf8.o
+OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard *.h)
 
 all: show_bt
