@@ -568,6 +568,18 @@ static void test_errors(void)
 		  "line 1, column 4: expected '=' or an operator such as '+=' after r1, found '!'" },
 		{ "exit\nr0 = r1 + 1\n",
 		  "line 2, column 9: unexpected '+' after the instruction" },
+		/* The messages list the operator tables. */
+		{ "lock *(u64 *)(r1 + 0) -= r2",
+		  "line 1, column 23: expected +=, |=, &= or ^=, found '-'" },
+		/* Only / and % have signed forms; "s<<=" is no operator. */
+		{ "r1 s<<= 2",
+		  "line 1, column 4: expected '=' or an operator such as '+=' after r1, found 's'" },
+		{ "r1 s+= 2",
+		  "line 1, column 4: expected '=' or an operator such as '+=' after r1, found 's'" },
+		{ "w1 = (s32)w2",
+		  "line 1, column 6: expected (s8), (s16) or (s32)" },
+		{ "r1 = bswap16 r2",
+		  "line 1, column 14: a byte swap works in place: r1 = bswap16 r1" },
 	};
 	static struct prog prog;
 	static char text[8 * (PROG_MAX_INSNS + 1) + 1];
