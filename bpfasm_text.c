@@ -577,8 +577,10 @@ void bpfasm_print(FILE *out, const struct prog *prog,
 
 	fprintf(out, "# show_bt's BPF program: %zu instructions, for a kprobe "
 		"(license %s).\n", prog->len, license);
-	fprintf(out, "# Maps by name: map[gate], map[stacks], map[counts], "
-		"map[scratch], map[frames], map[lost].\n");
+	fprintf(out, "# Maps by name:");
+	for (i = 0; i < MAP_NR; i++)
+		fprintf(out, " map[%s]%s", prog_map_name_at(i),
+			i + 1 < MAP_NR ? "," : ".\n");
 	fprintf(out, "# Edit a copy, then load it: "
 		"show_bt --prog FILE FUNCTION\n");
 	/* A license of its own is part of the program: keep it on reload. */
@@ -1187,9 +1189,19 @@ static int parse_map(struct parser *ps, struct bpf_insn *in, int dst)
 		if (ps->maps)
 			fd = prog_map_fd(ps->maps, name);
 	}
-	if (fd < 0)
-		return perr(ps, at, "unknown map '%.*s': the maps are stacks, "
-			    "counts, scratch, frames and lost", (int)len, at);
+	if (fd < 0) {
+		char list[128];
+		size_t n = 0, k;
+
+		/* "gate, stacks, ... and lost", from prog.c's table. */
+		list[0] = '\0';
+		for (k = 0; k < MAP_NR && n < sizeof(list); k++)
+			n += snprintf(list + n, sizeof(list) - n, "%s%s",
+				      !k ? "" : k + 1 < MAP_NR ? ", " : " and ",
+				      prog_map_name_at(k));
+		return perr(ps, at, "unknown map '%.*s': the maps are %s",
+			    (int)len, at, list);
+	}
 	ps->p = at + len;
 	if (need(ps, "]"))
 		return -1;

@@ -191,6 +191,11 @@ const char *prog_map_name(const struct prog_maps *maps, int fd)
 	return NULL;
 }
 
+const char *prog_map_name_at(enum prog_map i)
+{
+	return i < MAP_NR ? map_names[i] : NULL;
+}
+
 int prog_map_fd(const struct prog_maps *maps, const char *name)
 {
 	int i;

@@ -96,6 +96,7 @@ void prog_maps_close(struct prog_maps *maps);
  * gate, stacks, counts, scratch, frames, lost.  NULL or -1 when unknown.
  */
 const char *prog_map_name(const struct prog_maps *maps, int fd);
+const char *prog_map_name_at(enum prog_map i);
 int prog_map_fd(const struct prog_maps *maps, const char *name);
 
 /* Frames per chunk, key size and chunks per stack of a frames map. */

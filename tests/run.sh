@@ -68,6 +68,7 @@ vm_suite() {
 }
 
 suite unit tests/unit/run.sh
+suite unit-valgrind tests/unit/run.sh valgrind
 # One after the other: each checks that it left no BPF object behind.
 suite native sh tests/native.sh ./show_bt
 suite verifier-native sh tests/e2e/verifier.sh ./show_bt tests/experiments

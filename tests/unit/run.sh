@@ -2,18 +2,36 @@
 # tests/unit/run.sh: build the unit tests under ASan and UBSan into
 # tests/build/unit, run them, print one PASS/FAIL line per case on stdout
 # (everything else goes to stderr).  Exit 0 when all passed, 1 otherwise.
+#
+#   tests/unit/run.sh [valgrind]
+#
+# valgrind: the C tests again, built without sanitizers, each under
+# valgrind's memcheck, which catches reads of uninitialized memory (ASan
+# does not); their lines say valgrind/ for unit/.
 set -eu
 cd "$(dirname "$0")/../.."
 CC=${CC:-cc}
-B=tests/build/unit
-CFLAGS="-std=gnu11 -O1 -g -Wall -Wextra -Wno-missing-field-initializers
-	-fsanitize=address,undefined -fno-sanitize-recover=all
-	-fno-omit-frame-pointer"
+WARN="-std=gnu11 -O1 -g -Wall -Wextra -Wno-missing-field-initializers"
+if [ "${1:-}" = valgrind ]; then
+	TAG=valgrind
+	B=tests/build/unit-valgrind
+	CFLAGS=$WARN
+	VG="valgrind -q --error-exitcode=99 --track-origins=yes
+		--leak-check=full --errors-for-leak-kinds=definite"
+	command -v valgrind > /dev/null ||
+		{ echo "FAIL: valgrind/setup: no valgrind: run 'make deps'"; exit 1; }
+else
+	TAG=unit
+	B=tests/build/unit
+	CFLAGS="$WARN -fsanitize=address,undefined -fno-sanitize-recover=all
+		-fno-omit-frame-pointer"
+	VG=
+fi
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 mkdir -p $B
 : > $B/results
 
-fail() { echo "FAIL: unit/$1: $2" | tee -a $B/results; }
+fail() { echo "FAIL: $TAG/$1: $2" | tee -a $B/results; }
 
 # build NAME SOURCE...: a FAIL line when it does not compile.
 build() {
@@ -27,11 +45,20 @@ build() {
 }
 
 # run NAME COMMAND...: its lines; a crash or sanitizer report is a FAIL.
+# With valgrind, only the C tests run (under it); the scripts are skipped
+# there, as the sanitized pass runs them.
 run() {
 	name=$1
 	shift
 	st=0
-	"$@" > "$B/$name.out" || st=$?
+	if [ -n "$VG" ]; then
+		[ "$1" != sh ] || return 0
+		# shellcheck disable=SC2086
+		$VG "$@" > "$B/$name.out" || st=$?
+		sed -i "s|^\(PASS\|FAIL\): unit/|\1: valgrind/|" "$B/$name.out"
+	else
+		"$@" > "$B/$name.out" || st=$?
+	fi
 	tee -a $B/results < "$B/$name.out"
 	[ $st = 0 ] || fail "$name" "exited with status $st (report on stderr)"
 }
@@ -87,7 +114,7 @@ build test_json tests/unit/test_json.c json.c utf8.c output.c kallsyms.c &&
 build test_svg tests/unit/test_svg.c svg.c utf8.c output.c kallsyms.c &&
 	run test_svg $B/test_svg
 # bpfasm's text through llvm-mc, with show_bt --dump itself (under ASan).
-if build show_bt_asan ./*.c && [ -x $B/test_bpfasm ]; then
+if [ -z "$VG" ] && build show_bt_asan ./*.c && [ -x $B/test_bpfasm ]; then
 	if llvm_mc; then
 		run bpfasm_llvm sh tests/unit/bpfasm_llvm.sh $B/test_bpfasm \
 			$B/show_bt_asan $B

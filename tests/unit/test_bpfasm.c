@@ -519,7 +519,7 @@ static void test_errors(void)
 		{ "r1 = 1\n\n  foo\n",
 		  "line 3, column 3: expected an instruction, found 'foo'" },
 		{ "r1 = map[stack] ll",
-		  "line 1, column 10: unknown map 'stack': the maps are stacks, counts, scratch, frames and lost" },
+		  "line 1, column 10: unknown map 'stack': the maps are gate, stacks, counts, scratch, frames and lost" },
 		{ "goto +40000",
 		  "line 1, column 6: offset +40000 is out of range (-32768 to 32767)" },
 		{ "r1 = 4294967296",
