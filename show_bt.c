@@ -87,9 +87,28 @@ static void raise_memlock(void)
 	setrlimit(RLIMIT_MEMLOCK, &r);
 }
 
+/* Whether this process has capability cap in effect (CapEff). */
+static int has_cap(unsigned int cap)
+{
+	unsigned long long eff = 0;
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "re");
+	int found = 0;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	if (f)
+		fclose(f);
+	return found && cap < 64 && (eff >> cap & 1);
+}
+
+#define CAP_SYS_ADMIN_BIT	21
+#define CAP_BPF_BIT		39
+
 /*
- * Where maps are charged to RLIMIT_MEMLOCK (before 5.11) and it could not
- * be raised (no CAP_SYS_RESOURCE): the limit in KiB; else 0.
+ * Where maps are charged to RLIMIT_MEMLOCK (before 5.11), the process may
+ * create them (CAP_BPF or CAP_SYS_ADMIN) and the limit could not be raised
+ * (no CAP_SYS_RESOURCE): the limit in KiB; else 0.
  */
 static unsigned long long memlock_bound(void)
 {
@@ -97,7 +116,8 @@ static unsigned long long memlock_bound(void)
 	struct rlimit r;
 
 	if (kversion_running(&kv) || kversion_ge(&kv, 5, 11) ||
-	    getrlimit(RLIMIT_MEMLOCK, &r) || r.rlim_cur == RLIM_INFINITY)
+	    getrlimit(RLIMIT_MEMLOCK, &r) || r.rlim_cur == RLIM_INFINITY ||
+	    !(has_cap(CAP_BPF_BIT) || has_cap(CAP_SYS_ADMIN_BIT)))
 		return 0;
 	return r.rlim_cur / 1024 ? r.rlim_cur / 1024 : 1;
 }
