@@ -309,15 +309,19 @@ static long entry_site(const char *name)
 	return off;
 }
 
-/* Whether another target names t's function at offset 4. */
-static int has_plus4(const struct probes *p, const struct target *t)
+/*
+ * Whether another target names t's function at offset 4.  plus4 lists
+ * the targets at offset 4 (nplus4 of them: almost always none, so that a
+ * pattern of thousands of functions costs nothing here).
+ */
+static int has_plus4(const struct target *t, const struct target **plus4,
+		     size_t nplus4)
 {
 	size_t i;
 
-	for (i = 0; i < p->ntargets; i++)
-		if (p->targets[i].offset == 4 &&
-		    p->targets[i].addr == t->addr &&
-		    !strcmp(p->targets[i].name, t->name))
+	for (i = 0; i < nplus4; i++)
+		if (plus4[i]->addr == t->addr &&
+		    !strcmp(plus4[i]->name, t->name))
 			return 1;
 	return 0;
 }
@@ -331,9 +335,14 @@ static size_t targets_dedup_addrs(struct probes *p)
 	unsigned int *counts = calloc(n, sizeof(*counts));
 	struct keyed *k = calloc(n, sizeof(*k));
 	char *drop = calloc(n, 1);
+	const struct target **plus4 = calloc(n + 1, sizeof(*plus4));
+	size_t nplus4 = 0;
 
-	if (!names || !addrs || !counts || !k || !drop)
+	if (!names || !addrs || !counts || !k || !drop || !plus4)
 		goto out;
+	for (i = 0; i < n; i++)
+		if (p->targets[i].offset == 4)
+			plus4[nplus4++] = &p->targets[i];
 	for (i = 0; i < n; i++)
 		names[i] = p->targets[i].name;
 	if (kallsyms_addrs(KALLSYMS_PATH, names, n, addrs, counts))
@@ -344,7 +353,8 @@ static size_t targets_dedup_addrs(struct probes *p)
 		k[i].i = i;
 		off = t->offset;
 		/* NAME and NAME+4: one site where the kernel skips ENDBR. */
-		if (!off && has_plus4(p, t) && entry_site(t->name) == 4)
+		if (!off && has_plus4(t, plus4, nplus4) &&
+		    entry_site(t->name) == 4)
 			off = 4;
 		if (t->addr)
 			k[i].key = t->addr + off;
@@ -375,6 +385,7 @@ out:
 	free(counts);
 	free(k);
 	free(drop);
+	free(plus4);
 	return dropped;
 }
 
