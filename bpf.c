@@ -89,10 +89,20 @@ int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
 			 const char *name, const char *license,
 			 unsigned int log_level, char *log, size_t log_size)
 {
+	return bpf_prog_load_kprobe_as(insns, insn_cnt, name, license, 0,
+				       log_level, log, log_size);
+}
+
+int bpf_prog_load_kprobe_as(const struct bpf_insn *insns, size_t insn_cnt,
+			    const char *name, const char *license,
+			    enum bpf_attach_type expected_attach_type,
+			    unsigned int log_level, char *log, size_t log_size)
+{
 	union bpf_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_KPROBE;
+	attr.expected_attach_type = expected_attach_type;
 	attr.insns = ptr_to_u64(insns);
 	attr.insn_cnt = insn_cnt;
 	attr.license = ptr_to_u64(license);

@@ -31,6 +31,18 @@ int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
 			 unsigned int log_level, char *log, size_t log_size);
 
 /*
+ * The same with an expected attach type: BPF_TRACE_KPROBE_MULTI for a
+ * program that goes on a kprobe_multi link (the link takes no other, and
+ * perf events may refuse it), 0 for perf kprobes.  The verifier checks
+ * the same instructions the same way: the context is struct pt_regs both
+ * ways.
+ */
+int bpf_prog_load_kprobe_as(const struct bpf_insn *insns, size_t insn_cnt,
+			    const char *name, const char *license,
+			    enum bpf_attach_type expected_attach_type,
+			    unsigned int log_level, char *log, size_t log_size);
+
+/*
  * What the kernel knows of a loaded program (BPF_OBJ_GET_INFO_BY_FD):
  * pointers set in info beforehand (xlated_prog_insns, map_ids...) are
  * filled in too.

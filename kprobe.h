@@ -8,6 +8,7 @@
 #ifndef SHOW_BT_KPROBE_H
 #define SHOW_BT_KPROBE_H
 
+#include <stddef.h>
 #include <linux/types.h>
 
 #define KPROBE_PMU_TYPE "/sys/bus/event_source/devices/kprobe/type"
@@ -44,5 +45,34 @@ int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
  * from 6.7, reading as 0 on 6.6, so callers check the version).
  */
 int kprobe_link_missed(int link_fd, __u64 *missed);
+
+/*
+ * Whether the kernel has kprobe_multi links, told without side effects
+ * from a symbol /proc/kallsyms lists only then: the links came in Linux
+ * 5.18 and are built only with CONFIG_FPROBE (Debian's 6.12 has it, its
+ * 6.1 does not), and this function, which releases such a link, is in
+ * kernel/trace/bpf_trace.c under that option.  It is called through the
+ * link's ops table, so the compiler cannot inline it away.  A text
+ * symbol: the name is listed even where kptr_restrict hides addresses.
+ */
+#define KPROBE_MULTI_SYMBOL "bpf_kprobe_multi_link_release"
+
+/*
+ * One kprobe_multi link (BPF_LINK_CREATE, BPF_TRACE_KPROBE_MULTI) running
+ * prog_fd, which must have been loaded with that expected attach type, on
+ * entry to each function that starts at addrs[0..n): one fprobe, armed
+ * for every function in one ftrace update.  All or nothing: the kernel
+ * refuses the whole link if it refuses one address (one ftrace cannot
+ * trace: EINVAL or ENOENT, by version).  Returns the link's fd (closing
+ * it detaches) or a negative errno.
+ */
+int kprobe_multi_attach(int prog_fd, const unsigned long *addrs, size_t n);
+
+/*
+ * Hits the link's fprobe skipped (ftrace's recursion guard: a hit made
+ * while a handler already ran on that CPU), as kprobe_link_missed() for
+ * perf-event links: in the link's info since Linux 6.7.
+ */
+int kprobe_multi_missed(int link_fd, __u64 *missed);
 
 #endif

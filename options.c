@@ -80,11 +80,16 @@ void options_usage(FILE *out)
 "                          is still counted, by its frames, at more cost\n"
 "      --max-stacks=N      distinct stacks counted by their frames (default\n"
 "                          %u); calls beyond are counted as \"stack map full\"\n"
-"      --attach=HOW        how the program goes on each kprobe: ioctl\n"
-"                          (PERF_EVENT_IOC_SET_BPF) or link (a perf-event\n"
-"                          BPF link, Linux 5.15+, which also tells the hits\n"
-"                          the kprobe itself skipped, Linux 6.7+); default\n"
-"                          link where it tells them, else ioctl\n"
+"      --attach=HOW        how the program goes on the functions: ioctl\n"
+"                          (a kprobe each, PERF_EVENT_IOC_SET_BPF), link (a\n"
+"                          kprobe each, with a perf-event BPF link, Linux\n"
+"                          5.15+, which also tells the hits the kprobe\n"
+"                          itself skipped, Linux 6.7+) or multi (one\n"
+"                          kprobe_multi link for all, Linux 5.18+ with\n"
+"                          CONFIG_FPROBE: much faster to attach and detach;\n"
+"                          a function it cannot take gets a kprobe); default\n"
+"                          multi for several functions where the kernel has\n"
+"                          it, else link where it tells skips, else ioctl\n"
 "      --json=FILE         also write the whole result to FILE as one JSON\n"
 "                          document: what was traced, the window, the\n"
 "                          summary's counts, each stack with its count (and\n"
@@ -350,9 +355,11 @@ int options_parse(int argc, char **argv, struct options *opts,
 				opts->attach = ATTACH_IOCTL;
 			else if (!strcmp(optarg, "link"))
 				opts->attach = ATTACH_LINK;
+			else if (!strcmp(optarg, "multi"))
+				opts->attach = ATTACH_MULTI;
 			else
 				return fail(err, size,
-					    "invalid --attach '%s': expected ioctl or link",
+					    "invalid --attach '%s': expected ioctl, link or multi",
 					    optarg);
 			break;
 		case OPT_JSON:

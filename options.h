@@ -19,9 +19,13 @@ struct func_spec {
 
 /* --attach: how the program is put on each kprobe. */
 enum attach_how {
-	ATTACH_DEFAULT,		/* link where it counts skips, else ioctl */
+	ATTACH_DEFAULT,		/* several functions: multi where the kernel
+				 * has it; else link where it counts skips,
+				 * else ioctl */
 	ATTACH_IOCTL,		/* PERF_EVENT_IOC_SET_BPF (the card's way) */
 	ATTACH_LINK,		/* BPF_LINK_CREATE, BPF_PERF_EVENT */
+	ATTACH_MULTI,		/* BPF_LINK_CREATE, BPF_TRACE_KPROBE_MULTI:
+				 * one link for every function it takes */
 };
 
 struct options {

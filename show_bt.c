@@ -25,6 +25,7 @@
 #include "bpf.h"
 #include "bpfasm.h"
 #include "kallsyms.h"
+#include "kprobe.h"
 #include "kversion.h"
 #include "options.h"
 #include "output.h"
@@ -264,6 +265,26 @@ static int build_prog(struct prog *prog, const struct prog_maps *maps,
 	return err ? -EINVAL : 0;
 }
 
+/*
+ * --dump and --xlated: the one thing that differs between the attach
+ * paths is the load's expected attach type, not the instructions.  With
+ * probes NULL (--dump asks no kernel) both are told, as --attach allows.
+ */
+static void attach_type_note(FILE *out, const struct options *opts,
+			     const struct probes *probes)
+{
+	int multi = probes ? probes->use_multi : opts->attach == ATTACH_MULTI;
+
+	if (!probes)		/* after the program: its head stays first */
+		fputc('\n', out);
+	if (!probes && opts->attach == ATTACH_DEFAULT)
+		fprintf(out, "# Loaded with expected_attach_type BPF_TRACE_KPROBE_MULTI for one kprobe_multi\n# link (several functions, where the kernel has such links), else with 0 for\n# perf kprobes: the instructions are the same either way.\n");
+	else if (multi)
+		fprintf(out, "# Loaded with expected_attach_type BPF_TRACE_KPROBE_MULTI, for one kprobe_multi\n# link.\n");
+	else
+		fprintf(out, "# Loaded with expected_attach_type 0, for perf kprobes.\n");
+}
+
 /* --dump: the program with stand-in map fds; no kernel is asked. */
 static int dump_prog(const struct options *opts)
 {
@@ -274,6 +295,7 @@ static int dump_prog(const struct options *opts)
 	if (build_prog(&prog, &maps, opts))
 		return EXIT_FAIL;
 	bpfasm_print(stdout, &prog, &maps);
+	attach_type_note(stdout, opts, NULL);
 	return EXIT_OK;
 }
 
@@ -283,7 +305,8 @@ static int dump_prog(const struct options *opts)
  * The log buffer is calloc'ed: its untouched pages cost nothing, and it
  * is a string whatever part of it the kernel wrote.
  */
-static int load_prog(const struct prog *prog, const struct options *opts)
+static int load_prog(const struct prog *prog, const struct options *opts,
+		     enum bpf_attach_type type)
 {
 	const char *license = prog->license[0] ? prog->license : "GPL";
 	unsigned int level = opts->verifier_log;
@@ -293,8 +316,8 @@ static int load_prog(const struct prog *prog, const struct options *opts)
 
 	if (level)
 		log = calloc(1, log_size);
-	fd = bpf_prog_load_kprobe(prog->insns, prog->len, "show_bt", license,
-				  level, log, log_size);
+	fd = bpf_prog_load_kprobe_as(prog->insns, prog->len, "show_bt",
+				     license, type, level, log, log_size);
 	if (fd == -EPERM && !level) {
 		err_msg("cannot load the BPF program: %s: %s",
 			strerror(-fd), not_permitted);
@@ -309,8 +332,8 @@ static int load_prog(const struct prog *prog, const struct options *opts)
 	if (fd < 0 && !level) {
 		level = 1;
 		log = calloc(1, log_size);
-		bpf_prog_load_kprobe(prog->insns, prog->len, "show_bt",
-				     license, level, log, log_size);
+		bpf_prog_load_kprobe_as(prog->insns, prog->len, "show_bt",
+					license, type, level, log, log_size);
 	}
 	if (fd < 0)
 		err_msg("the verifier rejected the program (%s); its log:",
@@ -426,6 +449,11 @@ static void skips_read(const struct probes *probes, int prog_fd,
 	memset(&info, 0, sizeof(info));
 	if (!bpf_prog_get_info(prog_fd, &info))
 		s->recursion = info.recursion_misses;
+	/* A run with a link and kprobes has a second program. */
+	if (s->recursion >= 0 && probes_recursion_missed(probes, &missed))
+		s->recursion = -1;
+	else if (s->recursion >= 0)
+		s->recursion += missed;
 	if (!probes_missed(probes, &missed))
 		s->kprobe = missed;
 }
@@ -539,17 +567,49 @@ static int print_stacks(const struct stack_set *set, const struct symtab *tab,
 	return 0;
 }
 
-/* Maps, program (built-in or --prog), load; --xlated shows the result. */
-static int load(const struct options *opts, struct prog_maps *maps,
-		struct prog *prog)
+/*
+ * The program for perf kprobes, beside the one loaded for the link: the
+ * same instructions, loaded without an expected attach type, since perf
+ * events may refuse a program loaded for kprobe_multi links (perf-event
+ * links do since Linux 6.5).  Its log, if asked for, was printed already.
+ */
+static int load_for_perf(const struct prog *prog, const struct options *opts,
+			 struct probes *probes)
 {
+	struct options quiet = *opts;
+	int fd;
+
+	quiet.verifier_log = 0;
+	fd = load_prog(prog, &quiet, 0);
+	if (fd >= 0)
+		probes->perf_prog = fd;
+	return fd;
+}
+
+/*
+ * Maps, program (built-in or --prog), load; --xlated shows the result.
+ * The program is loaded for the path attach_how() chose: for a
+ * kprobe_multi link, and for --check a second time for perf kprobes too
+ * (a run loads that one only if a function falls back: attach()).
+ */
+static int load(const struct options *opts, struct prog_maps *maps,
+		struct prog *prog, struct probes *probes)
+{
+	enum bpf_attach_type type = probes->use_multi ?
+				    BPF_TRACE_KPROBE_MULTI : 0;
 	int fd, err;
 
 	if (create_maps(maps, opts) || build_prog(prog, maps, opts))
 		return -1;
-	fd = load_prog(prog, opts);
+	fd = load_prog(prog, opts, type);
+	if (fd >= 0 && probes->use_multi && opts->check &&
+	    load_for_perf(prog, opts, probes) < 0) {
+		close(fd);
+		return -1;
+	}
 	if (fd < 0 || !opts->xlated)
 		return fd;
+	attach_type_note(stdout, opts, probes);
 	err = bpfasm_print_xlated(stdout, fd, prog, maps);
 	if (err) {
 		err_msg("cannot read the loaded program back: %s",
@@ -561,8 +621,13 @@ static int load(const struct options *opts, struct prog_maps *maps,
 }
 
 /*
- * --attach: where the kernel counts the kprobes' own skips in a link's
- * info (6.7+), links by default, so that no skip goes uncounted; else the
+ * --attach: several functions go on one kprobe_multi link where the
+ * kernel has them (targets_expand() looked): one ftrace update attaches
+ * them all and one detaches them, where a kprobe each takes one update
+ * and, closed, one RCU grace period each.  A single function keeps the
+ * card's kprobe.  Kprobes (alone, or for what the link cannot take) go
+ * through links where the kernel counts the kprobes' own skips in a
+ * link's info (6.7+), so that no skip goes uncounted; else through the
  * card's PERF_EVENT_IOC_SET_BPF.
  */
 static int attach_how(const struct options *opts, struct probes *probes)
@@ -575,23 +640,67 @@ static int attach_how(const struct options *opts, struct probes *probes)
 			kv.major, kv.minor);
 		return -EOPNOTSUPP;
 	}
+	if (opts->attach == ATTACH_MULTI && !probes->multi_avail) {
+		err_msg("--attach multi needs kprobe_multi links (Linux 5.18 or later built with CONFIG_FPROBE), and this kernel has none (no %s in %s): use --attach link or ioctl",
+			KPROBE_MULTI_SYMBOL, KALLSYMS_PATH);
+		return -EOPNOTSUPP;
+	}
+	probes->use_multi = opts->attach == ATTACH_MULTI ||
+			    (opts->attach == ATTACH_DEFAULT &&
+			     probes->multi_avail && probes->multi_able > 1);
 	probes->use_link = opts->attach == ATTACH_LINK ||
-			   (opts->attach == ATTACH_DEFAULT && known &&
+			   (opts->attach != ATTACH_IOCTL && known &&
 			    kversion_ge(&kv, 6, 7));
 	return 0;
 }
 
-static int attach(struct probes *probes, int prog_fd,
+/* What the tracing line says the probes were attached with. */
+static void attached_with(const struct probes *probes, char *buf,
+			  size_t size)
+{
+	const char *perf = probes->use_link ? "perf-event BPF links" :
+			   "PERF_EVENT_IOC_SET_BPF";
+
+	if (!probes->nmulti)
+		snprintf(buf, size, "%s", perf);
+	else if (!probes->nfds)
+		snprintf(buf, size, "a kprobe_multi link");
+	else
+		snprintf(buf, size, "a kprobe_multi link (%zu function%s) and %s (%zu kprobe%s)",
+			 probes->nmulti, probes->nmulti == 1 ? "" : "s", perf,
+			 probes->nfds, probes->nfds == 1 ? "" : "s");
+}
+
+/*
+ * The link first, then a kprobe for each function it did not take, with
+ * a second load of the program if the first was for the link.
+ */
+static int attach(struct probes *probes, int prog_fd, const struct prog *prog,
 		  const struct options *opts, char *label, size_t size)
 {
 	char why[1024] = "";
+	int perf_fd = prog_fd;
 
-	if (probes_attach(probes, prog_fd, why, sizeof(why))) {
+	if (probes->use_multi &&
+	    probes_attach_multi(probes, prog_fd, why, sizeof(why))) {
+		err_msg("%s", why);
+		return -1;
+	}
+	if (probes->use_multi && probes_perf_left(probes)) {
+		perf_fd = load_for_perf(prog, opts, probes);
+		if (perf_fd < 0) {
+			probes_detach(probes);
+			return -1;
+		}
+	}
+	if (probes_attach(probes, perf_fd, why, sizeof(why))) {
 		err_msg("%s", why);
 		return -1;
 	}
 	timing("attached");
 	/* The program skips show_bt's own calls: these writes don't count. */
+	if (probes->multi_note[0])
+		err_msg("note: %s", probes->multi_note);
 	if (why[0])
 		err_msg("%s", why);
 	if (probes->merged)
@@ -653,6 +762,7 @@ static int watch(const struct options *opts, const struct prog_maps *maps,
 		 double *seconds, struct skips *skipped)
 {
 	struct skips before;
+	char with[160];
 	double start;
 	sigset_t stop;
 	int err;
@@ -670,9 +780,9 @@ static int watch(const struct options *opts, const struct prog_maps *maps,
 		}
 		start = now();
 		skips_read(probes, prog_fd, &before);
+		attached_with(probes, with, sizeof(with));
 		err_msg("tracing %s for %g s, attached with %s (Ctrl-C ends it early)",
-			label, opts->duration, probes->use_link ?
-			"perf-event BPF links" : "PERF_EVENT_IOC_SET_BPF");
+			label, opts->duration, with);
 		test_stop("tracing");
 		wait_window(opts->duration);
 		*seconds = now() - start;
@@ -732,6 +842,7 @@ static int report(const struct options *opts, const struct prog_maps *maps,
 		err_msg("cannot read the BPF maps: %s", strerror(-err));
 		return EXIT_FAIL;
 	}
+	probes_frame0(probes, &set);	/* the link's as a kprobe's */
 	if (opts->depth)
 		stack_set_truncate(&set, opts->depth);
 	symbols(&tab, &set, probes);
@@ -866,7 +977,7 @@ static int run(const struct options *opts, enum mode mode)
 	raise_memlock();
 	raise_nofile();
 
-	prog_fd = load(opts, &maps, &prog);
+	prog_fd = load(opts, &maps, &prog, &probes);
 	if (prog_fd < 0)
 		goto out;
 	switch (mode) {
@@ -875,7 +986,8 @@ static int run(const struct options *opts, enum mode mode)
 							       EXIT_OK;
 		break;
 	case MODE_TRACE:
-		if (attach(&probes, prog_fd, opts, label, sizeof(label)) ||
+		if (attach(&probes, prog_fd, &prog, opts, label,
+			   sizeof(label)) ||
 		    watch(opts, &maps, &probes, prog_fd, label, &window,
 			  &skipped))
 			break;

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "kallsyms.h"
+#include "bpf.h"
 #include "kprobe.h"
+#include "stackmap.h"
 #include "targets.h"
 #include "testhook.h"
 
@@ -330,23 +332,16 @@ static size_t targets_dedup_addrs(struct probes *p)
 {
 	size_t n = p->ntargets, i, u, dropped = 0;
 	unsigned long off;
-	const char **names = calloc(n, sizeof(*names));
-	unsigned long *addrs = calloc(n, sizeof(*addrs));
-	unsigned int *counts = calloc(n, sizeof(*counts));
 	struct keyed *k = calloc(n, sizeof(*k));
 	char *drop = calloc(n, 1);
 	const struct target **plus4 = calloc(n + 1, sizeof(*plus4));
 	size_t nplus4 = 0;
 
-	if (!names || !addrs || !counts || !k || !drop || !plus4)
+	if (!k || !drop || !plus4)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (p->targets[i].offset == 4)
 			plus4[nplus4++] = &p->targets[i];
-	for (i = 0; i < n; i++)
-		names[i] = p->targets[i].name;
-	if (kallsyms_addrs(KALLSYMS_PATH, names, n, addrs, counts))
-		goto out;	/* addresses hidden: nothing can be told */
 	for (i = 0; i < n; i++) {
 		const struct target *t = &p->targets[i];
 
@@ -356,12 +351,10 @@ static size_t targets_dedup_addrs(struct probes *p)
 		if (!off && has_plus4(t, plus4, nplus4) &&
 		    entry_site(t->name) == 4)
 			off = 4;
-		if (t->addr)
-			k[i].key = t->addr + off;
-		else if (counts[i] == 1)
-			k[i].key = addrs[i] + off;
+		if (t->kaddr)
+			k[i].key = t->kaddr + off;
 		/* NAME@ADDR beside a shared NAME, same offset: covered. */
-		if (t->addr && i > 0 && counts[i] > 1 &&
+		if (t->addr && i > 0 && t->copies > 1 &&
 		    !strcmp(p->targets[i - 1].name, t->name) &&
 		    !p->targets[i - 1].addr &&
 		    p->targets[i - 1].offset == t->offset)
@@ -380,13 +373,64 @@ static size_t targets_dedup_addrs(struct probes *p)
 	}
 	p->ntargets = u;
 out:
-	free(names);
-	free(addrs);
-	free(counts);
 	free(k);
 	free(drop);
 	free(plus4);
 	return dropped;
+}
+
+/*
+ * One pass over kallsyms for every target's address and how many
+ * functions share its name (t->kaddr, t->copies), and for whether the
+ * kernel has kprobe_multi links (KPROBE_MULTI_SYMBOL, asked in the same
+ * pass).  Targets are sorted by name here.  Returns 0, or -errno when
+ * kallsyms cannot be read; with addresses hidden (kptr_restrict) the
+ * counts still come, the addresses stay 0.
+ */
+static int targets_locate(struct probes *p)
+{
+	size_t n = p->ntargets, i, j, mark = n;
+	const char **names = calloc(n + 1, sizeof(*names));
+	unsigned long *addrs = calloc(n + 1, sizeof(*addrs));
+	unsigned int *counts = calloc(n + 1, sizeof(*counts));
+	int err = -ENOMEM, hidden;
+
+	if (!names || !addrs || !counts)
+		goto out;
+	/* The names stay sorted with the marker put in its place. */
+	for (i = 0, j = 0; i < n; i++) {
+		if (mark == n &&
+		    strcmp(KPROBE_MULTI_SYMBOL, p->targets[i].name) < 0)
+			mark = j++;
+		names[j++] = p->targets[i].name;
+	}
+	names[mark] = KPROBE_MULTI_SYMBOL;	/* mark is n if it goes last */
+	err = kallsyms_addrs(KALLSYMS_PATH, names, n + 1, addrs, counts);
+	hidden = err == -EACCES;
+	if (err && !hidden)
+		goto out;
+	err = 0;
+	p->multi_known = 1;
+	p->multi_avail = counts[mark] > 0;
+	for (i = 0, j = 0; i < n; i++, j++) {
+		struct target *t = &p->targets[i];
+
+		j += j == mark;
+		t->copies = counts[j];
+		t->kaddr = t->addr ? t->addr :
+			   counts[j] == 1 && !hidden ? addrs[j] : 0;
+	}
+out:
+	free(names);
+	free(addrs);
+	free(counts);
+	return err;
+}
+
+/* Whether a kprobe_multi link may take t: an entry with one address. */
+static int multi_able(const struct target *t)
+{
+	return !t->offset && t->kaddr;
 }
 
 int targets_expand(const struct options *opts, struct probes *p,
@@ -395,7 +439,7 @@ int targets_expand(const struct options *opts, struct probes *p,
 	struct name_set bl = { NULL, 0 };
 	size_t i, cap = 0, patterns = 0, matched;
 	struct target *t;
-	int ret = 0;
+	int ret = 0, dedup;
 
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < opts->nfuncs; i++)
@@ -422,9 +466,20 @@ int targets_expand(const struct options *opts, struct probes *p,
 	if (ret)
 		return ret;
 	targets_dedup(p);
+	/*
+	 * One pass over kallsyms serves both: addresses to probe each
+	 * function once, and whether the kernel has kprobe_multi links for
+	 * the several functions that would use one.
+	 */
+	dedup = p->ntargets > 1 && !opts->check;
+	if (dedup || opts->attach == ATTACH_MULTI ||
+	    (opts->attach == ATTACH_DEFAULT && p->ntargets > 1))
+		ret = targets_locate(p);
 	/* --check gives each argument its verdict; tracing counts once. */
-	if (p->ntargets > 1 && !opts->check)
+	if (dedup && !ret)	/* not with addresses hidden: none is known */
 		p->merged = targets_dedup_addrs(p);
+	for (i = 0; i < p->ntargets; i++)
+		p->multi_able += multi_able(&p->targets[i]);
 	for (i = 0, matched = 0; i < p->ntargets; i++)
 		matched += p->targets[i].from_pattern;
 	if (matched > opts->max_probes)
@@ -749,6 +804,11 @@ static void close_all(struct probes *p)
 			close(p->links[p->nfds]);
 		close(p->fds[p->nfds]);
 	}
+	/* nmulti and on_multi stay: probes_frame0() needs them after. */
+	if (p->multi_link) {
+		close(p->multi_link);
+		p->multi_link = 0;
+	}
 }
 
 int probes_missed(const struct probes *p, unsigned long long *missed)
@@ -758,7 +818,7 @@ int probes_missed(const struct probes *p, unsigned long long *missed)
 	int err;
 
 	*missed = 0;
-	if (!p->use_link)
+	if (p->nfds && !p->use_link)
 		return -EOPNOTSUPP;
 	for (i = 0; i < p->nfds; i++) {
 		err = kprobe_link_missed(p->links[i], &m);
@@ -766,7 +826,29 @@ int probes_missed(const struct probes *p, unsigned long long *missed)
 			return err;
 		*missed += m;
 	}
+	if (p->multi_link) {
+		err = kprobe_multi_missed(p->multi_link, &m);
+		if (err)
+			return err;
+		*missed += m;
+	}
 	return 0;
+}
+
+int probes_recursion_missed(const struct probes *p,
+			    unsigned long long *missed)
+{
+	struct bpf_prog_info info;
+	int err;
+
+	*missed = 0;
+	if (!p->perf_prog || !p->nfds)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	err = bpf_prog_get_info(p->perf_prog, &info);
+	if (!err)
+		*missed = info.recursion_misses;
+	return err;
 }
 
 /*
@@ -794,8 +876,144 @@ static int kprobes_usable(char *err, size_t size)
 }
 
 /*
+ * A kprobe_multi link rides on ftrace alone (no kprobe is made): it needs
+ * ftrace switched on, as kprobes on function entries do.
+ */
+static int ftrace_usable(char *err, size_t size)
+{
+	if (read_int(FTRACE_ENABLED) == 0)
+		return fail(err, size, -EPERM,
+			    "ftrace is switched off (kernel.ftrace_enabled is 0), and probes on function entries need it: sysctl kernel.ftrace_enabled=1");
+	return 0;
+}
+
+/*
+ * Whether another target has the name of target i (NAME beside
+ * NAME+OFFSET: sorted, they are neighbours).  Such an entry stays a
+ * kprobe, so that frame 0 tells the link's stacks apart (probes_frame0()).
+ */
+static int same_name(const struct probes *p, size_t i)
+{
+	const char *name = p->targets[i].name;
+
+	return (i > 0 && !strcmp(p->targets[i - 1].name, name)) ||
+	       (i + 1 < p->ntargets && !strcmp(p->targets[i + 1].name, name));
+}
+
+/*
+ * Which targets the link is offered: those it may take (multi_able())
+ * that are not on the kprobe blacklist, which only perf kprobes check:
+ * a function named alone that kprobes refuse is refused either way.
+ * Their addresses go to addrs (ascending target order), their indexes
+ * to idx; returns how many.
+ */
+static size_t multi_pick(const struct probes *p, unsigned long *addrs,
+			 size_t *idx)
+{
+	struct name_set bl = { NULL, 0 };
+	size_t i, n = 0;
+
+	for (i = 0; i < p->ntargets; i++)
+		if (multi_able(&p->targets[i]) &&
+		    !p->targets[i].from_pattern)
+			break;
+	/* Patterns have left the blacklist out already. */
+	if (i < p->ntargets)
+		name_set_read(&bl, fopen(KPROBE_BLACKLIST, "re"), 1);
+	for (i = 0; i < p->ntargets; i++) {
+		const struct target *t = &p->targets[i];
+
+		if (!multi_able(t) || name_set_has(&bl, t->name) ||
+		    same_name(p, i))
+			continue;
+		addrs[n] = t->kaddr;
+		idx[n++] = i;
+	}
+	name_set_free(&bl);
+	return n;
+}
+
+/*
+ * Keep of addrs and idx the functions ftrace can trace (the link refuses
+ * all if it cannot trace one; kprobes can, with a breakpoint).  Returns
+ * how many are left, or n when the list cannot be read.
+ */
+static size_t multi_traceable(const struct probes *p, unsigned long *addrs,
+			      size_t *idx, size_t n)
+{
+	struct name_set set;
+	size_t i, u = 0;
+
+	name_set_read(&set, open_traceable(), 0);
+	if (!set.n)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (!name_set_has(&set, p->targets[idx[i]].name))
+			continue;
+		addrs[u] = addrs[i];
+		idx[u++] = idx[i];
+	}
+	name_set_free(&set);
+	return u;
+}
+
+int probes_attach_multi(struct probes *p, int prog_fd, char *err,
+			size_t size)
+{
+	unsigned long *addrs = calloc(p->ntargets + 1, sizeof(*addrs));
+	size_t *idx = calloc(p->ntargets + 1, sizeof(*idx));
+	size_t i, n, m;
+	int ret, fd;
+
+	err[0] = '\0';
+	p->multi_note[0] = '\0';
+	if (!addrs || !idx) {
+		ret = fail(err, size, -ENOMEM, "out of memory");
+		goto out;
+	}
+	ret = ftrace_usable(err, size);
+	if (ret)
+		goto out;
+	n = multi_pick(p, addrs, idx);
+	fd = n ? kprobe_multi_attach(prog_fd, addrs, n) : -ENOENT;
+	/* The tracing line tells how many went where. */
+	if (fd < 0 && n) {
+		m = multi_traceable(p, addrs, idx, n);
+		if (m && m < n) {
+			n = m;
+			fd = kprobe_multi_attach(prog_fd, addrs, n);
+		}
+	}
+	if (fd < 0) {
+		if (n)
+			snprintf(p->multi_note, sizeof(p->multi_note),
+				 "the kernel refused the kprobe_multi link (%s): every function gets a kprobe instead",
+				 strerror(-fd));
+		goto out;
+	}
+	p->multi_link = fd;
+	p->nmulti = n;
+	for (i = 0; i < n; i++)
+		p->targets[idx[i]].on_multi = 1;
+	/* All in one go: a test may catch the attach here, kprobes to come. */
+	test_stop("attaching");
+out:
+	free(addrs);
+	free(idx);
+	return ret;
+}
+
+size_t probes_perf_left(const struct probes *p)
+{
+	return p->ntargets - p->nmulti;
+}
+
+/*
  * NAME+OFFSET must stay inside NAME: past its end is another function.
- * Returns 0, or -ERANGE with the reason in err.
+ * On arm64 it must also be a multiple of 4: every instruction is 4 bytes
+ * and 4-aligned, and the kernel refuses any other address with a bare
+ * EINVAL (x86's decoder answers EILSEQ, which reason() explains).
+ * Returns 0, or -ERANGE or -EILSEQ with the reason in err.
  */
 static int check_offset(const struct target *t, char *err, size_t size)
 {
@@ -823,6 +1041,12 @@ static int check_offset(const struct target *t, char *err, size_t size)
 				    t->name);
 		}
 	}
+#ifdef __aarch64__
+	if (t->offset % 4)
+		return fail(err, size, -EILSEQ,
+			    "offset 0x%lx is not on an instruction boundary of %.200s",
+			    t->offset, t->name);
+#endif
 	return 0;
 }
 
@@ -833,12 +1057,18 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 	size_t i;
 
 	err[0] = '\0';		/* no note unless one is written below */
+	if (!probes_perf_left(p))
+		return 0;
 	type = kprobes_usable(err, size);
-	if (type < 0)
+	if (type < 0) {
+		close_all(p);
 		return type;
+	}
 	for (i = 0; i < p->ntargets; i++) {
 		const struct target *t = &p->targets[i];
 
+		if (t->on_multi)
+			continue;
 		if (t->addr && !t->from_pattern &&
 		    check_addr(t, err, size) < 0) {
 			close_all(p);
@@ -852,8 +1082,12 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 			return -ENOENT;
 		}
 		ret = attach_one(p, t, type, prog_fd);
-		/* Half the probes are in: a test may catch the attach here. */
-		if (i + 1 == (p->ntargets + 1) / 2 && p->ntargets > 1)
+		/*
+		 * Half the probes are in: a test may catch the attach here
+		 * (with a link, it did already: probes_attach_multi()).
+		 */
+		if (i + 1 == (p->ntargets + 1) / 2 && p->ntargets > 1 &&
+		    !p->nmulti)
 			test_stop("attaching");
 		if (!ret)
 			continue;
@@ -866,7 +1100,7 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 		if (!p->refused++)
 			explain(t, ret, first, sizeof(first));
 	}
-	if (!p->nfds)
+	if (!p->nfds && !p->nmulti)
 		return fail(err, size, -ENOENT,
 			    "none of the %zu matching functions could be probed; the first refusal: %s",
 			    p->ntargets, first);
@@ -877,12 +1111,31 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 }
 
 /* One --check line: "NAME: ok", "NAME: ok, but ...", or "cannot trace". */
+/*
+ * Whether a run would put t on the kprobe_multi link: a link of its own,
+ * made and closed at once, tells.
+ */
+static int check_multi(const struct probes *p, const struct target *t,
+		       int prog_fd, const struct name_set *bl)
+{
+	int fd;
+
+	if (!p->use_multi || !multi_able(t) || name_set_has(bl, t->name))
+		return 0;
+	fd = kprobe_multi_attach(prog_fd, &t->kaddr, 1);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 static int check_one(struct probes *p, const struct target *t, int type,
-		     int prog_fd, const struct name_set *traceable, FILE *out)
+		     int prog_fd, const struct name_set *traceable,
+		     const struct name_set *bl, FILE *out)
 {
 	char desc[KSYM_NAME_LEN + 32], why[1024];
 	size_t before = p->nfds;
-	int ret = 0;
+	int ret = 0, perf_fd = p->use_multi ? p->perf_prog : prog_fd;
 
 	target_desc(t, desc, sizeof(desc));
 	if (t->addr)
@@ -891,8 +1144,9 @@ static int check_one(struct probes *p, const struct target *t, int type,
 		fprintf(out, "%s: cannot trace: %s\n", desc, why);
 		return 1;
 	}
-	if (!ret)
-		ret = attach_one(p, t, type, prog_fd);
+	/* Else a perf kprobe, as a run falls back to. */
+	if (!ret && !check_multi(p, t, prog_fd, bl))
+		ret = attach_one(p, t, type, perf_fd);
 	if (ret) {
 		if (!t->addr || ret != -ENOENT)
 			reason(t, ret, why, sizeof(why));
@@ -914,7 +1168,7 @@ static int check_one(struct probes *p, const struct target *t, int type,
 
 size_t probes_check(struct probes *p, int prog_fd, FILE *out)
 {
-	struct name_set traceable;
+	struct name_set traceable, bl;
 	char why[512];
 	int type = kprobes_usable(why, sizeof(why));
 	size_t i, bad = 0;
@@ -927,10 +1181,13 @@ size_t probes_check(struct probes *p, int prog_fd, FILE *out)
 	}
 	/* Empty when tracefs is not mounted: then nothing is noted. */
 	name_set_read(&traceable, open_traceable(), 0);
+	name_set_read(&bl, p->use_multi ? fopen(KPROBE_BLACKLIST, "re") : NULL,
+		      1);
 	for (i = 0; i < p->ntargets; i++)
 		bad += check_one(p, &p->targets[i], type, prog_fd, &traceable,
-				 out);
+				 &bl, out);
 	name_set_free(&traceable);
+	name_set_free(&bl);
 	return bad;
 }
 
@@ -942,6 +1199,8 @@ void probes_detach(struct probes *p)
 void probes_free(struct probes *p)
 {
 	close_all(p);
+	if (p->perf_prog)
+		close(p->perf_prog);
 	free(p->fds);
 	free(p->links);
 	free(p->targets);
@@ -957,3 +1216,66 @@ void probes_label(const struct probes *p, const struct options *opts,
 		snprintf(buf, size, "%zu function%s", p->ntargets - p->refused,
 			 p->ntargets - p->refused == 1 ? "" : "s");
 }
+
+/*
+ * x86-64: ftrace calls in at each traced function's entry with a 5-byte
+ * call (at NAME+0, or NAME+4 after an ENDBR), and the registers of the
+ * link's program hold that call's return address: NAME+0x5 or NAME+0x9.
+ * A kprobe on the same site reports the site plus its 1-byte breakpoint,
+ * as if it had hit: NAME+0x1 or NAME+0x5 (Debian's 6.12: vfs_write+0x9
+ * by the link, +0x5 by kprobes; vfs_writev, static, without ENDBR, +0x5
+ * and +0x1).  So frame 0 moves back 4 bytes where it is one of those two
+ * places of a function on the link.  A kprobe elsewhere in such a function
+ * cannot be mistaken for it: a function probed at an offset too stays
+ * off the link (same_name()).  Other architectures keep the address the
+ * link gives.
+ */
+#if defined(__x86_64__)
+static int ulong_cmp(const void *pa, const void *pb)
+{
+	unsigned long a = *(const unsigned long *)pa;
+	unsigned long b = *(const unsigned long *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+static int has_start(const unsigned long *starts, size_t n,
+		     unsigned long addr)
+{
+	return bsearch(&addr, starts, n, sizeof(*starts), ulong_cmp) != NULL;
+}
+
+void probes_frame0(const struct probes *p, struct stack_set *set)
+{
+	unsigned long *starts;
+	size_t i, n = 0;
+
+	if (!p->nmulti)
+		return;
+	starts = calloc(p->nmulti, sizeof(*starts));
+	if (!starts)
+		return;
+	for (i = 0; i < p->ntargets && n < p->nmulti; i++)
+		if (p->targets[i].on_multi)
+			starts[n++] = p->targets[i].kaddr;
+	qsort(starts, n, sizeof(*starts), ulong_cmp);
+	for (i = 0; i < set->n; i++) {
+		struct stack *s = &set->stacks[i];
+		/* The stack's frames live in set->frames, which is ours. */
+		__u64 *ips = set->frames + (s->ips - set->frames);
+
+		if (!s->nframes)
+			continue;
+		if (has_start(starts, n, ips[0] - 5) ||
+		    has_start(starts, n, ips[0] - 9))
+			ips[0] -= 4;
+	}
+	free(starts);
+}
+#else
+void probes_frame0(const struct probes *p, struct stack_set *set)
+{
+	(void)p;
+	(void)set;
+}
+#endif

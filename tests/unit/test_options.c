@@ -127,6 +127,14 @@ static const struct ok_case ok_cases[] = {
 	  .glob = 1 },
 	{ "glob_class", { "[nx]fs_write" }, { .nfuncs = 1 }, "[nx]fs_write",
 	  .glob = 1 },
+	{ "attach_ioctl", { "--attach=ioctl", "vfs_write" },
+	  { .attach = ATTACH_IOCTL, .nfuncs = 1 }, "vfs_write" },
+	{ "attach_link", { "--attach", "link", "vfs_write" },
+	  { .attach = ATTACH_LINK, .nfuncs = 1 }, "vfs_write" },
+	{ "attach_multi", { "--attach=multi", "vfs_*" },
+	  { .attach = ATTACH_MULTI, .nfuncs = 1 }, "vfs_*", .glob = 1 },
+	{ "attach_last_wins", { "--attach=multi", "--attach=ioctl", "f", "g" },
+	  { .attach = ATTACH_IOCTL, .nfuncs = 2 }, "f" },
 };
 
 /* A command line that must fail, with this in the message. */
@@ -178,6 +186,12 @@ static const struct err_case err_cases[] = {
 	  "invalid probe limit '0'" },
 	{ "max_probes_over", { "--max-probes=100001", "f" },
 	  "invalid probe limit" },
+	{ "attach_unknown", { "--attach=kprobe", "f" },
+	  "invalid --attach 'kprobe': expected ioctl, link or multi" },
+	{ "attach_empty", { "--attach=", "f" }, "invalid --attach ''" },
+	{ "attach_case", { "--attach=Multi", "f" }, "invalid --attach 'Multi'" },
+	{ "attach_missing", { "f", "--attach" },
+	  "option '--attach' needs a value" },
 	{ "unknown_short", { "-x", "f" }, "unknown option '-x'" },
 	/* After -x: a stale optopt must not turn this into '-x'. */
 	{ "unknown_long", { "--bogus", "f" }, "unknown option '--bogus'" },
@@ -283,6 +297,8 @@ static void run_ok(const struct ok_case *c)
 	EXPECT(o.folded == w->folded, "folded %d", o.folded);
 	EXPECT(o.addresses == w->addresses, "addresses %d", o.addresses);
 	EXPECT(o.depth == w->depth, "depth %u", o.depth);
+	EXPECT(o.attach == w->attach, "attach %d, want %d", o.attach,
+	       w->attach);
 	EXPECT(o.help == w->help, "help %d", o.help);
 	EXPECT(o.version == w->version, "version %d", o.version);
 	if (w->help || w->version) {
