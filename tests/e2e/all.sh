@@ -16,6 +16,7 @@ kernel_snapshot
 rc=0
 sh "$D/e2e.sh" "$D" || rc=1
 sh "$D/limits.sh" "$D" || rc=1
+sh "$D/attach.sh" "$D" || rc=1
 sh "$D/verifier.sh" "$D/show_bt" "$D" || rc=1
 kernel_unharmed kernel_unharmed
 rm -rf "$T"
