@@ -149,4 +149,37 @@ static inline void fx_free(struct fx *fx)
 		fclose(out);						\
 	} while (0)
 
+/*
+ * One strictly valid UTF-8 character at s, by the standard's table (not
+ * utf8.c's code, so that the tests check the writers independently): its
+ * length in bytes, with the code point in *cp; 0 with *why set where s
+ * starts with no valid character.
+ */
+static inline unsigned int test_utf8(const unsigned char *s, unsigned int *cp,
+				     const char **why)
+{
+	unsigned int n, i;
+
+	if (s[0] < 0x80)
+		n = 1, *cp = s[0];
+	else if ((s[0] & 0xe0) == 0xc0)
+		n = 2, *cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, *cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, *cp = s[0] & 0x07;
+	else
+		return *why = "invalid UTF-8 lead byte", 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return *why = "truncated UTF-8", 0;
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 2 && *cp < 0x80) || (n == 3 && *cp < 0x800) ||
+	    (n == 4 && *cp < 0x10000) || *cp > 0x10ffff ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff))
+		return *why = "overlong, surrogate or too large UTF-8", 0;
+	return n;
+}
+
 #endif

@@ -72,26 +72,11 @@ static int jp_utf8(struct jp *j)
 {
 	const unsigned char *s = (const unsigned char *)j->p;
 	unsigned int n, i, cp;
+	const char *why;
 
-	if (s[0] < 0x80)
-		n = 1, cp = s[0];
-	else if ((s[0] & 0xe0) == 0xc0)
-		n = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return jp_fail(j, "invalid UTF-8 lead byte");
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return jp_fail(j, "truncated UTF-8");
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return jp_fail(j, "overlong, surrogate or too large UTF-8");
+	n = test_utf8(s, &cp, &why);
+	if (!n)
+		return jp_fail(j, why);
 	for (i = 0; i < n; i++)
 		jp_putc(j, s[i]);
 	j->p += n;

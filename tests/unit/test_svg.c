@@ -64,7 +64,8 @@ static int xml_char_ok(unsigned int c)
 static int xp_char(struct xp *x, char *buf, size_t size)
 {
 	const unsigned char *s = (const unsigned char *)x->p;
-	unsigned int n, i, cp;
+	unsigned int n, cp;
+	const char *why;
 	char ent[16];
 	size_t len, at = buf ? strlen(buf) : 0;
 
@@ -97,25 +98,9 @@ static int xp_char(struct xp *x, char *buf, size_t size)
 			buf[at++] = cp < 0x80 ? (char)cp : '?', buf[at] = 0;
 		return 0;
 	}
-	if (s[0] < 0x80)
-		n = 1, cp = s[0];
-	else if ((s[0] & 0xe0) == 0xc0)
-		n = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return xp_fail(x, "invalid UTF-8");
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return xp_fail(x, "truncated UTF-8");
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return xp_fail(x, "invalid UTF-8");
+	n = test_utf8(s, &cp, &why);
+	if (!n)
+		return xp_fail(x, why);
 	if (!xml_char_ok(cp))
 		return xp_fail(x, "a character XML forbids");
 	if (buf && at + n + 1 < size) {
