@@ -2,6 +2,7 @@
 /* export.c - the --json and --svg files; see export.h. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "json.h"
@@ -57,6 +58,38 @@ done:
 	if (out != stdout && fclose(out) && !err)
 		err = errno ? -errno : -EIO;
 	return err ? fail("write", path, err) : 0;
+}
+
+/*
+ * Whether path can be written, asked before the window rather than found
+ * after it: an existing file writable, or its directory.  0 or -errno.
+ */
+static int writable(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+
+	if (is_stdout(path) || !access(path, W_OK))
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) ?
+			 (int)(slash - path) : 1, path);
+	return access(dir, W_OK | X_OK) ? -errno : 0;
+}
+
+int export_check(const struct options *opts)
+{
+	int err;
+
+	if (opts->json && (err = writable(opts->json)))
+		return fail("write", opts->json, err);
+	if (opts->svg && (err = writable(opts->svg)))
+		return fail("write", opts->svg, err);
+	return 0;
 }
 
 int export_write(const struct options *opts, const struct probes *probes,

@@ -29,6 +29,12 @@ struct export_info {
 int export_to_stdout(const struct options *opts);
 
 /*
+ * Whether the files --json and --svg name can be written, before the
+ * window: 0, or -errno after a one-line message on stderr.
+ */
+int export_check(const struct options *opts);
+
+/*
  * Write the files --json and --svg name ("-" is stdout), from set as the
  * text output printed it.  tab may be NULL: the frames are then resolved
  * here, with one more pass over /proc/kallsyms.  Returns 0, or -errno

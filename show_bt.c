@@ -960,7 +960,8 @@ static int run(const struct options *opts, enum mode mode)
 	sigset_t stop;
 
 	prog_maps_init(&maps);
-	if (check_kernel() || check_pid(opts->pid))
+	if (check_kernel() || check_pid(opts->pid) ||
+	    (mode == MODE_TRACE && export_check(opts)))
 		goto out;
 	if (targets_expand(opts, &probes, why, sizeof(why))) {
 		err_msg("%s", why);

@@ -107,6 +107,11 @@ else
 	fail preallocated_maps_load "$(tail -3 "$T/err")"
 fi
 
+# An output file that cannot be written is said before the window, not
+# after it.
+expect json_unwritable 1 '^show_bt: cannot write /nonexistent/dir/x\.json: No such file or directory$' \
+	--json /nonexistent/dir/x.json -d 300 vfs_write
+
 expect bad_duration 2 "^show_bt: invalid duration '0': " -d 0 vfs_write
 expect bad_pid 2 "^show_bt: invalid pid 'x': " -p x vfs_write
 expect no_function 2 "^show_bt: no function given" -d 1
