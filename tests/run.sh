@@ -56,11 +56,14 @@ suite() {
 }
 
 # The end-to-end suites on one Debian kernel, in one boot: the static
-# show_bt, the workload, the suites and the verifier experiments go in.
+# show_bt, the workload, the suites and the verifier experiments go in
+# (arm64-*: the cross-built ones, from make test-bins-arm64).
 vm_suite() {
+	bins=$STATIC
+	case $1 in arm64-*) bins=$B/static-arm64 ;; esac
 	# shellcheck disable=SC2046
-	tests/vm/run.sh -k "$1" -t 1800 -f "$STATIC/show_bt" \
-		-f "$STATIC/writer" -f tests/lib.sh -f tests/e2e/all.sh \
+	tests/vm/run.sh -k "$1" -t 1800 -f "$bins/show_bt" \
+		-f "$bins/writer" -f tests/lib.sh -f tests/e2e/all.sh \
 		-f tests/e2e/e2e.sh \
 		-f tests/e2e/limits.sh -f tests/e2e/verifier.sh \
 		-f tests/e2e/attach.sh \
@@ -89,11 +92,22 @@ kernel_suites() {
 		suite json-svg-$k sh tests/e2e/json_svg.sh -k $k
 	done
 }
-echo "suite vm-kit: checking the VM kit (QEMU, busybox, Debian kernels 5.10, 6.1, 6.12)" | say
+echo "suite vm-kit: checking the VM kit (QEMU, busybox, Debian kernels 5.10, 6.1, 6.12, arm64 6.1)" | say
+# arm64: its kit, the cross gcc (kit.sh installs it), the arm64 show_bt,
+# writer and hostile helpers.  If any is missing its suites fail, here,
+# and the x86 ones still run.
+ARM64=arm64-6.1
+if ! { tests/vm/kit.sh arm64-6.1 && make -s test-bins-arm64 &&
+       sh tests/hostile/build.sh arm64; } > "$LOG/kit-arm64.log" 2>&1; then
+	echo "FAIL: vm-arm64-6.1: the arm64 kit, cross compiler or test binaries could not be set up (tests/vm/kit.sh arm64-6.1, make test-bins-arm64): $(tail -3 "$LOG/kit-arm64.log" | tr '\n' ' ')" \
+		> "$LOG/vm-kit-arm64.done"
+	say < "$LOG/vm-kit-arm64.done"
+	ARM64=
+fi
 if tests/vm/kit.sh 5.10 6.1 6.12 > "$LOG/kit.log" 2>&1 &&
    sh tests/hostile/build.sh static > "$LOG/hostile-build.log" 2>&1; then
 	kernel_suites 6.12 6.1 &
-	kernel_suites 5.10 &
+	kernel_suites 5.10 $ARM64 &
 	wait
 else
 	echo "FAIL: vm: the VM kit or the hostile helpers could not be set up: $(tail -3 "$LOG/kit.log" "$LOG/hostile-build.log" | tr '\n' ' ')" \

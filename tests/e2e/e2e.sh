@@ -18,6 +18,31 @@ L=$(dirname "$0")/lib.sh
 # shellcheck source=tests/lib.sh
 . "$L"
 
+# What differs by architecture (uname -m), from the kernels' own stacks:
+# SYS, the prefix of the syscalls' functions; ROOT, the outermost frame of
+# a system call's stack; WRITE_FOLDED, write()'s frames in folded order,
+# from ROOT to ksys_write.  ENTRY_LOSES_CALLER=1 where a probe at a
+# function's first instruction does not see the direct caller: arm64's
+# frame-pointer unwinder starts from the frame record that x29 points to,
+# which is still the caller's, while the return address into the caller is
+# only in the link register x30 (LIMITATIONS.md, "arm64").
+ARCH=$(uname -m)
+case $ARCH in
+aarch64)
+	SYS=__arm64_sys_
+	ROOT=el0t_64_sync
+	WRITE_FOLDED='el0t_64_sync;el0t_64_sync_handler;el0_svc;do_el0_svc;el0_svc_common[.a-z0-9]*;invoke_syscall;__arm64_sys_write;ksys_write'
+	ENTRY_LOSES_CALLER=1
+	;;
+*)
+	SYS=__x64_sys_
+	ROOT='entry_SYSCALL_64[a-z_]*'
+	WRITE_FOLDED='entry_SYSCALL_64[a-z_]*;do_syscall_64;ksys_write'
+	ENTRY_LOSES_CALLER=0
+	;;
+esac
+X='\+0x[0-9a-f]+'	# a frame's offset, as a stack prints it
+
 # show_bt's stacks, one line each: "COUNT frame0;frame1;..." with offsets.
 stacks() {
 	awk '/^    [0-9]+$/ { print $1, s; s = ""; next }
@@ -39,11 +64,18 @@ test_write_stack() {
 	"$SB" -d 3 vfs_write > "$T/ws.out" 2> "$T/ws.err"
 	rc=$?
 	kill $loop; wait $loop 2>/dev/null
+	# x86: the direct caller, ksys_write, follows vfs_write.  arm64: at
+	# the entry it is missing, and the stack goes on from the caller's
+	# caller, exactly (see ENTRY_LOSES_CALLER).
+	if [ $ENTRY_LOSES_CALLER = 1 ]; then
+		want="^[1-9][0-9]* vfs_write\\+0x0;${SYS}write$X;invoke_syscall$X;el0_svc_common[.a-z0-9]*$X;do_el0_svc$X;el0_svc$X;el0t_64_sync_handler$X;$ROOT$X\$"
+	else
+		want="^[1-9][0-9]* vfs_write$X;ksys_write$X;.*$ROOT$X\$"
+	fi
 	if [ $rc -ne 0 ]; then
 		fail write_stack "exit $rc: $(cat "$T/ws.err")"
-	elif ! stacks "$T/ws.out" | grep -Eq \
-	    '^[1-9][0-9]* vfs_write\+0x[0-9a-f]+;ksys_write\+0x[0-9a-f]+;.*entry_SYSCALL_64[a-z_]*\+0x[0-9a-f]+$'; then
-		fail write_stack "no vfs_write<-ksys_write<-...<-entry_SYSCALL_64 stack in: $(head -20 "$T/ws.out")"
+	elif ! stacks "$T/ws.out" | grep -Eq "$want"; then
+		fail write_stack "no stack matching '$want' in: $(head -20 "$T/ws.out")"
 	elif ! grep -Eq '^show_bt: vfs_write: [1-9][0-9]* calls in 3\.[0-9]+ s, [1-9][0-9]* distinct stacks?; counted by stack id [0-9]+, by frames [0-9]+( \(stack map collisions\))?, unreadable 0, lost 0 ' "$T/ws.err"; then
 		fail write_stack "summary wrong: $(cat "$T/ws.err")"
 	else
@@ -98,7 +130,7 @@ test_exact_counts() {
 	trace ex $fn -p $wp -d 300 $fn
 	ran_ok exact_counts ex || return
 	w=$(count_of "$T/ex.out" ';ksys_write\+')
-	p=$(count_of "$T/ex.out" ';(ksys_pwrite64|__x64_sys_pwrite64)\+')
+	p=$(count_of "$T/ex.out" ";(ksys_pwrite64|${SYS}pwrite64)\\+")
 	v=$(count_of "$T/ex.out" ';(do_writev|vfs_writev)\+')
 	n=$(stacks "$T/ex.out" | wc -l)
 	if [ "$w/$p/$v/$n" != "37/23/11/3" ]; then
@@ -133,8 +165,8 @@ test_lossless() {
 	if [ "$counts" != "2 3 5 7 11 23 37" ]; then
 		fail lossless "stack counts '$counts', want '2 3 5 7 11 23 37': $(stacks "$T/ll.out")"
 	elif [ "$(count_of "$T/ll.out" ';ksys_write\+')" != 37 ] ||
-	     [ "$(count_of "$T/ll.out" ';__x64_sys_sendfile64\+')" != 3 ] ||
-	     [ "$(count_of "$T/ll.out" ';(__do_sys_copy_file_range|__x64_sys_copy_file_range)\+')" != 2 ]; then
+	     [ "$(count_of "$T/ll.out" ";${SYS}sendfile64\\+")" != 3 ] ||
+	     [ "$(count_of "$T/ll.out" ";(__do_sys_copy_file_range|${SYS}copy_file_range)\\+")" != 2 ]; then
 		fail lossless "write/sendfile/copy_file_range stacks miscounted: $(stacks "$T/ll.out")"
 	elif ! grep -Eq "^show_bt: $fn: 88 calls in .*, 7 distinct stacks; counted by stack id [0-9]+, by frames [1-9][0-9]* \(stack map collisions\), unreadable 0, lost 0 " "$T/ll.err"; then
 		fail lossless "summary wrong: $(cat "$T/ll.err")"
@@ -180,9 +212,9 @@ test_per_process() {
 	total=$(folded_total "$T/pf.out")
 	if [ "$total" = bad ]; then
 		fail folded_per_process "not FlameGraph input: $(cat "$T/pf.out")"
-	elif ! grep -Eq '^(thread:)?alpha-[0-9]+;entry_SYSCALL_64[a-z_]*;.*;ksys_write;vfs_write;.*generic_perform_write 5$' "$T/pf.out" ||
-	     ! grep -Eq '^(thread:)?alpha-[0-9]+;.*;(do_writev|vfs_writev);.*generic_perform_write 2$' "$T/pf.out" ||
-	     ! grep -Eq '^(thread:)?beta-[0-9]+;entry_SYSCALL_64[a-z_]*;.*;ksys_write;vfs_write;.*generic_perform_write 7$' "$T/pf.out"; then
+	elif ! grep -Eq "^(thread:)?alpha-[0-9]+;$WRITE_FOLDED;vfs_write;.*generic_perform_write 5\$" "$T/pf.out" ||
+	     ! grep -Eq "^(thread:)?alpha-[0-9]+;$ROOT;.*;(do_writev|vfs_writev);.*generic_perform_write 2\$" "$T/pf.out" ||
+	     ! grep -Eq "^(thread:)?beta-[0-9]+;$WRITE_FOLDED;vfs_write;.*generic_perform_write 7\$" "$T/pf.out"; then
 		fail folded_per_process "want alpha ... 5, alpha ... 2, beta ... 7: $(cat "$T/pf.out")"
 	else
 		pass folded_per_process
@@ -192,7 +224,7 @@ test_per_process() {
 	trace fo $fn -f -p $last_writer -d 300 $fn
 	ran_ok folded fo || return
 	if [ "$(folded_total "$T/fo.out")" != 7 ] || [ "$(wc -l < "$T/fo.out")" -ne 2 ] ||
-	   ! grep -Eq '^entry_SYSCALL_64[a-z_]*;do_syscall_64;ksys_write;vfs_write;.*generic_perform_write 4$' "$T/fo.out"; then
+	   ! grep -Eq "^$WRITE_FOLDED;vfs_write;.*generic_perform_write 4\$" "$T/fo.out"; then
 		fail folded "want 2 lines, 4 + 3 calls, root first: $(cat "$T/fo.out")"
 	else
 		pass folded
@@ -243,23 +275,110 @@ test_functions() {
 		pass wildcard
 	fi
 
-	# The ftrace call site is where the kprobe sits; the next instruction
-	# starts 5 bytes later, a real boundary for a FUNC+OFFSET probe.
-	"$SB" -d 300 vfs_write > /dev/null 2> "$T/site.err" &
-	sp=$!
-	wait_ready "$T/site.err"
-	site=$(grep -Eo ' vfs_write\+0x[0-9a-f]+' "$LIST" | head -1 | sed 's/.*+//')
-	kill -INT $sp; wait $sp
-	off=$(printf '0x%x' $((site + 5)))
+	# A FUNC+OFFSET probe on a real instruction boundary, past the
+	# entry, where the direct caller is in the stack on every
+	# architecture.  x86: the ftrace call site is where the kprobe sits;
+	# the next instruction starts 5 bytes later.  arm64: the first
+	# instruction after the prologue has set up vfs_write's frame record
+	# (test_entry_caller_frame finds it).
+	if [ $ENTRY_LOSES_CALLER = 1 ]; then
+		test_entry_caller_frame
+		[ -n "$frame_off" ] || return
+		off=$frame_off
+	else
+		test_entry_caller_frame
+		"$SB" -d 300 vfs_write > /dev/null 2> "$T/site.err" &
+		sp=$!
+		wait_ready "$T/site.err"
+		site=$(grep -Eo ' vfs_write\+0x[0-9a-f]+' "$LIST" | head -1 | sed 's/.*+//')
+		kill -INT $sp; wait $sp
+		off=$(printf '0x%x' $((site + 5)))
+	fi
 	start_writer writer "$T/of" write=6
 	trace of vfs_write -p $last_writer -d 300 "vfs_write+$off"
 	ran_ok offset of || return
 	if [ "$(all_counts "$T/of.out")" != 6 ] ||
 	   ! stacks "$T/of.out" | grep -q "^6 vfs_write+0x[0-9a-f]*;ksys_write+"; then
-		fail offset "vfs_write+$off: want one stack of 6 calls: $(cat "$T/of.out" "$T/of.err")"
+		fail offset "vfs_write+$off: want one stack of 6 calls, ksys_write next: $(cat "$T/of.out" "$T/of.err")"
 	else
 		pass offset
 	fi
+}
+
+# 6b. The direct caller in a stack taken at a function's entry.  x86: the
+# unwinder finds ksys_write at vfs_write's entry site (write_stack's run).
+# arm64: every 4-byte instruction in vfs_write's first 0x40 bytes that
+# the kernel lets a kprobe sit on (--check says; ftrace's patch site is
+# refused), all probed at once over 3 write() calls: frame 1 is the
+# caller's caller (__arm64_sys_write) until the prologue has pointed x29
+# at vfs_write's own frame record, and ksys_write from there on.  Sets
+# $frame_off to the first offset that has it.
+test_entry_caller_frame() {
+	frame_off=
+	if [ $ENTRY_LOSES_CALLER = 0 ]; then
+		if stacks "$T/ws.out" | grep -Eq "^[1-9][0-9]* vfs_write$X;ksys_write$X;"; then
+			pass entry_caller_frame
+		else
+			fail entry_caller_frame "no vfs_write stack with ksys_write as frame 1: $(stacks "$T/ws.out" | head -5)"
+		fi
+		return
+	fi
+	offs='' i=0
+	while [ $i -le 64 ]; do
+		offs="$offs vfs_write+$(printf '0x%x' $i)"
+		i=$((i + 4))
+	done
+	# shellcheck disable=SC2086
+	"$SB" --check $offs > "$T/cf.check" 2>&1
+	ok=$(sed -n 's/^\(vfs_write+0x[0-9a-f]*\): ok$/\1/p' "$T/cf.check")
+	if [ "$(echo "$ok" | wc -w)" -lt 8 ]; then
+		fail entry_caller_frame "fewer than 8 of vfs_write's first 17 instructions can be probed: $(tr '\n' ' ' < "$T/cf.check")"
+		return
+	fi
+	start_writer writer "$T/cf" write=3
+	# shellcheck disable=SC2086
+	trace cf vfs_write -p $last_writer -d 300 $ok
+	ran_ok entry_caller_frame cf || return
+	# "first OFF" if every probe counted 3 calls, the callers' caller
+	# before OFF and ksys_write from OFF on; else why not.
+	v=$(stacks "$T/cf.out" | awk -v n="$(echo "$ok" | wc -w)" -v sys="${SYS}write" '
+		function hex(s,  i, v) {
+			v = 0
+			for (i = 1; i <= length(s); i++)
+				v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return v
+		}
+		{
+			split($2, f, ";")
+			o = f[1]; sub(/^vfs_write\+0x/, "", o)
+			c = f[2]; sub(/\+.*/, "", c)
+			if ($1 != 3) bad = bad " " f[1] " counted " $1
+			at[hex(o)] = c; name[hex(o)] = f[1]; m++
+		}
+		END {
+			if (m != n) bad = bad " " m " stacks for " n " probes"
+			first = -1
+			for (i = 0; i <= 64; i += 4) {
+				if (!(i in at)) continue
+				if (at[i] == "ksys_write") {
+					if (first < 0) first = i
+				} else if (at[i] != sys || first >= 0)
+					bad = bad " " name[i] " has " at[i] " as frame 1"
+			}
+			if (first <= 0) bad = bad " no probe before the frame record, or none after"
+			if (bad != "") print "bad" bad
+			else printf "first 0x%x\n", first
+		}')
+	case $v in
+	first\ *)
+		frame_off=${v#first }
+		pass entry_caller_frame
+		echo "INFO: $PREFIX/entry_caller_frame: $ARCH: from vfs_write+$frame_off on, ksys_write is frame 1; before, ${SYS}write (the caller's caller)"
+		;;
+	*)
+		fail entry_caller_frame "$v: $(stacks "$T/cf.out" | cut -d';' -f1-2 | tr '\n' ' ')"
+		;;
+	esac
 }
 
 # 8. Hits the kernel skips (a kprobe hit while BPF is held off on that
@@ -453,9 +572,17 @@ test_pid_namespace() {
 
 # 10. NAME and NAME+4: where the kernel skips an ENDBR at function entry
 # (x86 IBT), both are one probe site and each call is counted once; where
-# +4 is inside an instruction, it is refused.
+# +4 is inside an instruction, it is refused.  arm64: +4 is an instruction,
+# the second of the two that -fpatchable-function-entry puts first and
+# ftrace patches into its call; arm64 kprobes cannot sit on ftrace's call
+# site (no KPROBES_ON_FTRACE) and the kernel refuses it with EINVAL.
 test_entry_plus4() {
 	fn=vfs_write
+	if [ "$ARCH" = aarch64 ]; then
+		refused="the kernel refused the kprobe (Invalid argument)"
+	else
+		refused="offset 0x4 is not on an instruction boundary"
+	fi
 	start_writer writer "$T/p4" write=5
 	"$SB" -p $last_writer -d 300 $fn $fn+4 > "$T/p4.out" 2> "$T/p4.err" &
 	sp=$!
@@ -465,7 +592,7 @@ test_entry_plus4() {
 		kill $last_writer
 		wait $last_writer
 		writers=
-		if [ $rc -eq 1 ] && grep -q "^show_bt: cannot probe $fn+0x4: offset 0x4 is not on an instruction boundary" "$T/p4.err"; then
+		if [ $rc -eq 1 ] && grep -qF "show_bt: cannot probe $fn+0x4: $refused" "$T/p4.err"; then
 			pass entry_plus4
 		else
 			fail entry_plus4 "exit $rc: $(cat "$T/p4.err")"
@@ -520,9 +647,24 @@ test_errors() {
 	expect_error blacklisted \
 		'^show_bt: cannot probe notify_die: the kernel refused the kprobe \(.*\): notify_die is listed in /sys/kernel/debug/kprobes/blacklist$' \
 		-d 1 notify_die
-	expect_error data_symbol \
-		"^show_bt: cannot probe jiffies: it is a data symbol \(type '[dDbB]' in /proc/kallsyms\), not a function$" \
-		-d 1 jiffies
+	# A data symbol of this kernel's: jiffies where /proc/kallsyms lists
+	# it, else the first one it lists whose name is not shared (arm64's
+	# Debian kernel has no CONFIG_KALLSYMS_ALL: _etext is its only one).
+	data=$(awk '{ n[$3]++ }
+		$2 ~ /^[dDbB]$/ && NF == 3 { d[++k] = $3 }
+		END {
+			for (i = 1; i <= k; i++)
+				if (d[i] == "jiffies" && n[d[i]] == 1) { print d[i]; exit }
+			for (i = 1; i <= k; i++)
+				if (n[d[i]] == 1) { print d[i]; exit }
+		}' /proc/kallsyms)
+	if [ -z "$data" ]; then
+		fail data_symbol "no data symbol in /proc/kallsyms"
+	else
+		expect_error data_symbol \
+			"^show_bt: cannot probe $data: it is a data symbol \(type '[dDbB]' in /proc/kallsyms\), not a function$" \
+			-d 1 "$data"
+	fi
 	expect_error no_such_pid '^show_bt: no process with pid 999999$' \
 		-p 999999 vfs_write
 	expect_error pattern_matches_nothing \

@@ -7,33 +7,41 @@
 # run, SVG by xml.etree, rsvg-convert (Debian's librsvg2-bin, from `make
 # deps`; missing, its test fails) and the same totals as the text output.
 #
-#   tests/e2e/json_svg.sh [-k 6.1|6.12] [-b BINDIR] [-o SAVE_DIR] [-c CAPTURE]
+#   tests/e2e/json_svg.sh [-k KERNEL] [-b BINDIR] [-o SAVE_DIR] [-c CAPTURE]
 #
-# -k the kernel (default 6.12); -b where show_bt and writer are (default
-# tests/build/static, from `make test-bins`); -o keeps the JSON, SVG and
+# -k the kernel, as tests/vm/run.sh names it (default 6.12); -b where
+# show_bt and writer are (default tests/build/static, from `make
+# test-bins`, or for arm64-* tests/build/static-arm64, from `make
+# test-bins-arm64`); -o keeps the JSON, SVG and
 # PNG files and the capture; -c checks a saved capture, without a VM.
 # Prints "PASS: json/KERNEL/NAME" / "FAIL: json/KERNEL/NAME: why" (and
 # svg/...); exits 1 if any failed.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-kernel=6.12 bin=tests/build/static save='' capture=''
+kernel=6.12 bin='' save='' capture=''
 while getopts k:b:o:c: opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	b) bin=$OPTARG ;;
 	o) save=$OPTARG ;;
 	c) capture=$OPTARG ;;
-	*) echo "usage: $0 [-k 6.1|6.12] [-b BINDIR] [-o SAVE_DIR] [-c CAPTURE]" >&2
+	*) echo "usage: $0 [-k KERNEL] [-b BINDIR] [-o SAVE_DIR] [-c CAPTURE]" >&2
 	   exit 2 ;;
 	esac
 done
+if [ -z "$bin" ]; then
+	case $kernel in
+	arm64-*) bin=tests/build/static-arm64 ;;
+	*) bin=tests/build/static ;;
+	esac
+fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/json_svg.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 if [ -z "$capture" ]; then
 	for f in "$bin/show_bt" "$bin/writer"; do
 		if [ ! -x "$f" ]; then
-			echo "FAIL: json/$kernel/vm: no $f (make test-bins)"
+			echo "FAIL: json/$kernel/vm: no $f (make test-bins, or test-bins-arm64)"
 			exit 1
 		fi
 	done

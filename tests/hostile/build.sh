@@ -1,10 +1,14 @@
 #!/bin/sh
 # tests/hostile/build.sh: build what the hostile-input suite runs.
 #
-#   tests/hostile/build.sh [static|host]   (from anywhere; default both)
+#   tests/hostile/build.sh [static|arm64|host]   (from anywhere; default
+#                                                static and host)
 #
 # Into tests/build/hostile/:
 #   static/   bpfls privs hammer pipefill threads sigdfl: static helpers for the VM
+#   static-arm64/   the same for the arm64 VM, built with Debian's cross gcc
+#             (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross: tests/vm/kit.sh
+#             arm64-6.1 installs them; missing, this fails)
 #   show_bt   show_bt from the product sources, with ASan and UBSan (host rows)
 #   fmt       tests/hostile/fmt.c with output.c and kallsyms.c, sanitized
 # Prints nothing on success; on failure the compiler's errors and exit 1.
@@ -28,7 +32,24 @@ cc_to() {
 	$CC "$@" -o "$out.$$" && mv -f "$out.$$" "$out"
 }
 
-[ "$what" = host ] || for h in bpfls privs hammer pipefill threads sigdfl; do
+HELPERS="bpfls privs hammer pipefill threads sigdfl"
+
+if [ "$what" = arm64 ]; then
+	CC=${ARM64_CC:-aarch64-linux-gnu-gcc}
+	command -v "$CC" > /dev/null || {
+		echo "build.sh: no $CC: the arm64 helpers need Debian's gcc-aarch64-linux-gnu and libc6-dev-arm64-cross (sh tests/vm/kit.sh arm64-6.1 installs them)" >&2
+		exit 1
+	}
+	mkdir -p "$B/static-arm64"
+	for h in $HELPERS; do
+		# shellcheck disable=SC2086
+		cc_to "$B/static-arm64/$h" $WARN -O2 -static \
+			"tests/hostile/$h.c" -pthread
+	done
+	exit 0
+fi
+
+[ "$what" = host ] || for h in $HELPERS; do
 	# shellcheck disable=SC2086
 	cc_to "$B/static/$h" $WARN -O2 -static "tests/hostile/$h.c" -pthread
 done

@@ -24,7 +24,9 @@
 #
 # The table: tab-separated, '#' starts a comment line, "-" is an empty
 # field; "where" may also be vm:5.11 (VM kernels 5.11 and later) or
-# vm:-5.11 (before 5.11), for what differs by kernel; the columns are
+# vm:-5.11 (before 5.11), for what differs by kernel, or vm:x86_64 or
+# vm:aarch64 (the VM's machine, uname -m), for what differs by
+# architecture; the columns are
 #   id  where  setup  drive  command  exit  message  counts  check  description
 # setup    fixtures made before the command and undone after it:
 #            writer:KIND=N,...  tests/e2e/writer, waiting for SIGUSR1 ($W)
@@ -59,13 +61,17 @@
 #            limit:S    the copies must end within S s of here (default 60)
 # command  shell text for sh -c: $SB show_bt, $BIN, $T a scratch directory,
 #          $W $TP $TID the workload, and the facts found at start:
-#          $GETPPID $ALIAS (same address) $VW_ADDR (vfs_write's) $VW_NEXT
-#          (offset of the next function) $CLONE $BSS $SHARED.  Rows that
-#          send signals exec show_bt, so that they reach it.
+#          $GETPPID $ALIAS (same address, where getppid has two names)
+#          $ALIAS1 $ALIAS2 (two names of one traceable function, any)
+#          $VW_ADDR (vfs_write's) $VW_NEXT (offset of the next function)
+#          $CLONE $DATA (a 'D' symbol) $BSS $SHARED.  Rows that send
+#          signals exec show_bt, so that they reach it.
 # exit     the status wanted; a|b for either
 # message  an ERE that some line of stderr must match; @W@ @TID@ @TP@
-#          stand for those pids.  A run that fails before it traces must
-#          print exactly one line on stderr, starting "show_bt: ".
+#          stand for those pids, @ROOT@ (in checks too) for the outermost
+#          frame of a system call's stack on this architecture.  A run that
+#          fails before it traces must print exactly one line on stderr,
+#          starting "show_bt: ".
 # counts   the counts of the stacks on stdout, highest first, a,b,c
 # check    more checks, space-separated (EREs have no spaces; use '.'):
 #            err:ERE noerr:ERE out:ERE noout:ERE  a line that (does not)
@@ -125,7 +131,7 @@ firstl() { head -c 300 "$1" 2>/dev/null | head -3 | tr '\n\t' '  '; }
 facts() {
 	KS=/proc/kallsyms
 	GETPPID='' ALIAS=''
-	for s in __x64_sys_getppid __do_sys_getppid; do
+	for s in __x64_sys_getppid __arm64_sys_getppid __do_sys_getppid; do
 		if grep -q " [tT] $s\$" $KS; then
 			[ -z "$GETPPID" ] && GETPPID=$s || ALIAS=$s
 		fi
@@ -144,7 +150,47 @@ facts() {
 			printf "0x%x\n", lo($1) - a; exit
 		}' $KS)
 	CLONE=$(awk '$3 ~ /^nf_sockopt_find\./ { print $3; exit }' $KS)
+	# jiffies if kallsyms lists it, else its first 'D' symbol of a name
+	# no other symbol has (arm64's Debian kernel lists no data but _etext:
+	# no CONFIG_KALLSYMS_ALL).
+	DATA=$(awk '{ n[$3]++ }
+		$2 == "D" && NF == 3 { d[++k] = $3 }
+		END {
+			for (i = 1; i <= k; i++)
+				if (d[i] == "jiffies" && n[d[i]] == 1) { print d[i]; exit }
+			for (i = 1; i <= k; i++)
+				if (n[d[i]] == 1) { print d[i]; exit }
+		}' $KS)
 	BSS=$(awk '$2 == "B" && NF == 3 && $3 !~ /^__/ { print $3; exit }' $KS)
+	# Two names of one address, a function ftrace can trace under one
+	# of them, neither name shared, blacklisted, a clone's or a section
+	# bound's (__softirqentry_text_start is __do_softirq's address).
+	ALIAS1='' ALIAS2=''
+	if [ -r /sys/kernel/tracing/available_filter_functions ]; then
+		# shellcheck disable=SC2046
+		set -- $(awk -F '\t' 'FILENAME ~ /blacklist$/ { bl[$2] = 1; next }
+			FILENAME ~ /available_filter/ { sub(/ .*/, ""); aff[$0] = 1; next }
+			{ split($0, f, " ") }
+			NF == 1 && f[2] ~ /^[tT]$/ && f[3] !~ /[.]|_start$|_end$/ {
+				n[f[3]]++
+				if (f[1] == pa) { a[++k] = pn; b[k] = f[3] }
+				pa = f[1]; pn = f[3]
+			}
+			END {
+				for (i = 1; i <= k; i++)
+					if (n[a[i]] == 1 && n[b[i]] == 1 &&
+					    !bl[a[i]] && !bl[b[i]] && (aff[a[i]] || aff[b[i]])) {
+						print a[i], b[i]
+						exit
+					}
+			}' /sys/kernel/debug/kprobes/blacklist \
+			/sys/kernel/tracing/available_filter_functions $KS)
+		ALIAS1=${1:-} ALIAS2=${2:-}
+	fi
+	case $(uname -m) in
+	aarch64) ROOT=el0t_64_sync ;;
+	*) ROOT=entry_SYSCALL_64 ;;
+	esac
 	SHARED=
 	if [ -r /sys/kernel/tracing/available_filter_functions ]; then
 		SHARED=$(awk '$2 ~ /^[tT]$/ && NF == 3 { n[$3]++ }
@@ -154,12 +200,14 @@ facts() {
 					{ echo "$s"; break; }
 			done)
 	fi
-	export GETPPID ALIAS VW_ADDR VW_NEXT CLONE BSS SHARED
+	export GETPPID ALIAS ALIAS1 ALIAS2 VW_ADDR VW_NEXT CLONE DATA BSS SHARED
+	info facts "$(uname -m): GETPPID=$GETPPID ALIAS=$ALIAS ALIAS1=$ALIAS1 ALIAS2=$ALIAS2 DATA=$DATA BSS=$BSS CLONE=$CLONE SHARED=$SHARED VW_NEXT=$VW_NEXT"
 }
 
 # Whether the running kernel is in a range: "5.11" (5.11 or later) or
-# "-5.11" (before 5.11).
+# "-5.11" (before 5.11); or whether the machine is "x86_64" or "aarch64".
 kernel_in() {
+	case $1 in [a-z]*) [ "$1" = "$(uname -m)" ]; return ;; esac
 	_v=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
 	case $1 in
 	-*) _r=${1#-}; _neg=1 ;;
@@ -272,7 +320,8 @@ setup_one() {
 	kallsyms:*)
 		name=${1#kallsyms:}
 		if [ "$name" = trunc ]; then
-			head -n 60000 /proc/kallsyms > "$T/kallsyms.trunc"
+			n=$(wc -l < /proc/kallsyms)
+			head -n $((n * 2 / 5)) /proc/kallsyms > "$T/kallsyms.trunc"
 			src=$T/kallsyms.trunc
 		else
 			src=$KDIR/kallsyms.$name
@@ -595,7 +644,7 @@ verdict() {
 		return ;;
 	esac
 	if [ "$msg" != - ]; then
-		re=$(printf '%s' "$msg" | sed "s/@W@/$W/g; s/@TP@/$TP/g; s/@TID@/$TID/g")
+		re=$(printf '%s' "$msg" | sed "s/@W@/$W/g; s/@TP@/$TP/g; s/@TID@/$TID/g; s/@ROOT@/$ROOT/g")
 		grep -Eq -- "$re" "$err" ||
 			{ echo "no stderr line matches '$re': $(firstl "$err")"; return; }
 	fi
@@ -614,6 +663,7 @@ verdict() {
 	fi
 	[ "$check" = - ] && return
 	for word in $check; do
+		word=$(printf '%s' "$word" | sed "s/@ROOT@/$ROOT/g")
 		why=$(check_word "$word" "$c")
 		[ -z "$why" ] || { echo "$why"; return; }
 	done
