@@ -399,6 +399,33 @@ static int key_off(const struct prog_maps *m, unsigned int k)
 	return SCRATCH_BUF + k * m->chunk * sizeof(__u64);
 }
 
+/*
+ * arm64 at a function's entry: the frames one slot further on, buf[2..],
+ * then frame 0 (the pc) back to buf[1] and x30, the return address into
+ * the caller that the unwinder cannot see yet, as frame 1.
+ */
+static void group_frames_entry_lr(struct assembler *a,
+				  const struct prog_maps *m)
+{
+	note(a, "arm64, at the entry: r9 = bpf_get_stack(ctx, &buf[2], "
+		"(depth - 1) * 8, 0), then buf[1] = that frame 0 (the pc) "
+		"and buf[2] = x30, the return address into the caller, which "
+		"the prologue has not saved yet");
+	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, SCRATCH_BUF + 16));
+	emit(a, BPF_MOV64_IMM(BPF_REG_3, (m->depth - 1) * sizeof(__u64)));
+	emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
+	emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
+	emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_9, 8));
+	emit(a, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_7, SCRATCH_BUF + 16));
+	emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_1, SCRATCH_BUF + 8));
+	emit(a, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_6, PROG_ARM64_LR_OFF));
+	emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_1, SCRATCH_BUF + 16));
+}
+
 static void group_frames(struct assembler *a, const struct prog_maps *m,
 			 const struct prog_config *cfg)
 {
@@ -410,16 +437,20 @@ static void group_frames(struct assembler *a, const struct prog_maps *m,
 	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), L_NO_SCRATCH);
 	emit(a, BPF_MOV64_REG(BPF_REG_7, BPF_REG_0));
 
-	note(a, "r9 = bpf_get_stack(ctx, &buf[1], depth * 8, 0): the frames' "
-		"bytes, zero-padded to the depth");
-	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
-	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
-	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, SCRATCH_BUF + 8));
-	emit(a, BPF_MOV64_IMM(BPF_REG_3, m->depth * sizeof(__u64)));
-	emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
-	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
-	emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
-	emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
+	if (cfg->entry_lr && m->depth > 1) {
+		group_frames_entry_lr(a, m);
+	} else {
+		note(a, "r9 = bpf_get_stack(ctx, &buf[1], depth * 8, 0): the "
+			"frames' bytes, zero-padded to the depth");
+		emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
+		emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
+		emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, SCRATCH_BUF + 8));
+		emit(a, BPF_MOV64_IMM(BPF_REG_3, m->depth * sizeof(__u64)));
+		emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
+		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
+		emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
+		emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
+	}
 
 	if (per_process) {
 		note(a, "-P: the first key's link is the process id (0 for a "
@@ -566,8 +597,11 @@ void prog_build(struct prog *prog, const struct prog_maps *maps,
 	group_gate(&a, maps);
 	if (cfg->pid > 0 || cfg->self > 0)
 		group_filter_pid(&a, cfg);
-	/* -P needs the process in the key: stack ids cannot carry it. */
-	if (!cfg->per_process)
+	/*
+	 * -P needs the process in the key: stack ids cannot carry it; an
+	 * arm64 entry stack needs x30 put in, which a stack id cannot take.
+	 */
+	if (!cfg->per_process && !(cfg->entry_lr && maps->depth > 1))
 		group_stack_id(&a, maps);
 	group_frames(&a, maps, cfg);
 	for (k = 0; k < nchunks; k++)

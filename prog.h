@@ -116,7 +116,17 @@ struct prog_config {
 	 * self are ids in it, and so are -P's.
 	 */
 	unsigned long long ns_dev, ns_ino;
+	/*
+	 * arm64, every probe at a function's first instruction: there the
+	 * return address into the caller is only in x30 (the prologue has
+	 * not saved it), so the unwinder skips the caller.  The program
+	 * then takes every stack by its frames and puts x30 in as frame 1.
+	 */
+	int entry_lr;
 };
+
+/* Where struct pt_regs keeps x30 on arm64 (user_pt_regs.regs[30]). */
+#define PROG_ARM64_LR_OFF	(30 * 8)
 
 /* Stand-in maps for --dump and the tests: fds 3 up, nothing created. */
 void prog_maps_standin(struct prog_maps *maps, unsigned int slots,

@@ -200,6 +200,26 @@ fail:
 	return NULL;
 }
 
+/*
+ * arm64, every function probed at its first instruction: the program puts
+ * x30 in as frame 1 (prog.h, entry_lr).  Elsewhere, and on other
+ * architectures, 0.
+ */
+static int arm64_entry(const struct options *opts)
+{
+#ifdef __aarch64__
+	size_t i;
+
+	for (i = 0; i < opts->nfuncs; i++)
+		if (opts->funcs[i].offset)
+			return 0;
+	return opts->nfuncs > 0;
+#else
+	(void)opts;
+	return 0;
+#endif
+}
+
 /* The first pid namespace's inode number (include/linux/proc_ns.h). */
 #define PROC_PID_INIT_INO	0xEFFFFFFCu
 
@@ -219,6 +239,7 @@ static int process_filter(const struct options *opts, struct prog_config *cfg)
 	cfg->pid = opts->pid;
 	cfg->self = getpid();
 	cfg->per_process = opts->per_process;
+	cfg->entry_lr = arm64_entry(opts);
 	if (stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO)
 		return 0;
 	if (!kversion_running(&kv) && !kversion_ge(&kv, 5, 7)) {
@@ -512,6 +533,7 @@ static void print_summary(const char *label, const struct options *opts,
 		set->n == 1 ? "" : "s", (unsigned long long)set->by_id,
 		(unsigned long long)set->by_frames,
 		opts->per_process ? " (per process)" :
+		arm64_entry(opts) ? " (arm64 entry: x30 as frame 1)" :
 		set->by_frames ? " (stack map collisions)" : "",
 		(unsigned long long)l[LOST_UNREADABLE],
 		lost - l[LOST_UNREADABLE],
@@ -676,25 +698,23 @@ static void attached_with(const struct probes *probes, char *buf,
  * a second load of the program if the first was for the link.
  */
 /*
- * An arm64 kprobe is a breakpoint on the instruction itself: at a
- * function's first instruction the prologue has not yet saved the return
- * address (it is only in x30), so the unwinder, starting from the frame
- * record in x29, begins at the caller's caller.  Say so (LIMITATIONS.md,
- * section 12 has the outputs).
+ * An arm64 kprobe is a breakpoint on the instruction itself: until the
+ * function's prologue has saved the return address (it is only in x30),
+ * the unwinder, starting from the frame record in x29, begins at the
+ * caller's caller.  Where every probe is at an entry the program puts x30
+ * back (arm64_entry()).  A NAME+OFFSET probe may sit inside a prologue,
+ * where x30 may already be something else: that cannot be mended, so it
+ * is said (LIMITATIONS.md, section 12 has the outputs).
  */
-static void entry_caller_note(const struct probes *probes)
+static void entry_caller_note(const struct probes *probes,
+			      const struct options *opts)
 {
 #ifdef __aarch64__
-	size_t i;
-
-	for (i = 0; i < probes->ntargets; i++) {
-		if (probes->targets[i].offset)
-			continue;
-		err_msg("note: on arm64 a probe at a function's entry runs before the function saves its return address: its stacks lack the traced function's caller (frame 1 is the caller's caller); NAME+OFFSET past the prologue shows it");
-		return;
-	}
+	if (!arm64_entry(opts) && probes->ntargets)
+		err_msg("note: on arm64 a probe placed before its function has saved its return address (in its first instructions) misses that function's caller; runs that probe every function at its entry put it back");
 #else
 	(void)probes;
+	(void)opts;
 #endif
 }
 
@@ -736,7 +756,7 @@ static int attach(struct probes *probes, int prog_fd, const struct prog *prog,
 		err_msg("warning: %zu of the functions that share a name could not be probed, such as %s: their calls are not counted",
 			probes->shared_refused, probes->shared_note);
 	probes_label(probes, opts, label, size);
-	entry_caller_note(probes);
+	entry_caller_note(probes, opts);
 	return 0;
 }
 

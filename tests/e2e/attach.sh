@@ -97,7 +97,7 @@ exact() {
 	echo "$k/$w/$p/$v/$n"
 }
 WANT=37/37/23/11/4
-SUMMARY='^show_bt: [0-9]+ functions: 108 calls in .*, 4 distinct stacks; counted by stack id [0-9]+, by frames [0-9]+( \(stack map collisions\))?, unreadable 0, lost 0 '
+SUMMARY='^show_bt: [0-9]+ functions: 108 calls in .*, 4 distinct stacks; counted by stack id [0-9]+, by frames [0-9]+( \([^)]*\))?, unreadable 0, lost 0 '
 
 # --- Which path this kernel has ------------------------------------------
 

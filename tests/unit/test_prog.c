@@ -757,6 +757,7 @@ struct variant {
 	unsigned int depth;
 	unsigned int chunk;	/* frames per frames-map key */
 	int ns;			/* in a pid namespace of its own */
+	int entry_lr;		/* arm64, every probe at an entry */
 };
 
 static const struct variant variants[] = {
@@ -782,6 +783,10 @@ static const struct variant variants[] = {
 	{ "ns_self777", 0, 777, 0, 127, 127, 1 },
 	{ "ns_perprocess_self777", 0, 777, 1, 127, PROG_OLD_CHUNK, 1 },
 	{ "ns_perprocess_pid4242", 4242, 0, 1, 127, 127, 1 },
+	/* arm64 at entries: x30 as frame 1, every stack by its frames. */
+	{ "arm64_entry", 0, 777, 0, 127, 127, 0, 1 },
+	{ "arm64_entry_chunks3", 4242, 0, 0, 127, PROG_OLD_CHUNK, 0, 1 },
+	{ "arm64_entry_perprocess", 0, 777, 1, 127, 127, 0, 1 },
 };
 
 static void check_variant(const struct variant *v)
@@ -790,6 +795,7 @@ static void check_variant(const struct variant *v)
 	struct prog_config cfg = {
 		.pid = v->pid, .self = v->self, .per_process = v->per_process,
 		.ns_dev = v->ns ? 4 : 0, .ns_ino = v->ns ? 0xf0000152u : 0,
+		.entry_lr = v->entry_lr,
 	};
 	unsigned char second[PROG_MAX_INSNS];
 	char name[128];
@@ -817,7 +823,7 @@ static void check_variant(const struct variant *v)
 	END("jump_targets");
 	check_reachable(&p, second);
 	END("all_reachable");
-	check_map_fds(&p, second, v->per_process);
+	check_map_fds(&p, second, v->per_process || v->entry_lr);
 	END("map_fds");
 	check_pid(&p, v->pid, v->self, v->per_process, v->ns);
 	END(v->pid > 0 ? "pid_filter" : v->self > 0 ? "self_filter" :
