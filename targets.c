@@ -869,9 +869,15 @@ static int kprobes_usable(char *err, size_t size)
 		return fail(err, size, -EPERM,
 			    "kprobes are switched off (%s is 0): echo 1 > %s",
 			    KPROBES_ENABLED, KPROBES_ENABLED);
+#ifdef __x86_64__
+	/*
+	 * x86 puts a kprobe at a function's entry on ftrace's call site;
+	 * arm64 (6.1) uses a breakpoint there as anywhere, without ftrace.
+	 */
 	if (read_int(FTRACE_ENABLED) == 0)
 		return fail(err, size, -EPERM,
 			    "ftrace is switched off (kernel.ftrace_enabled is 0), and kprobes on function entries need it: sysctl kernel.ftrace_enabled=1");
+#endif
 	return type;
 }
 
