@@ -35,7 +35,7 @@ struct xmap {
 /* The function a kernel-resolved call goes to. */
 struct xcall {
 	__s32 imm;
-	char name[KSYM_NAME_MAX + 24];
+	char name[KSYM_NAME_LEN + 24];
 };
 
 /*

@@ -41,7 +41,7 @@ static int kline_parse(char *s, struct kline *l)
 			l->module = mod;
 		}
 	}
-	if (!*l->name || strlen(l->name) >= KSYM_NAME_MAX)
+	if (!*l->name || strlen(l->name) >= KSYM_NAME_LEN)
 		return -1;
 	return 0;
 }
@@ -55,7 +55,7 @@ static int kallsyms_scan(const char *path,
 			 void (*fn)(const struct kline *, void *), void *ctx,
 			 size_t *nonzero)
 {
-	char buf[KSYM_NAME_MAX + KSYM_MODULE_MAX + 64];
+	char buf[KSYM_NAME_LEN + KSYM_MODULE_MAX + 64];
 	struct kline l;
 	int skipping = 0, err = 0;
 	FILE *f;
@@ -421,9 +421,9 @@ static unsigned int edit_distance(const char *a, const char *b,
 				  unsigned int limit)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	unsigned int row[KSYM_NAME_MAX + 1], diag, up, best;
+	unsigned int row[KSYM_NAME_LEN + 1], diag, up, best;
 
-	if ((la > lb ? la - lb : lb - la) > limit || lb > KSYM_NAME_MAX)
+	if ((la > lb ? la - lb : lb - la) > limit || lb > KSYM_NAME_LEN)
 		return limit + 1;
 	for (j = 0; j <= lb; j++)
 		row[j] = j;
@@ -486,10 +486,10 @@ static void suggest_add(struct lookup_ctx *c, const char *name)
 		info->nsuggest++;
 	for (i = info->nsuggest - 1; i > pos; i--) {
 		c->dist[i] = c->dist[i - 1];
-		memcpy(info->suggest[i], info->suggest[i - 1], KSYM_NAME_MAX);
+		memcpy(info->suggest[i], info->suggest[i - 1], KSYM_NAME_LEN);
 	}
 	c->dist[pos] = d;
-	snprintf(info->suggest[pos], KSYM_NAME_MAX, "%s", name);
+	snprintf(info->suggest[pos], KSYM_NAME_LEN, "%s", name);
 }
 
 static void lookup_line(const struct kline *l, void *p)
@@ -505,7 +505,7 @@ static void lookup_line(const struct kline *l, void *p)
 	if (is_text(l->type) && !strncmp(l->name, c->name, len) &&
 	    l->name[len] == '.' && !strstr(l->name + len, ".cold")) {
 		if (!c->info->clones++)
-			snprintf(c->info->clone, KSYM_NAME_MAX, "%s", l->name);
+			snprintf(c->info->clone, KSYM_NAME_LEN, "%s", l->name);
 	}
 	if (!strcmp(l->name, c->name)) {
 		if (is_text(l->type)) {

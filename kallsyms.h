@@ -12,13 +12,13 @@
 #include <stddef.h>
 
 #define KALLSYMS_PATH	"/proc/kallsyms"
-#define KSYM_NAME_MAX	512	/* the kernel's KSYM_NAME_LEN */
+#define KSYM_NAME_LEN	512	/* the kernel's limit, NUL included */
 #define KSYM_MODULE_MAX	64	/* the kernel's MODULE_NAME_LEN */
 
 struct ksym {
 	unsigned long addr;	/* the symbol's start, 0 if none found */
 	char type;		/* nm-style type: 't', 'T', 'd', ... */
-	char name[KSYM_NAME_MAX];
+	char name[KSYM_NAME_LEN];
 	char module[KSYM_MODULE_MAX];	/* "" for the kernel image */
 };
 
@@ -59,11 +59,11 @@ struct ksym_name_info {
 	char other_type;	/* the type of one of those */
 	unsigned long init_start, init_end; /* _sinittext, _einittext */
 	unsigned int clones;	/* text symbols named NAME.something */
-	char clone[KSYM_NAME_MAX];	/* one of them */
+	char clone[KSYM_NAME_LEN];	/* one of them */
 	unsigned int naddrs;	/* addresses of the text symbols, up to: */
 	unsigned long addrs[KSYM_ADDRS_MAX];
 	unsigned int nsuggest;
-	char suggest[KSYM_SUGGESTIONS][KSYM_NAME_MAX];	/* close text names */
+	char suggest[KSYM_SUGGESTIONS][KSYM_NAME_LEN];	/* close text names */
 };
 
 /*

@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define KSYM_NAME_LEN		512	/* the kernel's limit, NUL included */
+#include "kallsyms.h"	/* KSYM_NAME_LEN */
+
 
 /* One FUNCTION argument: NAME, NAME+OFFSET, NAME@ADDR or a glob pattern. */
 struct func_spec {

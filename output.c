@@ -8,7 +8,7 @@
 
 #include "output.h"
 
-#define FRAME_MAX (KSYM_NAME_MAX + KSYM_MODULE_MAX + 32)
+#define FRAME_MAX (KSYM_NAME_LEN + KSYM_MODULE_MAX + 32)
 
 static int addr_cmp(const void *pa, const void *pb)
 {

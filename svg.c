@@ -13,7 +13,7 @@
 #define FRAME_H		16	/* one frame's height */
 #define FONT_SIZE	12
 #define CHAR_W		7	/* about one character of 12px Verdana */
-#define NAME_MAX_LEN	(KSYM_NAME_MAX + KSYM_MODULE_MAX + 32)
+#define NAME_MAX_LEN	(KSYM_NAME_LEN + KSYM_MODULE_MAX + 32)
 
 /* The callee of n with this kind, pid and name; a new one if none. */
 static struct flame_node *flame_kid(struct flame_node *n, enum flame_kind kind,

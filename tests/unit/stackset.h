@@ -20,7 +20,7 @@ struct fx {
 	struct stack_set set;
 	struct symtab tab;
 	size_t nfuncs;
-	char funcs[FX_MAX_SYMS][2][KSYM_NAME_MAX];	/* name, module */
+	char funcs[FX_MAX_SYMS][2][KSYM_NAME_LEN];	/* name, module */
 };
 
 static inline struct fx *fx_new(void)
@@ -45,8 +45,8 @@ static inline unsigned long fx_addr(struct fx *fx, const char *name,
 		    !strcmp(fx->funcs[i][1], module))
 			break;
 	if (i == fx->nfuncs) {
-		snprintf(fx->funcs[i][0], KSYM_NAME_MAX, "%s", name);
-		snprintf(fx->funcs[i][1], KSYM_NAME_MAX, "%s", module);
+		snprintf(fx->funcs[i][0], KSYM_NAME_LEN, "%s", name);
+		snprintf(fx->funcs[i][1], KSYM_NAME_LEN, "%s", module);
 		fx->nfuncs++;
 	}
 	start = FX_BASE + i * 0x10000;
@@ -81,7 +81,7 @@ static inline void fx_stack(struct fx *fx, unsigned long long count,
 			    unsigned int n, ...)
 {
 	struct stack_set *set = &fx->set;
-	char name[KSYM_NAME_MAX], *mod;
+	char name[KSYM_NAME_LEN], *mod;
 	const char *arg;
 	struct stack *s;
 	__u64 *ips = calloc(n ? n : 1, sizeof(*ips));

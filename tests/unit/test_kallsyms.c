@@ -161,7 +161,7 @@ static void test_rows(const char *path, const struct resolve_row *rows,
 {
 	unsigned long addrs[64] = { 0 };
 	struct ksym syms[64];
-	char got[KSYM_NAME_MAX + KSYM_MODULE_MAX + 32], name[128];
+	char got[KSYM_NAME_LEN + KSYM_MODULE_MAX + 32], name[128];
 	size_t i;
 	int err;
 
@@ -333,9 +333,9 @@ static void check_info(const char *name, const struct ksym_name_info *info)
 	EXPECT(!info->other || info->other_type,
 	       "other symbols but no other_type");
 	for (i = 0; i < info->nsuggest && i < KSYM_SUGGESTIONS; i++) {
-		EXPECT(memchr(info->suggest[i], '\0', KSYM_NAME_MAX),
+		EXPECT(memchr(info->suggest[i], '\0', KSYM_NAME_LEN),
 		       "suggestion %u not terminated", i);
-		if (!memchr(info->suggest[i], '\0', KSYM_NAME_MAX))
+		if (!memchr(info->suggest[i], '\0', KSYM_NAME_LEN))
 			return;
 		EXPECT(info->suggest[i][0], "suggestion %u is empty", i);
 		EXPECT(strcmp(info->suggest[i], name),
@@ -349,7 +349,7 @@ static void check_info(const char *name, const struct ksym_name_info *info)
 static void test_lookups(void)
 {
 	struct ksym_name_info info;
-	char got[3 * KSYM_NAME_MAX + 4], name[128];
+	char got[3 * KSYM_NAME_LEN + 4], name[128];
 	size_t i;
 	int err;
 
@@ -592,7 +592,7 @@ static size_t read_fixture(const char *name, char *buf, size_t size)
 /* The invariants of one resolved symbol. */
 static void check_sym(unsigned long addr, const struct ksym *s)
 {
-	char buf[KSYM_NAME_MAX + KSYM_MODULE_MAX + 32];
+	char buf[KSYM_NAME_LEN + KSYM_MODULE_MAX + 32];
 
 	EXPECT(memchr(s->name, '\0', sizeof(s->name)) &&
 	       memchr(s->module, '\0', sizeof(s->module)),
@@ -796,7 +796,7 @@ static void test_resolve_named(void)
 		"plain+0x8", "mod_fn+0x10 [foo]", "0x10",
 	};
 	struct ksym syms[ARRAY_SIZE(addrs)], one;
-	char got[KSYM_NAME_MAX + KSYM_MODULE_MAX + 32];
+	char got[KSYM_NAME_LEN + KSYM_MODULE_MAX + 32];
 	size_t i;
 	int err;
 
@@ -837,7 +837,7 @@ static void test_highest_aligned(void)
 					0xffffffff81002000 };
 	const char *path = work_file("kallsyms_highest");
 	struct ksym syms[3];
-	char got[KSYM_NAME_MAX + 32];
+	char got[KSYM_NAME_LEN + 32];
 	int err;
 
 	if (write_lines(path, lines, NULL, 2)) {
