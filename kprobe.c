@@ -167,8 +167,8 @@ int kprobe_multi_attach(int prog_fd, const unsigned long *addrs, size_t n)
 	/*
 	 * By address, not by name (syms): the caller has told apart the
 	 * static functions that share a name, which the kernel would
-	 * resolve to one of them, and module functions, which kernels
-	 * before 6.4 cannot find by name.
+	 * resolve to one of them, and module functions, which older
+	 * kernels look for among the kernel's own names only.
 	 */
 	attr.link_create.kprobe_multi.addrs = (__u64)(unsigned long)addrs;
 	attr.link_create.kprobe_multi.cnt = n;
