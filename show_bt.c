@@ -593,7 +593,7 @@ static int print_stacks(const struct stack_set *set, const struct symtab *tab,
  * The program for perf kprobes, beside the one loaded for the link: the
  * same instructions, loaded without an expected attach type, since perf
  * events may refuse a program loaded for kprobe_multi links (perf-event
- * links do since Linux 6.5).  Its log, if asked for, was printed already.
+ * links do: EINVAL on 6.12).  Its log, if asked for, was printed already.
  */
 static int load_for_perf(const struct prog *prog, const struct options *opts,
 			 struct probes *probes)
@@ -688,7 +688,7 @@ static void attached_with(const struct probes *probes, char *buf,
 	else if (!probes->nfds)
 		snprintf(buf, size, "a kprobe_multi link");
 	else
-		snprintf(buf, size, "a kprobe_multi link (%zu function%s) and %s (%zu kprobe%s)",
+		snprintf(buf, size, "a kprobe_multi link on %zu function%s and %s on %zu kprobe%s",
 			 probes->nmulti, probes->nmulti == 1 ? "" : "s", perf,
 			 probes->nfds, probes->nfds == 1 ? "" : "s");
 }
