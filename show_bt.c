@@ -502,7 +502,7 @@ static void print_skipped(const struct skips *s)
 			s->recursion, s->recursion == 1 ? "" : "s",
 			s->recursion == 1 ? "it is" : "they are");
 	if (s->kprobe > 0)
-		err_msg("warning: the kprobes skipped %lld hit%s made while a kprobe handler was already running on the same CPU (an interrupt during a hit, or tracing code); %s not in the counts above",
+		err_msg("warning: the probes skipped %lld hit%s made while a kprobe handler was already running on the same CPU (an interrupt during a hit, or tracing code); %s not in the counts above",
 			s->kprobe, s->kprobe == 1 ? "" : "s",
 			s->kprobe == 1 ? "it is" : "they are");
 }
