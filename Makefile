@@ -141,6 +141,14 @@ test-bins-arm64:
 test: test-bins
 	sh tests/run.sh
 
+# The suites ROUNDS times in a row (10), with a CPU hog on one core: every
+# round must pass.  KERNELS="6.1" limits a round to those VM suites;
+# empty, a round is the whole of make test.
+ROUNDS ?= 10
+KERNELS ?=
+test-repeat: test-bins
+	sh tests/repeat.sh -H $(ROUNDS) $(KERNELS)
+
 # show_bt vfs_write inside the VM, for machines without kprobes; with
 # ARCH=arm64, the cross-built show_bt on Debian's arm64 kernel.
 ifeq ($(ARCH),arm64)
@@ -160,7 +168,7 @@ clean: clean-objs
 	rm -rf tests/build
 
 .PHONY: all static install uninstall deps clean clean-objs test test-bins demo FORCE
-.PHONY: test-bins-arm64
+.PHONY: test-bins-arm64 test-repeat
 
 # Benchmarks: show_bt against its floors, bpftrace and stackcount, in QEMU
 # guests (natively where the kernel has kprobes); prints the table and

@@ -6,8 +6,20 @@
 # The runner talks as it goes: a line when each suite starts, and when it
 # ends its verdict lines and a line with its counts and the running total.
 #
-#   tests/run.sh          (from the top of the tree, after `make test-bins`)
+#   tests/run.sh            every suite (from the top of the tree, after
+#                           `make test-bins`)
+#   tests/run.sh KERNEL...  only the suites of those VM kernels (5.10, 6.1,
+#                           6.12, arm64-6.1), as tests/repeat.sh runs them
 set -u
+KERNELS=${*:-5.10 6.1 6.12 arm64-6.1}
+ALL=$(($# == 0))
+for k in $KERNELS; do
+	case $k in
+	5.10|6.1|6.12|arm64-6.1) ;;
+	*) echo "tests/run.sh: no kernel '$k' (5.10, 6.1, 6.12, arm64-6.1)" >&2
+	   exit 2 ;;
+	esac
+done
 B=tests/build
 STATIC=$B/static
 LOG=$B/logs
@@ -71,14 +83,16 @@ vm_suite() {
 		-- sh /t/all.sh /t
 }
 
-suite unit tests/unit/run.sh
-suite unit-valgrind tests/unit/run.sh valgrind
-# One after the other: each checks that it left no BPF object behind.
-suite native sh tests/native.sh ./show_bt
-suite verifier-native sh tests/e2e/verifier.sh ./show_bt tests/experiments
-suite hostile-host sh tests/hostile/host.sh
-suite install sh tests/install/run.sh
-suite valgrind sh tests/valgrind.sh ./show_bt
+if [ $ALL = 1 ]; then
+	suite unit tests/unit/run.sh
+	suite unit-valgrind tests/unit/run.sh valgrind
+	# One after the other: each checks that it left no BPF object behind.
+	suite native sh tests/native.sh ./show_bt
+	suite verifier-native sh tests/e2e/verifier.sh ./show_bt tests/experiments
+	suite hostile-host sh tests/hostile/host.sh
+	suite install sh tests/install/run.sh
+	suite valgrind sh tests/valgrind.sh ./show_bt
+fi
 
 # The Debian kernels, two at a time: each QEMU is single-threaded and
 # there are 2 cores.  tests/vm/kit.sh first, alone, so that two runs do
@@ -92,22 +106,43 @@ kernel_suites() {
 		suite json-svg-$k sh tests/e2e/json_svg.sh -k $k
 	done
 }
-echo "suite vm-kit: checking the VM kit (QEMU, busybox, Debian kernels 5.10, 6.1, 6.12, arm64 6.1)" | say
+echo "suite vm-kit: checking the VM kit (QEMU, busybox, Debian kernels $KERNELS)" | say
+X86=
+ARM64=
+for k in $KERNELS; do
+	case $k in
+	arm64-*) ARM64=$k ;;
+	*) X86="$X86 $k" ;;
+	esac
+done
 # arm64: its kit, the cross gcc (kit.sh installs it), the arm64 show_bt,
 # writer and hostile helpers.  If any is missing its suites fail, here,
 # and the x86 ones still run.
-ARM64=arm64-6.1
-if ! { tests/vm/kit.sh arm64-6.1 && make -s test-bins-arm64 &&
+if [ -n "$ARM64" ] &&
+   ! { tests/vm/kit.sh arm64-6.1 && make -s test-bins-arm64 &&
        sh tests/hostile/build.sh arm64; } > "$LOG/kit-arm64.log" 2>&1; then
 	echo "FAIL: vm-arm64-6.1: the arm64 kit, cross compiler or test binaries could not be set up (tests/vm/kit.sh arm64-6.1, make test-bins-arm64): $(tail -3 "$LOG/kit-arm64.log" | tr '\n' ' ')" \
 		> "$LOG/vm-kit-arm64.done"
 	say < "$LOG/vm-kit-arm64.done"
 	ARM64=
 fi
-if tests/vm/kit.sh 5.10 6.1 6.12 > "$LOG/kit.log" 2>&1 &&
+# shellcheck disable=SC2086
+if [ -z "$X86" ]; then
+	kernel_suites $ARM64
+elif tests/vm/kit.sh $X86 > "$LOG/kit.log" 2>&1 &&
    sh tests/hostile/build.sh static > "$LOG/hostile-build.log" 2>&1; then
-	kernel_suites 6.12 6.1 &
-	kernel_suites 5.10 $ARM64 &
+	# Two workers: the slow kernels first, one in each.
+	set -- $(for k in 6.12 5.10 6.1 $ARM64; do
+		case " $X86 $ARM64 " in *" $k "*) echo $k ;; esac
+	done)
+	one= two=
+	while [ $# -gt 0 ]; do
+		one="$one $1"
+		two="$two ${2:-}"
+		shift $(($# < 2 ? $# : 2))
+	done
+	kernel_suites $one &
+	kernel_suites $two &
 	wait
 else
 	echo "FAIL: vm: the VM kit or the hostile helpers could not be set up: $(tail -3 "$LOG/kit.log" "$LOG/hostile-build.log" | tr '\n' ' ')" \
@@ -116,7 +151,7 @@ else
 fi
 
 # A host kernel with kprobes gets the end-to-end suite natively as well.
-if [ -e /sys/bus/event_source/devices/kprobe/type ]; then
+if [ $ALL = 1 ] && [ -e /sys/bus/event_source/devices/kprobe/type ]; then
 	mkdir -p "$B/native-e2e"
 	cp "$STATIC/show_bt" "$STATIC/writer" tests/lib.sh tests/e2e/*.sh \
 		tests/experiments/*.s "$B/native-e2e/"

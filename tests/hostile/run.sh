@@ -53,12 +53,15 @@
 #                       with SHOW_BT_TEST_STOP=PHASE (testhook.h) to catch
 #                       it in that phase, whatever the machine's speed
 #            go         SIGUSR1 to the workload, wait for it to finish
+#            inwrite    wait until each copy is blocked writing to a pipe
+#                       (pipe_write in /proc/PID/stack)
 #            sig:NAME   send signal NAME to every copy
 #            sleep:S    sleep S seconds
 #            hwm        note each copy's VmHWM (kB)
 #            hammer:N   run tests/hostile/hammer N (one process a CPU)
 #                       while timing a shell command now and then
-#            limit:S    the copies must end within S s of here (default 60)
+#            limit:S    the copies must end within S s of here (default
+#                       60): a hang check, so generous
 # command  shell text for sh -c: $SB show_bt, $BIN, $T a scratch directory,
 #          $W $TP $TID the workload, and the facts found at start:
 #          $GETPPID $ALIAS (same address, where getppid has two names)
@@ -77,8 +80,9 @@
 #            err:ERE noerr:ERE out:ERE noout:ERE  a line that (does not)
 #                       match on stderr / stdout
 #            stdout-empty  raw-frames  names-true  maxframes=N  total=N
-#            took<S     the run ended within S seconds
-#            hammer-exact  hammer-exact-P  responsive<S  hwm-flat<KB
+#            hammer-exact  hammer-exact-P  hwm-flat<KB
+#            responsive<S  a hang check, not a timing: no `cat
+#                       /proc/loadavg` during the hammer took S s
 set -u
 
 HOST=0 TIMES=0
@@ -231,14 +235,15 @@ leftovers() {
 		tr '\n' ' '
 }
 
-# BPF objects are freed by deferred work: give them up to 5 s.
+# BPF objects are freed by deferred work: give them up to 30 s (a loaded
+# TCG guest can be slow at it; a leftover stays for good).
 check_clean() {
 	i=0
 	while :; do
 		left=$(leftovers)
 		[ -z "$left" ] && { pass "$1/clean"; clean_wait=$i; return; }
 		i=$((i + 1))
-		[ $i -le 50 ] || break
+		[ $i -le 300 ] || break
 		sleep 0.1
 	done
 	fail "$1/clean" "left in the kernel: $left"
@@ -250,23 +255,23 @@ check_clean() {
 undo=			# shell commands that undo the setup, newest first
 W='' TP='' TID=''
 
-# Write VALUE to FILE, retrying for 5 s: perf_event_max_stack says EBUSY
+# Write VALUE to FILE, retrying for 30 s: perf_event_max_stack says EBUSY
 # while a stack map (freed by deferred work) still exists.
 put() {
 	i=0
 	until echo "$2" 2>/dev/null > "$1"; do
 		i=$((i + 1))
-		[ $i -le 50 ] || { echo "cannot write $2 to $1" >&2; return 1; }
+		[ $i -le 300 ] || { echo "cannot write $2 to $1" >&2; return 1; }
 		sleep 0.1
 	done
 }
 
-# Wait until file $1 exists, 10 s at most.
+# Wait until file $1 exists, 60 s at most.
 await() {
 	i=0
 	while [ ! -e "$1" ]; do
 		i=$((i + 1))
-		[ $i -le 100 ] || return 1
+		[ $i -le 600 ] || return 1
 		sleep 0.1
 	done
 }
@@ -379,7 +384,7 @@ step_blocked() {
 			m=$(awk '/^SigBlk:/ { print substr($2, length($2)) }' /proc/"$pid"/status 2>/dev/null)
 			[ -n "$m" ] && [ $((0x$m & 2)) -ne 0 ] && break
 			j=$((j + 1))
-			[ $j -le 1000 ] || { drive_err="SIGINT never blocked"; return; }
+			[ $j -le 6000 ] || { drive_err="SIGINT never blocked"; return; }
 			sleep 0.01
 		done
 	done
@@ -394,6 +399,22 @@ step_stopped() {
 				{ drive_err="it ended before it stopped"; return; }
 			j=$((j + 1))
 			[ $j -le 600 ] || { drive_err="it never stopped"; return; }
+			sleep 0.1
+		done
+	done
+}
+
+# Every copy is blocked in a write to a pipe (its stdout, full and not
+# read), 60 s at most.
+step_inwrite() {
+	for pid in $pids; do
+		j=0
+		until grep -q pipe_write /proc/"$pid"/stack 2>/dev/null; do
+			kill -0 "$pid" 2>/dev/null ||
+				{ drive_err="it ended before it blocked writing"; return; }
+			j=$((j + 1))
+			[ $j -le 600 ] ||
+				{ drive_err="it never blocked writing to the pipe"; return; }
 			sleep 0.1
 		done
 	done
@@ -490,6 +511,7 @@ run_row() {
 		blocked) step_blocked ;;
 		stopped) step_stopped ;;
 		go) step_go ;;
+		inwrite) step_inwrite ;;
 		sig:*) for p in $pids; do kill -"${step#sig:}" "$p" 2>/dev/null; done ;;
 		sleep:*) sleep "${step#sleep:}" ;;
 		hwm) step_hwm ;;
@@ -584,10 +606,6 @@ check_word() {
 	total=*)
 		t=$(total_of "$err")
 		[ "$t" = "${w#total=}" ] || echo "summary says ${t:-no} calls, want ${w#total=}"
-		;;
-	took\<*)
-		[ "$took" -lt $((${w#took<} * 100)) ] ||
-			echo "took $(secs $took) s, more than ${w#took<} s"
 		;;
 	hammer-exact|hammer-exact-P)
 		want=$(sed -n 's/^hammer: total \([0-9]*\) calls$/\1/p' "$T/hammer.out")
