@@ -21,9 +21,9 @@ CROSS_ARCH := $(patsubst aarch64,arm64,$(firstword $(subst -, ,$(CROSS))))
 STATIC_DIR = tests/build/static-$(CROSS_ARCH)
 endif
 
-SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c options.c stackmap.c \
-       output.c targets.c bpfasm_text.c bpfasm_xlated.c kversion.c \
-       testhook.c export.c json.c svg.c utf8.c
+SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c kallsyms_copy.c options.c \
+       stackmap.c output.c targets.c bpfasm_text.c bpfasm_xlated.c \
+       kversion.c testhook.c export.c json.c svg.c utf8.c
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard *.h)
 

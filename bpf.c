@@ -73,6 +73,19 @@ int bpf_map_next_key(int map_fd, const void *key, void *next_key)
 	return sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr);
 }
 
+int bpf_prog_next_id(unsigned int start, unsigned int *next)
+{
+	union bpf_attr attr;
+	int err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.start_id = start;
+	err = sys_bpf(BPF_PROG_GET_NEXT_ID, &attr);
+	if (!err)
+		*next = attr.next_id;
+	return err;
+}
+
 /*
  * Kernels before 5.0 refuse kprobe programs whose kern_version is not the
  * running kernel's LINUX_VERSION_CODE; later ones ignore the field.  The

@@ -7,32 +7,28 @@
 
 #include "kallsyms.h"
 
-/* One parsed line: "ffffffff81234560 T vfs_write" or "... t f\t[mod]". */
-struct kline {
-	unsigned long addr;
-	char type;
-	char *name;
-	char *module;		/* NULL for the kernel image */
-};
+#define KALLSYMS_IO_SIZE	(64 << 10)
 
-static int is_text(char type)
+int ksym_is_text(char type)
 {
 	return type == 't' || type == 'T' || type == 'w' || type == 'W';
 }
 
-/* Split a line in place; -1 when it is not a symbol line. */
-static int kline_parse(char *s, struct kline *l)
+#define is_text ksym_is_text
+
+int kline_parse(char *s, struct kline *l)
 {
-	char *end, *mod;
+	char *end, *name, *mod;
 
 	l->addr = strtoul(s, &end, 16);
 	if (end == s || *end != ' ' || !end[1] || end[2] != ' ')
 		return -1;
 	l->type = end[1];
-	l->name = end + 3;
-	l->name[strcspn(l->name, "\n")] = '\0';
+	name = end + 3;
+	name[strcspn(name, "\n")] = '\0';
+	l->name = name;
 	l->module = NULL;
-	mod = strchr(l->name, '\t');
+	mod = strchr(name, '\t');
 	if (mod) {
 		*mod++ = '\0';
 		if (*mod == '[') {
@@ -41,7 +37,7 @@ static int kline_parse(char *s, struct kline *l)
 			l->module = mod;
 		}
 	}
-	if (!*l->name || strlen(l->name) >= KSYM_NAME_LEN)
+	if (!*name || strlen(name) >= KSYM_NAME_LEN)
 		return -1;
 	return 0;
 }
@@ -55,7 +51,7 @@ static int kallsyms_scan(const char *path,
 			 void (*fn)(const struct kline *, void *), void *ctx,
 			 size_t *nonzero)
 {
-	char buf[KSYM_NAME_LEN + KSYM_MODULE_MAX + 64];
+	char buf[KLINE_MAX + 1], *io;
 	struct kline l;
 	int skipping = 0, err = 0;
 	FILE *f;
@@ -64,8 +60,14 @@ static int kallsyms_scan(const char *path,
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	/* /proc files get a 1 KiB stdio buffer: thousands of read()s. */
-	setvbuf(f, NULL, _IOFBF, 64 << 10);
+	/*
+	 * /proc files get a 1 KiB stdio buffer: thousands of read()s.  A
+	 * buffer of our own, as glibc and musl size theirs whatever a NULL
+	 * buffer's size says.
+	 */
+	io = malloc(KALLSYMS_IO_SIZE);
+	if (io)
+		setvbuf(f, io, _IOFBF, KALLSYMS_IO_SIZE);
 	while (fgets(buf, sizeof(buf), f)) {
 		int whole = strchr(buf, '\n') != NULL || feof(f);
 
@@ -79,6 +81,7 @@ static int kallsyms_scan(const char *path,
 	if (ferror(f))
 		err = -EIO;
 	fclose(f);
+	free(io);
 	return err;
 }
 
@@ -120,8 +123,7 @@ static int alias_rank(char type)
 	}
 }
 
-/* Whether name a (of type ta) is a better name than b for one address. */
-static int alias_better(char ta, const char *a, char tb, const char *b)
+int ksym_alias_better(char ta, const char *a, char tb, const char *b)
 {
 	int ra = alias_rank(ta), rb = alias_rank(tb);
 	size_t ua = strspn(a, "_"), ub = strspn(b, "_");
@@ -239,14 +241,13 @@ static void resolve_line(const struct kline *l, void *p)
 	cur = &c->syms[slot(c, i)];
 	if (l->addr > cur->addr ||
 	    (l->addr == cur->addr &&
-	     alias_better(l->type, l->name, cur->type, cur->name)))
+	     ksym_alias_better(l->type, l->name, cur->type, cur->name)))
 		ksym_set(cur, l);
 }
 
-/* A symbol that marks the end of kernel text, not a function. */
-static int is_end_marker(const struct ksym *sym)
+int ksym_is_end_marker(const char *name)
 {
-	return !strcmp(sym->name, "_etext") || !strcmp(sym->name, "_end");
+	return !strcmp(name, "_etext") || !strcmp(name, "_end");
 }
 
 /*
@@ -256,7 +257,7 @@ static int is_end_marker(const struct ksym *sym)
  * roundup(start, 4096) + 4096, the end of the page after the one it
  * starts in (or of its own, for a symbol that starts a page).
  */
-static unsigned long last_end(unsigned long last)
+unsigned long ksym_last_end(unsigned long last)
 {
 	unsigned long up = (last + 4095) & ~4095ul;
 
@@ -290,7 +291,7 @@ static void name_as_asked(const struct resolve_ctx *c, struct ksym *sym)
 		ns = &c->named[i];
 		if (strcmp(ns->module, sym->module))
 			continue;
-		if (!best || alias_better(ns->type, ns->name, best->type,
+		if (!best || ksym_alias_better(ns->type, ns->name, best->type,
 					  best->name))
 			best = ns;
 	}
@@ -389,9 +390,9 @@ int kallsyms_resolve_named(const char *path, const unsigned long *addrs,
 	for (i = 1; i < n; i++)
 		if (!syms[slot(&c, i)].addr)
 			syms[slot(&c, i)] = syms[slot(&c, i - 1)];
-	end = last_end(c.last);
+	end = ksym_last_end(c.last);
 	for (i = 0; i < n; i++)
-		if (!is_text(syms[i].type) || is_end_marker(&syms[i]) ||
+		if (!is_text(syms[i].type) || ksym_is_end_marker(syms[i].name) ||
 		    (addrs[i] > c.last && addrs[i] >= end))
 			memset(&syms[i], 0, sizeof(syms[i]));
 	if (c.nnamed) {

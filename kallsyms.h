@@ -50,6 +50,38 @@ int kallsyms_resolve_named(const char *path, const unsigned long *addrs,
 			   const unsigned char *named,
 			   const char *const *names, size_t nnames);
 
+/*
+ * One line of the file, "ffffffff81234560 T vfs_write" or "... t f\t[mod]",
+ * as kline_parse() splits it in place: name and module point into it
+ * (module NULL for the kernel image).  A line longer than KLINE_MAX is no
+ * symbol line; the readers skip it whole.
+ */
+struct kline {
+	unsigned long addr;
+	char type;
+	const char *name;
+	const char *module;
+};
+
+#define KLINE_MAX	(KSYM_NAME_LEN + KSYM_MODULE_MAX + 63)
+
+/* Split line s in place; -1 when it is not a symbol line. */
+int kline_parse(char *s, struct kline *l);
+
+/* Whether an nm-style type is a text (code) symbol's: t, T, w, W. */
+int ksym_is_text(char type);
+
+/*
+ * The resolver's rules, for kallsyms_copy.c to apply them alike: whether
+ * name a (of type ta) is a better name than b for one address (see
+ * kallsyms_resolve()); whether a name marks the end of kernel text, not a
+ * function; where the highest symbol of the file ends (the end of the page
+ * after the one it starts in, as perf has it).
+ */
+int ksym_alias_better(char ta, const char *a, char tb, const char *b);
+int ksym_is_end_marker(const char *name);
+unsigned long ksym_last_end(unsigned long last);
+
 #define KSYM_SUGGESTIONS 3
 #define KSYM_ADDRS_MAX	64
 

@@ -126,9 +126,11 @@ static int procs_build(struct symtab *tab, const struct stack_set *set)
 	return 0;
 }
 
-int symtab_build_traced(struct symtab *tab, const struct stack_set *set,
-			const char *kallsyms_path,
-			const char *const *traced, size_t ntraced)
+/* The file at kallsyms_path names the frames, or else the copy of it. */
+static int symtab_build_with(struct symtab *tab, const struct stack_set *set,
+			     const char *kallsyms_path,
+			     const struct kallsyms_copy *copy,
+			     const char *const *traced, size_t ntraced)
 {
 	unsigned long *keys = NULL;
 	unsigned char *named = NULL;
@@ -174,14 +176,33 @@ int symtab_build_traced(struct symtab *tab, const struct stack_set *set,
 		keys[i] = tab->addrs[i];
 		named[i] = 1;
 	}
-	err = kallsyms_resolve_named(kallsyms_path, keys, total, tab->syms,
-				     named, traced, ntraced);
+	if (copy)
+		err = kallsyms_copy_resolve(copy, keys, total, tab->syms,
+					    named, traced, ntraced);
+	else
+		err = kallsyms_resolve_named(kallsyms_path, keys, total,
+					     tab->syms, named, traced, ntraced);
 out:
 	if (err)
 		memset(tab->syms, 0, total * sizeof(*tab->syms));
 	free(keys);
 	free(named);
 	return err;
+}
+
+int symtab_build_traced(struct symtab *tab, const struct stack_set *set,
+			const char *kallsyms_path,
+			const char *const *traced, size_t ntraced)
+{
+	return symtab_build_with(tab, set, kallsyms_path, NULL, traced,
+				 ntraced);
+}
+
+int symtab_build_copied(struct symtab *tab, const struct stack_set *set,
+			const struct kallsyms_copy *copy,
+			const char *const *traced, size_t ntraced)
+{
+	return symtab_build_with(tab, set, NULL, copy, traced, ntraced);
 }
 
 int symtab_build(struct symtab *tab, const struct stack_set *set,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "kallsyms.h"
+#include "kallsyms_copy.h"
 #include "stackmap.h"
 
 /* Who made a stack's calls (-P): its process, named at output time. */
@@ -50,6 +51,10 @@ struct symtab {
  */
 int symtab_build_traced(struct symtab *tab, const struct stack_set *set,
 			const char *kallsyms_path,
+			const char *const *traced, size_t ntraced);
+/* The same from a whole copy of the file (kallsyms_copy.h). */
+int symtab_build_copied(struct symtab *tab, const struct stack_set *set,
+			const struct kallsyms_copy *copy,
 			const char *const *traced, size_t ntraced);
 /* symtab_build_traced() with no traced name: frame 0 by the alias rule. */
 int symtab_build(struct symtab *tab, const struct stack_set *set,

@@ -25,6 +25,7 @@
 #include "bpf.h"
 #include "bpfasm.h"
 #include "kallsyms.h"
+#include "kallsyms_copy.h"
 #include "kprobe.h"
 #include "kversion.h"
 #include "options.h"
@@ -258,6 +259,24 @@ static int process_filter(const struct options *opts, struct prog_config *cfg)
 	return 0;
 }
 
+/*
+ * Whether the program leaves show_bt's own calls out, so that show_bt may
+ * read /proc/kallsyms during the window: the built-in one does, but in a
+ * pid namespace before Linux 5.7 (process_filter()); a --prog one may not.
+ */
+static int own_calls_skipped(const struct options *opts)
+{
+	struct kversion kv;
+	struct stat st;
+
+	if (opts->prog_file)
+		return 0;
+	if (opts->pid > 0 || stat("/proc/self/ns/pid", &st) ||
+	    st.st_ino == PROC_PID_INIT_INO)
+		return 1;
+	return !kversion_running(&kv) && kversion_ge(&kv, 5, 7);
+}
+
 /* The built-in program, or with --prog the user's. */
 static int build_prog(struct prog *prog, const struct prog_maps *maps,
 		      const struct options *opts)
@@ -380,15 +399,28 @@ static void stop_signals(sigset_t *set)
 	sigaddset(set, SIGTERM);
 }
 
-/* Sleep for the window, or until SIGINT or SIGTERM (blocked in main). */
-static void wait_window(double seconds)
+/*
+ * Sleep for the window, or until SIGINT or SIGTERM (blocked in main).
+ * Meanwhile copy /proc/kallsyms, a read() between two looks at the clock
+ * and the signals, so that the stacks can be named the moment the window
+ * ends (kallsyms_copy.h): the window ends within one read() of when it
+ * should.  show_bt's own reads are not counted (the program skips its
+ * process).
+ */
+static void wait_window(double seconds, struct kallsyms_copy *ksyms)
 {
 	double end = now() + seconds, left;
-	struct timespec ts;
+	struct timespec ts, zero = { 0, 0 };
 	sigset_t set;
 
 	stop_signals(&set);
 	while ((left = end - now()) > 0) {
+		if (ksyms->state == 0) {
+			if (sigtimedwait(&set, NULL, &zero) >= 0)
+				return;
+			kallsyms_copy_step(ksyms);
+			continue;
+		}
 		ts.tv_sec = (time_t)left;
 		ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
 		if (sigtimedwait(&set, NULL, &ts) >= 0)
@@ -546,12 +578,14 @@ static void print_summary(const char *label, const struct options *opts,
 }
 
 /*
- * The symbols of every frame, in one pass over /proc/kallsyms; frame 0
- * under the name that was traced where several names share its address.
- * A table that cannot be read leaves raw addresses, with a note.
+ * The symbols of every frame, from the copy of /proc/kallsyms the window
+ * made (finished first if the window was short), or else in one pass over
+ * the file; frame 0 under the name that was traced where several names
+ * share its address.  A table that cannot be read leaves raw addresses,
+ * with a note.
  */
 static void symbols(struct symtab *tab, const struct stack_set *set,
-		    const struct probes *probes)
+		    const struct probes *probes, struct kallsyms_copy *ksyms)
 {
 	const char **traced = calloc(probes->ntargets + 1, sizeof(*traced));
 	size_t i, n = traced ? probes->ntargets : 0;
@@ -559,7 +593,11 @@ static void symbols(struct symtab *tab, const struct stack_set *set,
 
 	for (i = 0; i < n; i++)
 		traced[i] = probes->targets[i].name;
-	err = symtab_build_traced(tab, set, KALLSYMS_PATH, traced, n);
+	if (set->n && !kallsyms_copy_finish(ksyms))
+		err = symtab_build_copied(tab, set, ksyms, traced, n);
+	else
+		err = symtab_build_traced(tab, set, KALLSYMS_PATH, traced, n);
+	kallsyms_copy_free(ksyms);
 	free(traced);
 	if (err == -EACCES)
 		err_msg("%s shows every address as zero (kernel.kptr_restrict, or not root): printing raw addresses",
@@ -803,7 +841,8 @@ static void wait_programs(struct probes *probes)
  */
 static int watch(const struct options *opts, const struct prog_maps *maps,
 		 struct probes *probes, int prog_fd, const char *label,
-		 double *seconds, struct skips *skipped)
+		 double *seconds, struct skips *skipped,
+		 struct kallsyms_copy *ksyms)
 {
 	struct skips before;
 	char with[160];
@@ -828,7 +867,11 @@ static int watch(const struct options *opts, const struct prog_maps *maps,
 		err_msg("tracing %s for %g s, attached with %s (Ctrl-C ends it early)",
 			label, opts->duration, with);
 		test_stop("tracing");
-		wait_window(opts->duration);
+		/* No copy, no harm: the output reads the file itself. */
+		if (own_calls_skipped(opts))
+			kallsyms_copy_start(ksyms, KALLSYMS_PATH,
+					    KALLSYMS_MODULES_PATH);
+		wait_window(opts->duration, ksyms);
 		*seconds = now() - start;
 		err = gate_set(maps, 0);
 		if (err) {
@@ -875,7 +918,8 @@ static void print_may_miss(const struct probes *probes,
 /* Read the maps back, print the stacks and the summary. */
 static int report(const struct options *opts, const struct prog_maps *maps,
 		  const struct probes *probes, const char *label,
-		  double window, const struct skips *skipped)
+		  double window, const struct skips *skipped,
+		  struct kallsyms_copy *ksyms)
 {
 	struct stack_set set;
 	struct symtab tab;
@@ -889,7 +933,7 @@ static int report(const struct options *opts, const struct prog_maps *maps,
 	probes_frame0(probes, &set);	/* the link's as a kprobe's */
 	if (opts->depth)
 		stack_set_truncate(&set, opts->depth);
-	symbols(&tab, &set, probes);
+	symbols(&tab, &set, probes, ksyms);
 	if (print_stacks(&set, &tab, opts) == 0)
 		ret = EXIT_OK;
 	if (export_write(opts, probes, &set, &tab, label, window,
@@ -999,6 +1043,7 @@ static int run(const struct options *opts, enum mode mode)
 	struct prog prog;
 	char why[1024], label[64];
 	int prog_fd = -1, ret = EXIT_FAIL;
+	struct kallsyms_copy ksyms = KALLSYMS_COPY_NONE;
 	struct skips skipped;
 	double window;
 	sigset_t stop;
@@ -1034,15 +1079,17 @@ static int run(const struct options *opts, enum mode mode)
 		if (attach(&probes, prog_fd, &prog, opts, label,
 			   sizeof(label)) ||
 		    watch(opts, &maps, &probes, prog_fd, label, &window,
-			  &skipped))
+			  &skipped, &ksyms))
 			break;
-		ret = report(opts, &maps, &probes, label, window, &skipped);
+		ret = report(opts, &maps, &probes, label, window, &skipped,
+			     &ksyms);
 		probes_detach(&probes);
 		break;
 	default:			/* --xlated alone: printed by load() */
 		ret = EXIT_OK;
 	}
 out:
+	kallsyms_copy_free(&ksyms);
 	probes_free(&probes);
 	if (prog_fd >= 0)
 		close(prog_fd);

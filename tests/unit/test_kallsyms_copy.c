@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_kallsyms_copy.c - a copy of kallsyms names every address as the
+ * file does.
+ *
+ *   test_kallsyms_copy FIXTURES_DIR WORK_DIR [KALLSYMS...]
+ *
+ * For each file (the fixtures, files written here, and the ones named,
+ * such as the host's /proc/kallsyms, "namedN" in the test's name): every
+ * symbol's address, one before
+ * and one after it, and random addresses, resolved through the file and
+ * through a copy of it, must give the same symbols, field by field, with
+ * and without names asked for.  Then the recheck: a module that appears
+ * after the copy began is named from the file.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../kallsyms_copy.h"
+#include "unit.h"
+
+static const char *work;
+
+/* Every address of the file, and its neighbours; 0 when unreadable. */
+static size_t file_addrs(const char *path, unsigned long **out)
+{
+	char line[KLINE_MAX + 2];
+	unsigned long a, *v = NULL;
+	size_t n = 0, cap = 0, k;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx", &a) != 1)
+			continue;
+		if (n + 5 > cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = realloc(v, cap * sizeof(*v));
+			if (!v)
+				break;
+		}
+		v[n++] = a;
+		v[n++] = a - 1;
+		v[n++] = a + 1;
+		v[n++] = a + 0x40;
+	}
+	fclose(f);
+	if (v && n + 64 > cap) {
+		cap = n + 64;
+		v = realloc(v, cap * sizeof(*v));
+	}
+	for (k = 0; v && k < 64; k++)
+		v[n++] = k % 2 ? test_rand() : 0xffffffff81000000ul +
+			 test_rand() % 0x2000000;
+	*out = v;
+	return v ? n : 0;
+}
+
+static int ksym_same(const struct ksym *a, const struct ksym *b)
+{
+	return a->addr == b->addr && a->type == b->type &&
+	       !strcmp(a->name, b->name) && !strcmp(a->module, b->module);
+}
+
+/* The names asked for: every tenth text name of the file, and a few. */
+static size_t some_names(const char *path, char ***out)
+{
+	char line[KLINE_MAX + 2], **v = calloc(4096, sizeof(*v));
+	size_t n = 0, i = 0;
+	struct kline l;
+	FILE *f = fopen(path, "re");
+
+	if (!f || !v) {
+		if (f)
+			fclose(f);
+		*out = v;
+		return 0;
+	}
+	while (n < 4000 && fgets(line, sizeof(line), f))
+		if (!kline_parse(line, &l) && ksym_is_text(l.type) &&
+		    i++ % 10 == 0)
+			v[n++] = strdup(l.name);
+	fclose(f);
+	v[n++] = strdup("__x64_sys_getppid");
+	v[n++] = strdup("no_such_name");
+	*out = v;
+	return n;
+}
+
+static void compare(const char *label, const char *path)
+{
+	struct kallsyms_copy c;
+	struct ksym *a = NULL, *b = NULL;
+	unsigned char *named = NULL;
+	unsigned long *addrs = NULL;
+	char **names = NULL, tname[600];
+	size_t n, nn, i, bad = 0;
+	int ea, eb, err;
+
+	n = file_addrs(path, &addrs);
+	nn = some_names(path, &names);
+	a = calloc(n + 1, sizeof(*a));
+	b = calloc(n + 1, sizeof(*b));
+	named = calloc(n + 1, 1);
+	EXPECT(a && b && named && names, "out of memory");
+	if (!a || !b || !named || !names)
+		goto out;
+	for (i = 0; i < n; i++)
+		named[i] = i % 3 == 0;
+	err = kallsyms_copy_start(&c, path, "/nonexistent/modules");
+	EXPECT(!err, "%s: start: %s", path, strerror(-err));
+	if (err)
+		goto out;
+	err = kallsyms_copy_finish(&c);
+	EXPECT(!err, "%s: finish: %s", path, strerror(-err));
+	/* Without names asked for, then with. */
+	ea = kallsyms_resolve(path, addrs, n, a);
+	eb = err ? err : kallsyms_copy_resolve(&c, addrs, n, b, NULL, NULL, 0);
+	EXPECT(ea == eb, "%s: the file says %d, the copy %d", path, ea, eb);
+	for (i = 0; i < n; i++)
+		if (!ksym_same(&a[i], &b[i]) && !bad++)
+			test_fail("%s: 0x%lx: the file says %s+%c [%s], the copy %s+%c [%s]",
+				  path, addrs[i], a[i].name, a[i].type,
+				  a[i].module, b[i].name, b[i].type,
+				  b[i].module);
+	ea = kallsyms_resolve_named(path, addrs, n, a, named,
+				    (const char *const *)names, nn);
+	eb = err ? err : kallsyms_copy_resolve(&c, addrs, n, b, named,
+					(const char *const *)names, nn);
+	EXPECT(ea == eb, "%s: named: the file says %d, the copy %d", path,
+	       ea, eb);
+	for (i = 0; i < n; i++)
+		if (!ksym_same(&a[i], &b[i]) && !bad++)
+			test_fail("%s: named 0x%lx: the file says %s, the copy %s",
+				  path, addrs[i], a[i].name, b[i].name);
+	kallsyms_copy_free(&c);
+out:
+	snprintf(tname, sizeof(tname), "kallsyms_copy_same/%s", label);
+	test_end(tname);
+	for (i = 0; names && i < nn; i++)
+		free(names[i]);
+	free(names);
+	free(addrs);
+	free(a);
+	free(b);
+	free(named);
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+	static char path[4][512];
+	static int k;
+	char *p = path[k++ % 4];
+	FILE *f;
+
+	snprintf(p, 512, "%s/%s", work, name);
+	f = fopen(p, "we");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	return p;
+}
+
+/* Padding symbols, chained and not, in the kernel and in modules. */
+static const char pfx_file[] =
+	"ffffffff81000000 T _stext\n"
+	"ffffffff81000ff0 t __pfx_a\n"
+	"ffffffff81001000 t a\n"
+	"ffffffff81001ff0 T __pfx___pfx_b\n"
+	"ffffffff81001ff8 t __pfx_b\n"
+	"ffffffff81002000 T b\n"
+	"ffffffff81002ff0 t __pfx_c\n"
+	"ffffffff81003000 t not_c\n"
+	"ffffffff81003ff0 t __pfx_d\n"
+	"ffffffff81004000 d d\n"
+	"ffffffff81004ff0 t __pfx_\n"
+	"ffffffff81005000 t e\n"
+	"ffffffff81e00000 T _etext\n"
+	"ffffffffc0000ff0 t __pfx_m\t[one]\n"
+	"ffffffffc0001000 t m\t[two]\n"
+	"ffffffffc0001ff0 t __pfx_n\t[two]\n"
+	"ffffffffc0002000 t n\t[two]\n"
+	"ffffffffc0003000 t o\t[two]\n"
+	"ffffffffc0004000 t p\t[one]\n"
+	"00007fff00000000 t low_half\n"
+	"ffffffffc0005000 t __pfx_q\n";
+
+static void test_files(const char *fixtures, int argc, char **argv)
+{
+	char path[1024];
+	struct dirent *de;
+	DIR *d = opendir(fixtures);
+	int i;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "README"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", fixtures, de->d_name);
+		compare(de->d_name, path);
+	}
+	if (d)
+		closedir(d);
+	compare("pfx", write_file("kallsyms_pfx", pfx_file));
+	/* Files test_kallsyms wrote: long lines, random ones. */
+	d = opendir(work);
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, "kallsyms_", 9) ||
+		    !strcmp(de->d_name, "kallsyms_pfx") ||
+		    !strcmp(de->d_name, "kallsyms_live"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", work, de->d_name);
+		compare(de->d_name, path);
+	}
+	if (d)
+		closedir(d);
+	for (i = 0; i < argc; i++) {
+		char label[64];
+
+		snprintf(label, sizeof(label), "named%d", i + 1);
+		compare(label, argv[i]);
+	}
+}
+
+/*
+ * A module loaded after the copy began: the copy does not have it, the
+ * modules' stamp changed, so its addresses are asked of the file again;
+ * the kernel image's stay as the copy had them.
+ */
+static void test_recheck(void)
+{
+	const char *ks = write_file("kallsyms_live",
+		"ffffffff81000000 T _stext\n"
+		"ffffffff81001000 T f\n"
+		"ffffffff81e00000 T _etext\n"
+		"ffffffffc0001000 t old\t[old]\n");
+	const char *mods = write_file("modules_live",
+		"old 16384 0 - Live 0xffffffffc0001000\n");
+	unsigned long addrs[] = { 0xffffffff81001010, 0xffffffffc0001010,
+				  0xffffffffc0009010 };
+	struct kallsyms_copy c;
+	struct ksym s[3];
+	int err;
+
+	err = kallsyms_copy_start(&c, ks, mods);
+	if (!err)
+		err = kallsyms_copy_finish(&c);
+	EXPECT(!err, "copy: %s", strerror(-err));
+	if (err)
+		goto out;
+	err = kallsyms_copy_resolve(&c, addrs, 3, s, NULL, NULL, 0);
+	EXPECT(!err && !s[2].addr && !strcmp(s[1].name, "old"),
+	       "before the load: %s, %s, and 0x%lx past the last symbol's page, not %s (%d)",
+	       s[0].name, s[1].name, addrs[2], s[2].name, err);
+	/* The module comes; the image's f is renamed in the file only. */
+	write_file("kallsyms_live",
+		"ffffffff81000000 T _stext\n"
+		"ffffffff81001000 T f_renamed\n"
+		"ffffffff81e00000 T _etext\n"
+		"ffffffffc0001000 t old\t[old]\n"
+		"ffffffffc0009000 t new_fn\t[new]\n");
+	write_file("modules_live",
+		"new 16384 0 - Live 0xffffffffc0009000\n"
+		"old 16384 0 - Live 0xffffffffc0001000\n");
+	err = kallsyms_copy_resolve(&c, addrs, 3, s, NULL, NULL, 0);
+	EXPECT(!err, "resolve: %s", strerror(-err));
+	EXPECT(!strcmp(s[0].name, "f"), "the image's f came from the file: %s",
+	       s[0].name);
+	EXPECT(!strcmp(s[1].name, "old") && !strcmp(s[1].module, "old"),
+	       "old's address: %s [%s]", s[1].name, s[1].module);
+	EXPECT(!strcmp(s[2].name, "new_fn") && !strcmp(s[2].module, "new"),
+	       "the new module's address: %s [%s]", s[2].name, s[2].module);
+	kallsyms_copy_free(&c);
+out:
+	test_end("kallsyms_copy_recheck");
+}
+
+/* Errors: no file; a copy not finished is refused, not half-used. */
+static void test_errors(void)
+{
+	struct kallsyms_copy c;
+	unsigned long a = 1;
+	struct ksym s;
+	int err;
+
+	err = kallsyms_copy_start(&c, "/nonexistent/kallsyms", "/nonexistent");
+	EXPECT(err == -ENOENT, "a missing file: %d", err);
+	err = kallsyms_copy_start(&c, write_file("kallsyms_half", pfx_file),
+				  "/nonexistent");
+	EXPECT(!err, "start: %d", err);
+	if (!err) {
+		err = kallsyms_copy_resolve(&c, &a, 1, &s, NULL, NULL, 0);
+		EXPECT(err == -EINVAL, "an unfinished copy: %d", err);
+		kallsyms_copy_free(&c);
+	}
+	test_end("kallsyms_copy_errors");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: test_kallsyms_copy FIXTURES WORK [KALLSYMS...]\n");
+		return 2;
+	}
+	work = argv[2];
+	test_files(argv[1], argc - 3, argv + 3);
+	test_recheck();
+	test_errors();
+	return test_failed ? 1 : 0;
+}
