@@ -863,14 +863,18 @@ static int watch(const struct options *opts, const struct prog_maps *maps,
 		}
 		start = now();
 		skips_read(probes, prog_fd, &before);
+		/*
+		 * Before the line that says so, so that a test sees the copy
+		 * under way (its /proc/kallsyms open) once it is said.  No
+		 * copy, no harm: the output reads the file itself.
+		 */
+		if (own_calls_skipped(opts))
+			kallsyms_copy_start(ksyms, KALLSYMS_PATH,
+					    KALLSYMS_MODULES_PATH);
 		attached_with(probes, with, sizeof(with));
 		err_msg("tracing %s for %g s, attached with %s (Ctrl-C ends it early)",
 			label, opts->duration, with);
 		test_stop("tracing");
-		/* No copy, no harm: the output reads the file itself. */
-		if (own_calls_skipped(opts))
-			kallsyms_copy_start(ksyms, KALLSYMS_PATH,
-					    KALLSYMS_MODULES_PATH);
 		wait_window(opts->duration, ksyms);
 		*seconds = now() - start;
 		err = gate_set(maps, 0);

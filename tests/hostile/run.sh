@@ -54,6 +54,9 @@
 #                       it in that phase, whatever the machine's speed
 #            go         SIGUSR1 to the workload, wait for it to finish
 #            inwrite    wait until each copy is blocked writing to a pipe
+#            copied     wait until each copy has copied /proc/kallsyms
+#                       (it has the file open from before it says it
+#                       traces until the copy is whole)
 #                       (pipe_write in /proc/PID/stack)
 #            sig:NAME   send signal NAME to every copy
 #            sleep:S    sleep S seconds
@@ -420,6 +423,20 @@ step_inwrite() {
 	done
 }
 
+# Every copy has closed /proc/kallsyms: its copy of it is whole (or was
+# never made), 120 s at most.
+step_copied() {
+	for pid in $pids; do
+		j=0
+		while ls -l /proc/"$pid"/fd 2>/dev/null | grep -q /proc/kallsyms; do
+			j=$((j + 1))
+			[ $j -le 1200 ] ||
+				{ drive_err="it never finished copying /proc/kallsyms"; return; }
+			sleep 0.1
+		done
+	done
+}
+
 step_go() {
 	w=${W:-$TP}
 	[ -n "$w" ] || { drive_err="no workload to start"; return; }
@@ -512,6 +529,7 @@ run_row() {
 		stopped) step_stopped ;;
 		go) step_go ;;
 		inwrite) step_inwrite ;;
+		copied) step_copied ;;
 		sig:*) for p in $pids; do kill -"${step#sig:}" "$p" 2>/dev/null; done ;;
 		sleep:*) sleep "${step#sleep:}" ;;
 		hwm) step_hwm ;;
