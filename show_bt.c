@@ -407,6 +407,8 @@ static void stop_signals(sigset_t *set)
  * should.  show_bt's own reads are not counted (the program skips its
  * process).
  */
+static void timing(const char *what);
+
 static void wait_window(double seconds, struct kallsyms_copy *ksyms)
 {
 	double end = now() + seconds, left;
@@ -418,7 +420,8 @@ static void wait_window(double seconds, struct kallsyms_copy *ksyms)
 		if (ksyms->state == 0) {
 			if (sigtimedwait(&set, NULL, &zero) >= 0)
 				return;
-			kallsyms_copy_step(ksyms);
+			if (kallsyms_copy_step(ksyms) == 1)
+				timing("kallsyms_copied");
 			continue;
 		}
 		ts.tv_sec = (time_t)left;
@@ -593,7 +596,9 @@ static void symbols(struct symtab *tab, const struct stack_set *set,
 
 	for (i = 0; i < n; i++)
 		traced[i] = probes->targets[i].name;
-	if (set->n && !kallsyms_copy_finish(ksyms))
+	if (set->n && !ksyms->state && !kallsyms_copy_finish(ksyms))
+		timing("kallsyms_copied");	/* after a short window */
+	if (set->n && ksyms->state == 1)
 		err = symtab_build_copied(tab, set, ksyms, traced, n);
 	else
 		err = symtab_build_traced(tab, set, KALLSYMS_PATH, traced, n);
