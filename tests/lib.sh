@@ -3,7 +3,9 @@
 # suite's.  Sourced (POSIX sh: the VM
 # has busybox), after setting PREFIX, the start of every test's name
 # ("e2e/$(uname -r)", "hostile/host", ...).  Helpers that run things use
-# BIN (the directory of show_bt and the writer) and T (a scratch directory).
+# BIN (the directory of show_bt and the writer), SB (show_bt) and T (a
+# scratch directory); those that say what they got set rc, wrc, tracer,
+# writers and last_writer, whose names say so.
 #
 # A suite finds it beside itself (in the VM every file lands in /t) or one
 # directory up (tests/lib.sh from tests/e2e/):
@@ -30,20 +32,33 @@ poll() {
 # Wait until show_bt says it is tracing (every probe attached, the window
 # open), 120 s at most: $1 its stderr file.  Fails at once if process $2
 # (when given) ended without saying so.
-said_tracing() {
-	grep -q '^show_bt: tracing ' "$1" 2> /dev/null && return 0
-	[ -z "${2:-}" ] || kill -0 "$2" 2> /dev/null || return 2
-	return 1
+said_tracing() { grep -q '^show_bt: tracing ' "$1" 2> /dev/null; }
+said_or_ended() {	# or process $2 has ended
+	said_tracing "$1" || { [ -n "${2:-}" ] && ! kill -0 "$2" 2> /dev/null; }
 }
 wait_ready() {
-	_l_n=1200
-	while :; do
-		said_tracing "$1" "${2:-}"
-		case $? in 0) return 0 ;; 2) return 1 ;; esac
-		_l_n=$((_l_n - 1))
-		[ $_l_n -gt 0 ] || return 1
-		sleep 0.1
-	done
+	poll 1200 said_or_ended "$1" "${2:-}" && said_tracing "$1"
+}
+
+# start_tracing OUT ARGS...: $SB ARGS in the background, pid $tracer, into
+# $T/OUT.out and $T/OUT.err, until it says it is tracing; else 1, once it
+# has ended (killed if it had not), its status in $rc.
+start_tracing() {
+	_l_out=$1
+	shift
+	"$SB" "$@" > "$T/$_l_out.out" 2> "$T/$_l_out.err" &
+	tracer=$!
+	wait_ready "$T/$_l_out.err" "$tracer" && return 0
+	kill "$tracer" 2> /dev/null
+	wait "$tracer"
+	rc=$?
+	return 1
+}
+# stop_tracing: SIGINT ends the window of $tracer; $rc its exit status.
+stop_tracing() {
+	kill -INT "$tracer"
+	wait "$tracer"
+	rc=$?
 }
 
 # Start a writer (tests/e2e/writer.c) that waits for SIGUSR1: $1 the name
@@ -101,4 +116,89 @@ kernel_unharmed() {
 	else
 		pass "$1"
 	fi
+}
+
+# stacks OUT: the stacks of show_bt's text output OUT, "COUNT f0;f1;..." each.
+stacks() {
+	awk '/^    [0-9]+$/ { print $1, s; s = ""; next }
+	     /^  / { sub(/^  /, ""); s = s (s == "" ? "" : ";") $0 }' "$1"
+}
+
+# count_of OUT ERE: the count of the one stack ERE matches, or none/ambiguous.
+count_of() {
+	stacks "$1" | re=$2 awk '
+		{ f = $0; sub(/^[0-9]+ /, "", f) }
+		f ~ ENVIRON["re"] { n++; c = $1 }
+		END { print (n == 1 ? c : n ? "ambiguous" : "none") }'
+}
+
+# trace OUT WHAT ARGS...: start_tracing OUT ARGS, SIGUSR1 to $writers, and
+# SIGINT once they have all exited; WHAT is for a message.  Sets $rc
+# (show_bt's status, 99 if it never said it was tracing) and $wrc (the
+# writers': the last that is not 0); empties $writers.
+trace() {
+	_l_t=$1 _l_what=$2
+	shift 2
+	wrc=0
+	# shellcheck disable=SC2086 # $writers: several pids
+	if ! start_tracing "$_l_t" "$@"; then
+		echo "show_bt never said it was tracing $_l_what" >> "$T/$_l_t.err"
+		[ -z "${writers:-}" ] || { kill $writers 2> /dev/null; wait $writers; }
+		writers='' rc=99 wrc=99
+		return
+	fi
+	# shellcheck disable=SC2086
+	[ -z "${writers:-}" ] || kill -USR1 $writers
+	for _l_w in ${writers:-}; do
+		wait "$_l_w" || wrc=$?
+	done
+	writers=
+	stop_tracing
+}
+
+# ran_ok NAME OUT: the last trace exited 0, writers too; else 1, NAME fails.
+ran_ok() {
+	[ "$rc" -eq 0 ] && [ "$wrc" -eq 0 ] && return 0
+	fail "$1" "show_bt exit $rc, writers exit $wrc: $(cat "$T/$2.err")"
+	return 1
+}
+
+# kernel_version: this kernel as MAJOR * 1000 + MINOR (6.12.57-amd64: 6012).
+kernel_version() {
+	_l_r=$(uname -r)
+	_l_min=${_l_r#*.}
+	echo $((${_l_r%%.*} * 1000 + ${_l_min%%[!0-9]*}))
+}
+
+# after_probe_site FN: the offset (0x...) of the instruction after FN's
+# kprobe site (x86: the 5-byte ftrace call that kprobes/list names), from
+# a run of $SB on FN; nothing if it never said it was tracing ($T/site.err).
+after_probe_site() {
+	_l_site=
+	if start_tracing site -d 300 "$1"; then
+		_l_site=$(grep -Eo " $1\\+0x[0-9a-f]+" "$KPROBE_LIST" | head -1 | sed 's/.*+//')
+		stop_tracing
+	fi
+	[ -z "$_l_site" ] || printf '0x%x\n' $((_l_site + 5))
+}
+
+# nested_skips ARGS...: hits a kprobe itself skips.  show_bt B (ARGS...
+# get_perf_callchain) traces while A traces vfs_write over 20 write() calls:
+# each of A's hits takes its stack through get_perf_callchain inside A's
+# kprobe handler, where B's program is held off.  Outputs $T/ka.* (A) and
+# $T/kb.* (B); sets $rc (A), $wrc, $brc (B): all 99 if B never traced.
+nested_skips() {
+	if ! start_tracing kb -d 300 "$@" get_perf_callchain; then
+		echo "show_bt B never said it was tracing" >> "$T/kb.err"
+		: > "$T/ka.err"
+		rc=99 wrc=99 brc=99
+		return
+	fi
+	_l_b=$tracer
+	start_writer writer "$T/ka.w" write=20
+	trace ka vfs_write -p "$last_writer" -d 300 vfs_write
+	kill -INT $_l_b
+	wait $_l_b
+	# shellcheck disable=SC2034 # for the caller
+	brc=$?
 }

@@ -30,57 +30,19 @@ L=$(dirname "$0")/lib.sh
 kprobes_snapshot
 cat "$ENABLED" > "$T/enabled.before" 2> /dev/null
 
-major=${KREL%%.*} minor=${KREL#*.}
-minor=${minor%%[!0-9]*}
-V=$((major * 1000 + minor))
+V=$(kernel_version)
 
-# show_bt's stacks, one line each: "COUNT frame0;frame1;..." with offsets.
-stacks() {
-	awk '/^    [0-9]+$/ { print $1, s; s = ""; next }
-	     /^  / { sub(/^  /, ""); s = s (s == "" ? "" : ";") $0 }' "$1"
-}
+# stacks, count_of, trace, ran_ok: tests/lib.sh.
 
-# The count of the one stack whose frames match the ERE $2, or "none".
-count_of() {
-	stacks "$1" | re=$2 awk '
-		{ f = $0; sub(/^[0-9]+ /, "", f) }
-		f ~ ENVIRON["re"] { n++; c = $1 }
-		END { print (n == 1 ? c : n ? "ambiguous" : "none") }'
-}
-
-# Trace while a writer runs: $1 the output name, then show_bt's
-# arguments (-p is added).  The writer makes write=37 pwrite64=23
-# writev=11 once show_bt says it is tracing; SIGINT ends the window once
-# the writer has exited.  Sets $rc (show_bt) and $wrc (the writer).
-trace() {
+# Trace the workload: $1 the output name, then show_bt's arguments (-p
+# and -d 300 are added).  A writer makes write=37 pwrite64=23 writev=11
+# once show_bt says it is tracing; SIGINT ends the window once it has
+# exited (trace).  Sets $rc (show_bt) and $wrc (the writer).
+trace_workload() {
 	out=$1
 	shift
 	start_writer writer "$T/$out.w" write=37 pwrite64=23 writev=11
-	w=$last_writer
-	"$SB" -p "$w" -d 300 "$@" > "$T/$out.out" 2> "$T/$out.err" &
-	sp=$!
-	rc=99 wrc=99
-	if ! wait_ready "$T/$out.err" $sp; then
-		echo "show_bt never said it was tracing" >> "$T/$out.err"
-		kill "$w" $sp 2> /dev/null
-		wait
-		writers=
-		return
-	fi
-	kill -USR1 "$w"
-	wait "$w"
-	wrc=$?
-	writers=
-	kill -INT $sp
-	wait $sp
-	rc=$?
-}
-
-# show_bt and the writer exited 0, else fail test $1 and return 1.
-ran_ok() {
-	[ $rc -eq 0 ] && [ $wrc -eq 0 ] && return 0
-	fail "$1" "show_bt exit $rc, writer exit $wrc: $(cat "$T/$2.err")"
-	return 1
+	trace "$out" "$*" -p "$last_writer" -d 300 "$@"
 }
 
 # The functions traced: a name and a pattern (ksys_write
@@ -128,7 +90,7 @@ fi
 
 # --- 1. The default for several functions, and the same stacks ----------
 
-trace dflt ksys_write 'generic_perform_write*'
+trace_workload dflt ksys_write 'generic_perform_write*'
 if ran_ok default dflt; then
 	if [ $MULTI = 1 ]; then
 		path="a kprobe_multi link"
@@ -146,7 +108,7 @@ if ran_ok default dflt; then
 fi
 
 if [ $MULTI = 1 ]; then
-	trace perf --attach link ksys_write 'generic_perform_write*'
+	trace_workload perf --attach link ksys_write 'generic_perform_write*'
 	if ran_ok perf_path perf; then
 		if ! grep -q "^show_bt: tracing 2 functions for 300 s, attached with $PERF " "$T/perf.err"; then
 			fail perf_path "no 'attached with $PERF': $(cat "$T/perf.err")"
@@ -186,14 +148,17 @@ fi
 # --- 2. The window's gate: nothing counts before the tracing line ------
 
 # Stopped once the link is made, before the gate opens (testhook.h): the
-# writer's calls made then are not counted.
+# writer's calls made then are not counted.  stopped PID: the process is
+# in state T (/proc/PID/stat).
+# shellcheck disable=SC2317 # called through poll
+stopped() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2> /dev/null)" = T ]; }
 start_writer writer "$T/gate.w" write=5
 w=$last_writer
 SHOW_BT_TEST_STOP=attached "$SB" --attach multi -p "$w" -d 300 \
 	ksys_write 'generic_perform_write*' > "$T/gate.out" 2> "$T/gate.err" &
 sp=$!
-if poll 1200 grep -q '^show_bt: test: stopped at attached' "$T/gate.err"; then
-	poll 600 sh -c "[ \"\$(awk '{ print \$3 }' /proc/$sp/stat)\" = T ]"
+if poll 1200 grep -q '^show_bt: test: stopped at attached' "$T/gate.err" &&
+   poll 1200 stopped $sp; then
 	kill -USR1 "$w"
 	wait "$w"
 	kill -CONT $sp
@@ -209,7 +174,7 @@ if poll 1200 grep -q '^show_bt: test: stopped at attached' "$T/gate.err"; then
 		pass window_gate
 	fi
 else
-	fail window_gate "show_bt never stopped at 'attached': $(cat "$T/gate.err")"
+	fail window_gate "show_bt never stopped at 'attached' (state $(awk '{ print $3 }' /proc/$sp/stat 2> /dev/null)): $(cat "$T/gate.err")"
 	kill -9 $sp "$w" 2> /dev/null
 	wait
 fi
@@ -220,16 +185,15 @@ writers=
 # An offset is a kprobe's: vfs_write+OFF (the instruction after the ftrace
 # call site, as kprobes/list shows it) beside the two on the link.  The
 # same stacks as with kprobes alone; two loads of the program.
-"$SB" -d 300 vfs_write > /dev/null 2> "$T/site.err" &
-sp=$!
-wait_ready "$T/site.err" $sp
-site=$(grep -Eo ' vfs_write\+0x[0-9a-f]+' /sys/kernel/debug/kprobes/list | head -1 | sed 's/.*+//')
-kill -INT $sp
-wait $sp
-off=$(printf '0x%x' $((site + 5)))
-trace mix ksys_write 'generic_perform_write*' "vfs_write+$off"
-if ran_ok mixed mix; then
-	trace mixp --attach link ksys_write 'generic_perform_write*' "vfs_write+$off"
+# (after_probe_site: tests/lib.sh.)
+off=$(after_probe_site vfs_write)
+if [ -z "$off" ]; then
+	fail mixed "no probe site of vfs_write: $(cat "$T/site.err")"
+else
+	trace_workload mix ksys_write 'generic_perform_write*' "vfs_write+$off"
+fi
+if [ -n "$off" ] && ran_ok mixed mix; then
+	trace_workload mixp --attach link ksys_write 'generic_perform_write*' "vfs_write+$off"
 	if ran_ok mixed mixp; then
 		# write() and pwrite64() both pass vfs_write.
 		m=$(count_of "$T/mix.out" "^vfs_write\\+.*;ksys_write\\+")
@@ -252,20 +216,11 @@ fi
 # runs while bpf() holds BPF programs off.
 if [ $V -ge 6007 ]; then
 	start_writer writer "$T/sk.w" bpf_map_lookup=50
-	w=$last_writer
-	"$SB" --attach multi -d 300 array_map_lookup_elem \
-		> "$T/sk.out" 2> "$T/sk.err" &
-	sp=$!
-	wait_ready "$T/sk.err" $sp
-	kill -USR1 "$w"
-	wait "$w"
-	kill -INT $sp
-	wait $sp
-	rc=$?
-	if [ $rc -ne 0 ] ||
+	trace sk array_map_lookup_elem --attach multi -d 300 array_map_lookup_elem
+	if [ $rc -ne 0 ] || [ $wrc -ne 0 ] ||
 	   ! grep -q '^show_bt: array_map_lookup_elem: 0 calls .*; skipped by the kernel 50$' "$T/sk.err" ||
 	   ! grep -q 'attached with a kprobe_multi link ' "$T/sk.err"; then
-		fail skipped_recursion "exit $rc: $(cat "$T/sk.err")"
+		fail skipped_recursion "exit $rc, writer exit $wrc: $(cat "$T/sk.err")"
 	else
 		pass skipped_recursion
 	fi
@@ -276,31 +231,15 @@ if [ $V -ge 6007 ]; then
 	# guard holds B's program off.  "skipped by the kernel 20", not
 	# "20, and maybe more": the link's own count (its info's missed, 0
 	# here) was read as well, as a perf-event link's would be.
-	"$SB" --attach multi -d 300 get_perf_callchain \
-		> "$T/kb.out" 2> "$T/kb.err" &
-	b=$!
-	wait_ready "$T/kb.err" $b
-	start_writer writer "$T/ka.w" write=20
-	w=$last_writer
-	"$SB" -p "$w" -d 300 vfs_write > "$T/ka.out" 2> "$T/ka.err" &
-	a=$!
-	wait_ready "$T/ka.err" $a
-	kill -USR1 "$w"
-	wait "$w"
-	kill -INT $a
-	wait $a
-	arc=$?
-	kill -INT $b
-	wait $b
-	brc=$?
-	if [ $arc -ne 0 ] || [ $brc -ne 0 ] ||
+	# (nested_skips: tests/lib.sh.)
+	nested_skips --attach multi
+	if [ $rc -ne 0 ] || [ $wrc -ne 0 ] || [ $brc -ne 0 ] ||
 	   ! grep -q '^show_bt: vfs_write: 20 calls in ' "$T/ka.err" ||
 	   ! grep -q '^show_bt: get_perf_callchain: 0 calls in .*; skipped by the kernel 20$' "$T/kb.err"; then
-		fail skipped_link "A exit $arc, B exit $brc: A: $(cat "$T/ka.err") B: $(cat "$T/kb.err")"
+		fail skipped_link "A exit $rc, writer exit $wrc, B exit $brc: A: $(cat "$T/ka.err") B: $(cat "$T/kb.err")"
 	else
 		pass skipped_link
 	fi
-	writers=
 fi
 
 # --- 5. --check on the link's path --------------------------------------
@@ -334,15 +273,12 @@ kprobes_unchanged multi_nothing_left
 
 # A link holds no kprobe: ftrace's list of the functions it calls out for
 # (enabled_functions) is where it shows, and it must empty.
-"$SB" --attach multi -d 300 ksys_write 'generic_perform_write*' \
-	> /dev/null 2> "$T/k9.err" &
-sp=$!
-wait_ready "$T/k9.err" $sp
+start_tracing k9 --attach multi -d 300 ksys_write 'generic_perform_write*'
 if ! grep -q '^ksys_write ' "$ENABLED"; then
-	fail kill9 "ksys_write is not in $ENABLED while traced: $(head -5 "$ENABLED")"
+	fail kill9 "ksys_write is not in $ENABLED while traced: $(head -5 "$ENABLED") $(cat "$T/k9.err")"
 fi
-kill -9 $sp
-wait $sp 2> /dev/null
+kill -9 "$tracer" 2> /dev/null
+wait "$tracer" 2> /dev/null
 if poll 300 cmp -s "$ENABLED" "$T/enabled.before"; then
 	pass kill9
 else

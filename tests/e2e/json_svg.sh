@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/e2e/json_svg.sh: --json and --svg end to end, from the host.  Boots
-# one VM (tests/vm/run.sh) with the static show_bt and workload, runs
-# tests/e2e/json_svg_guest.sh in it (three traced runs, every output
+# one VM (tests/vm/run.sh) with the static show_bt and workload and
+# tests/lib.sh, runs tests/e2e/json_svg_guest.sh in it (three traced runs, every output
 # printed), then checks the outputs here with json_svg_check.py: JSON by
 # Python's json module against the text output and summary of the same
 # run, SVG by xml.etree, rsvg-convert (Debian's librsvg2-bin, from `make
@@ -47,7 +47,7 @@ if [ -z "$capture" ]; then
 	done
 	capture=$tmp/capture
 	tests/vm/run.sh -k "$kernel" -t 600 -f "$bin/show_bt" \
-		-f "$bin/writer" -f tests/e2e/json_svg_guest.sh \
+		-f "$bin/writer" -f tests/lib.sh -f tests/e2e/json_svg_guest.sh \
 		-- sh /t/json_svg_guest.sh /t > "$capture" 2> "$tmp/vm.err"
 	rc=$?
 	if [ $rc -ne 0 ]; then

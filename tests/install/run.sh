@@ -21,10 +21,10 @@ MAX_STATIC=204800			# 200 KiB
 mkdir -p "$B"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-failed=0
-
-pass() { echo "PASS: install/$1"; }
-fail() { echo "FAIL: install/$1: $2"; failed=1; }
+PREFIX=install
+# pass, fail, $failed: tests/lib.sh.
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 # check NAME WHY COMMAND...: PASS when the command succeeds.
 check() {
 	name=$1 why=$2

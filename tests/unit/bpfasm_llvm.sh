@@ -21,18 +21,19 @@ tb=$1 sb=$2 work=$3/bpfasm_llvm
 mc=${LLVM_MC:-llvm-mc}
 objcopy=${LLVM_OBJCOPY:-llvm-objcopy}
 mkdir -p "$work"
+PREFIX=unit
+# pass, fail: tests/lib.sh.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 # The maps in fd order, as --dump's header names them: "# Maps by name:
 # map[gate], map[stacks], ...".
 maps=$("$sb" --dump -p 1 2> /dev/null | sed -n 's/^# Maps by name: //p' |
        sed 's/map\[\([a-z]*\)\][,.]*/\1/g')
 if [ -z "$maps" ]; then
-	echo "FAIL: unit/bpfasm_llvm_maps: no '# Maps by name:' line in show_bt --dump"
+	fail bpfasm_llvm_maps "no '# Maps by name:' line in show_bt --dump"
 	exit 0
 fi
-
-pass() { echo "PASS: unit/$1"; }
-fail() { echo "FAIL: unit/$1: $2"; }
 
 # Cut numbers and comments, drop empty lines: what llvm-mc reads.
 strip() {
