@@ -116,8 +116,15 @@ int kversion_parse(const char *release, const char *version,
 	return 0;
 }
 
+/*
+ * The running kernel does not change under a process: its version is read
+ * once (a uname(2) and an open, several times a run otherwise, which under
+ * emulation shows in the startup), and the answer, error too, kept.
+ */
 int kversion_running(struct kversion *kv)
 {
+	static struct kversion cached;
+	static int cached_ret = 1;	/* 1: not read yet */
 	const char *test = getenv("SHOW_BT_TEST_KERNEL");
 	struct utsname u;
 	char sig[256];
@@ -127,6 +134,11 @@ int kversion_running(struct kversion *kv)
 	/* Tests of what show_bt says on kernels the suite cannot boot. */
 	if (test && *test)
 		return kversion_parse(test, NULL, NULL, kv);
+	if (cached_ret <= 0) {
+		if (!cached_ret)
+			*kv = cached;
+		return cached_ret;
+	}
 	if (uname(&u) < 0)
 		return -errno;
 	fd = open("/proc/version_signature", O_RDONLY | O_CLOEXEC);
@@ -135,7 +147,10 @@ int kversion_running(struct kversion *kv)
 		close(fd);
 	}
 	sig[n > 0 ? n : 0] = '\0';
-	return kversion_parse(u.release, u.version, sig, kv);
+	cached_ret = kversion_parse(u.release, u.version, sig, &cached);
+	if (!cached_ret)
+		*kv = cached;
+	return cached_ret;
 }
 
 unsigned int kversion_code(const struct kversion *kv)

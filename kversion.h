@@ -26,8 +26,9 @@ int kversion_parse(const char *release, const char *version,
 		   const char *signature, struct kversion *kv);
 
 /*
- * The same for the running kernel: uname(2) and /proc/version_signature;
- * SHOW_BT_TEST_KERNEL=RELEASE stands in for them (tests only).
+ * The same for the running kernel: uname(2) and /proc/version_signature,
+ * read on the first call only; SHOW_BT_TEST_KERNEL=RELEASE stands in for
+ * them (tests only; never cached).
  */
 int kversion_running(struct kversion *kv);
 
