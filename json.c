@@ -89,7 +89,7 @@ static void put_summary(FILE *out, const struct stack_set *set,
 static void put_frame(FILE *out, const struct stack *s, unsigned int f,
 		      const struct symtab *tab)
 {
-	const struct ksym *sym = output_frame_sym(tab, s, f);
+	const struct ksym *sym = symtab_frame_sym(tab, s, f);
 
 	fprintf(out, "{\"address\": \"0x%llx\", \"name\": ",
 		(unsigned long long)s->ips[f]);
@@ -118,7 +118,7 @@ static void put_stack(FILE *out, const struct stack_set *set,
 	/* As the text names it: the process's command, or a thread's. */
 	if (info->per_process) {
 		fprintf(out, "\"pid\": %u, \"comm\": ", s->pid);
-		json_put_string(out, output_process_comm(tab, s, &thread));
+		json_put_string(out, symtab_process_comm(tab, s, &thread));
 		fprintf(out, ", \"comm_is_thread\": %s, ",
 			thread ? "true" : "false");
 	}

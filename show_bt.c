@@ -591,9 +591,15 @@ static void symbols(struct symtab *tab, const struct stack_set *set,
 		    const struct probes *probes, struct kallsyms_copy *ksyms)
 {
 	const char **traced = calloc(probes->ntargets + 1, sizeof(*traced));
-	size_t i, n = traced ? probes->ntargets : 0;
+	size_t i, n = probes->ntargets;
 	int err;
 
+	memset(tab, 0, sizeof(*tab));
+	if (!traced) {
+		err_msg("cannot name the frames (out of memory): printing raw addresses");
+		kallsyms_copy_free(ksyms);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		traced[i] = probes->targets[i].name;
 	if (set->n && !ksyms->state && !kallsyms_copy_finish(ksyms))

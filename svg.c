@@ -51,7 +51,7 @@ static struct flame_node *flame_kid(struct flame_node *n, enum flame_kind kind,
 static void frame_label(char *buf, size_t size, const struct stack *s,
 			unsigned int f, const struct symtab *tab)
 {
-	const struct ksym *sym = output_frame_sym(tab, s, f);
+	const struct ksym *sym = symtab_frame_sym(tab, s, f);
 
 	if (!sym)
 		snprintf(buf, size, "0x%llx", (unsigned long long)s->ips[f]);
@@ -74,7 +74,7 @@ static int add_stack(struct flame_node *root, const struct stack_set *set,
 	root->count += s->count;
 	if (per_process) {
 		/* As the text names it: the process's command, or a thread's. */
-		comm = output_process_comm(tab, s, &thread);
+		comm = symtab_process_comm(tab, s, &thread);
 		snprintf(name, sizeof(name), "%s%s (pid %u)",
 			 thread ? "thread: " : "", comm, s->pid);
 		n = flame_kid(n, FLAME_PROCESS, s->pid, name);

@@ -105,7 +105,7 @@ build test_kallsyms_copy tests/unit/test_kallsyms_copy.c kallsyms_copy.c \
 	kallsyms.c bpf.c kversion.c &&
 	run test_kallsyms_copy $B/test_kallsyms_copy tests/fixtures/kallsyms $B \
 		$([ -z "$VG" ] && [ -r /proc/kallsyms ] && echo /proc/kallsyms)
-build test_output tests/unit/test_output.c output.c kallsyms.c \
+build test_output tests/unit/test_output.c output.c symtab.c kallsyms.c \
 	kallsyms_copy.c stackmap.c bpf.c prog.c kversion.c &&
 	run test_output $B/test_output tests/fixtures/kallsyms
 build test_options tests/unit/test_options.c options.c &&
@@ -115,11 +115,11 @@ build test_bpfasm tests/unit/test_bpfasm.c bpfasm_text.c prog.c &&
 	run test_bpfasm $B/test_bpfasm
 build test_kversion tests/unit/test_kversion.c kversion.c &&
 	run test_kversion $B/test_kversion
-build test_json tests/unit/test_json.c json.c utf8.c output.c kallsyms.c \
-	kallsyms_copy.c bpf.c kversion.c &&
+build test_json tests/unit/test_json.c json.c utf8.c output.c symtab.c \
+	kallsyms.c kallsyms_copy.c bpf.c kversion.c &&
 	run test_json $B/test_json
-build test_svg tests/unit/test_svg.c svg.c utf8.c output.c kallsyms.c \
-	kallsyms_copy.c bpf.c kversion.c &&
+build test_svg tests/unit/test_svg.c svg.c utf8.c output.c symtab.c \
+	kallsyms.c kallsyms_copy.c bpf.c kversion.c &&
 	run test_svg $B/test_svg
 # bpfasm's text through llvm-mc, with show_bt --dump itself (under ASan).
 if [ -z "$VG" ] && build show_bt_asan ./*.c && [ -x $B/test_bpfasm ]; then

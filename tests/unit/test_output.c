@@ -135,13 +135,13 @@ static void test_return_addresses(void)
 		      "    7\n");
 	free(out);
 	/* The writers get the function, offsets from the real address. */
-	sym = output_frame_sym(&tab, &fx.stacks[0], 1);
+	sym = symtab_frame_sym(&tab, &fx.stacks[0], 1);
 	EXPECT(sym && !strcmp(sym->name, "caller_fn") &&
 	       sym->addr == 0xffffffff81100000ul,
-	       "output_frame_sym(frame 1): %s", sym ? sym->name : "NULL");
-	sym = output_frame_sym(&tab, &fx.stacks[0], 0);
+	       "symtab_frame_sym(frame 1): %s", sym ? sym->name : "NULL");
+	sym = symtab_frame_sym(&tab, &fx.stacks[0], 0);
 	EXPECT(sym && !strcmp(sym->name, "next_fn"),
-	       "output_frame_sym(frame 0): %s", sym ? sym->name : "NULL");
+	       "symtab_frame_sym(frame 0): %s", sym ? sym->name : "NULL");
 	symtab_free(&tab);
 	test_end("output_return_address_minus_one");
 }
@@ -315,10 +315,10 @@ static void test_processes(void)
 	err = symtab_build(&tab, &fx.set, kallsyms);
 	EXPECT(!err, "symtab_build returned %d", err);
 
-	comm = output_process_comm(&tab, &fx.stacks[0], &thread);
+	comm = symtab_process_comm(&tab, &fx.stacks[0], &thread);
 	EXPECT(!strcmp(comm, "outtest main") && !thread,
 	       "own process: '%s', thread %d", comm, thread);
-	comm = output_process_comm(&tab, &fx.stacks[1], &thread);
+	comm = symtab_process_comm(&tab, &fx.stacks[1], &thread);
 	EXPECT(!strcmp(comm, "gone one;x") && thread,
 	       "gone process: '%s', thread %d", comm, thread);
 
@@ -359,7 +359,7 @@ static void test_processes(void)
 	EXPECT(!prctl(PR_SET_NAME, "renamed", 0, 0, 0), "prctl: %s",
 	       strerror(errno));
 	err = symtab_build(&tab, &fx.set, kallsyms);
-	comm = output_process_comm(&tab, &fx.stacks[0], &thread);
+	comm = symtab_process_comm(&tab, &fx.stacks[0], &thread);
 	snprintf(name, sizeof(name), "%s", comm);
 	EXPECT(!err && !strcmp(name, "renamed") && !thread,
 	       "after prctl: '%s'", name);
