@@ -12,10 +12,9 @@
 # them they are read from the Makefile. Knobs (environment), besides
 # guest.sh's BENCH_ROUNDS (7 here), BENCH_SROUNDS, BENCH_CALLS,
 # BENCH_SC_ROUNDS, BENCH_BIG, BENCH_TOOLS:
-#   BENCH_KERNELS="6.12 6.1"   guest kernels; the 6.1 guest skips stackcount
-#                              and the 1000-function attach unless
-#                              BENCH_FULL_6_1=1, so that it ends no later
-#                              than the 6.12 one
+#   BENCH_KERNELS="6.12 6.1"   guest kernels; both run every row
+#                              (stackcount and the 1000-function attach
+#                              too): trim rounds, not rows
 #   BENCH_NATIVE=auto|0|1      measure on this kernel (auto: if it has
 #                              kprobes and we are root)
 #   BENCH_OUT=bench/results.md
@@ -130,10 +129,6 @@ if [ "$NATIVE" = 1 ]; then
 else
 	pids=
 	for k in $KERNELS; do
-		extra=
-		if [ "$k" = 6.1 ] && [ "${BENCH_FULL_6_1:-0}" != 1 ]; then
-			extra="BENCH_SC_ROUNDS=0 BENCH_BIG=0"
-		fi
 		say "measuring in a $k guest (log: $BUILD/raw-$k.txt)"
 		# shellcheck disable=SC2086
 		"$top/tests/vm/run.sh" -k "$k" -r -H -m 2048M -t 3600 -- env \
@@ -141,8 +136,8 @@ else
 			BENCH_SROUNDS="${BENCH_SROUNDS:-3}" \
 			BENCH_CALLS="${BENCH_CALLS:-20000}" \
 			BENCH_SC_ROUNDS="${BENCH_SC_ROUNDS:-2}" \
-			BENCH_BIG="${BENCH_BIG:-1}" \
-			BENCH_TOOLS="${BENCH_TOOLS-bpftrace stackcount}" $extra \
+			BENCH_BIG="${BENCH_BIG:-2}" \
+			BENCH_TOOLS="${BENCH_TOOLS-bpftrace stackcount}" \
 			sh "$here/guest.sh" "$BUILD" "$here" >"$BUILD/raw-$k.txt" &
 		pids="$pids $!"
 	done
