@@ -393,49 +393,41 @@ step_blocked() {
 	done
 }
 
-# Every copy is stopped (state T in /proc/PID/stat), 60 s at most.
-step_stopped() {
+# Wait until "$1 PID" holds for every copy, $3 s at most; $2 says what
+# happens then ("it never $2", "it ended before it $2").
+wait_each() {
 	for pid in $pids; do
 		j=0
-		until [ "$(awk '{ print $3 }' /proc/"$pid"/stat 2>/dev/null)" = T ]; do
+		until $1 "$pid"; do
 			kill -0 "$pid" 2>/dev/null ||
-				{ drive_err="it ended before it stopped"; return; }
+				{ drive_err="it ended before it $2"; return; }
 			j=$((j + 1))
-			[ $j -le 600 ] || { drive_err="it never stopped"; return; }
+			[ $j -le $(($3 * 10)) ] ||
+				{ drive_err="it never $2 ($3 s)"; return; }
 			sleep 0.1
 		done
 	done
 }
 
-# Every copy is blocked in a write to a pipe (its stdout, full and not
-# read), 60 s at most.
-step_inwrite() {
-	for pid in $pids; do
-		j=0
-		until grep -q pipe_write /proc/"$pid"/stack 2>/dev/null; do
-			kill -0 "$pid" 2>/dev/null ||
-				{ drive_err="it ended before it blocked writing"; return; }
-			j=$((j + 1))
-			[ $j -le 600 ] ||
-				{ drive_err="it never blocked writing to the pipe"; return; }
-			sleep 0.1
-		done
-	done
+# Stopped: state T in /proc/PID/stat.
+is_stopped() {
+	[ "$(awk '{ print $3 }' /proc/"$1"/stat 2>/dev/null)" = T ]
 }
 
-# Every copy has closed /proc/kallsyms: its copy of it is whole (or was
-# never made), 120 s at most.
-step_copied() {
-	for pid in $pids; do
-		j=0
-		while ls -l /proc/"$pid"/fd 2>/dev/null | grep -q /proc/kallsyms; do
-			j=$((j + 1))
-			[ $j -le 1200 ] ||
-				{ drive_err="it never finished copying /proc/kallsyms"; return; }
-			sleep 0.1
-		done
-	done
+# Blocked in a write to a pipe (its stdout, full and not read).
+in_pipe_write() {
+	grep -q pipe_write /proc/"$1"/stack 2>/dev/null
 }
+
+# /proc/kallsyms closed: show_bt's copy of it is whole (or was never
+# made).  A process that ended has nothing open either.
+kallsyms_copied() {
+	! ls -l /proc/"$1"/fd 2>/dev/null | grep -q /proc/kallsyms
+}
+
+step_stopped() { wait_each is_stopped stopped 60; }
+step_inwrite() { wait_each in_pipe_write "blocked writing to the pipe" 60; }
+step_copied() { wait_each kallsyms_copied "finished copying /proc/kallsyms" 120; }
 
 step_go() {
 	w=${W:-$TP}
