@@ -30,6 +30,7 @@
 #include "kversion.h"
 #include "options.h"
 #include "output.h"
+#include "probes.h"
 #include "prog.h"
 #include "stackmap.h"
 #include "targets.h"
@@ -793,8 +794,8 @@ static int attach(struct probes *probes, int prog_fd, const struct prog *prog,
 	/* The program skips show_bt's own calls: these writes don't count. */
 	if (probes->multi_note[0])
 		err_msg("note: %s", probes->multi_note);
-	if (why[0])
-		err_msg("%s", why);
+	if (probes->refused_note[0])
+		err_msg("%s", probes->refused_note);
 	if (probes->merged)
 		err_msg("%zu of the functions named were the same as another's (an alias, NAME@ADDR, or NAME+4 where the kernel skips an ENDBR): each probe site is probed once",
 			probes->merged);

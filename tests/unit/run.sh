@@ -99,6 +99,8 @@ build test_prog tests/unit/test_prog.c prog.c bpf.c kversion.c &&
 	run test_prog $B/test_prog
 build test_kallsyms tests/unit/test_kallsyms.c kallsyms.c &&
 	run test_kallsyms $B/test_kallsyms tests/fixtures/kallsyms $B
+build test_kview tests/unit/test_kview.c kview.c kallsyms.c kprobe.c &&
+	run test_kview $B/test_kview tests/fixtures/kallsyms $B
 # The copy against the file, on the fixtures, test_kallsyms's files and
 # the host's own kallsyms (not under valgrind: 100,000 lines and more).
 build test_kallsyms_copy tests/unit/test_kallsyms_copy.c kallsyms_copy.c \

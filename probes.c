@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0
+/* probes.c - attach, check, count and detach the probes; see probes.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf.h"
+#include "diagnose.h"
+#include "kprobe.h"
+#include "probes.h"
+#include "stackmap.h"
+#include "testhook.h"
+
+/* Note an attached probe: its perf fd and its link's, or -1 (ioctl). */
+static int fd_add(struct probes *p, int fd, int link)
+{
+	size_t cap = p->cap ? p->cap * 2 : 16;
+	int *v;
+
+	if (p->nfds == p->cap) {
+		/* cap grows only once both arrays have room. */
+		v = realloc(p->fds, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		p->fds = v;
+		v = realloc(p->links, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		p->links = v;
+		p->cap = cap;
+	}
+	p->links[p->nfds] = link;
+	p->fds[p->nfds++] = fd;
+	return 0;
+}
+
+/* Attach one probe the way p->use_link says, and note it. */
+static int probe_add(struct probes *p, int type, const char *func,
+		     unsigned long addr, unsigned long offset, int prog_fd)
+{
+	int link = -1, fd, ret;
+
+	fd = kprobe_attach(type, func, addr, offset, prog_fd,
+			   p->use_link ? &link : NULL);
+	if (fd < 0)
+		return fd;
+	ret = fd_add(p, fd, link);
+	if (ret) {
+		if (link >= 0)
+			close(link);
+		close(fd);
+	}
+	return ret;
+}
+
+/*
+ * Several static functions share t's name: probe each by address.  A
+ * copy the kernel refuses is left out, and named in p->shared_note; if
+ * none can be probed, the first refusal is the answer.
+ */
+static int attach_shared(struct probes *p, const struct target *t, int type,
+			 int prog_fd)
+{
+	struct ksym_name_info info;
+	unsigned int i, ok = 0;
+	int ret = kview_lookup(&p->kv, t->name, &info);
+	int first = 0;
+
+	if (ret == -ENOMEM)
+		return ret;
+	/* Hidden addresses: the functions cannot be told apart. */
+	if (ret == -EACCES || info.naddrs < 2)
+		return -EADDRNOTAVAIL;
+	if (ret)
+		return ret;
+	if (info.text > info.naddrs)
+		return -ETOOMANYREFS;
+	for (i = 0; i < info.naddrs; i++) {
+		ret = probe_add(p, type, NULL, info.addrs[i], t->offset,
+				prog_fd);
+		if (ret == -ENOMEM || ret == -EMFILE || ret == -ENFILE)
+			return ret;
+		if (!ret) {
+			ok++;
+			continue;
+		}
+		if (!first)
+			first = ret;
+		p->shared_refused++;
+		if (!p->shared_note[0])
+			snprintf(p->shared_note, sizeof(p->shared_note),
+				 "%.300s@%lx (%s)", t->name, info.addrs[i],
+				 strerror(-ret));
+	}
+	if (!ok)
+		return first;
+	p->shared++;
+	return 0;
+}
+
+static int attach_one(struct probes *p, const struct target *t, int type,
+		      int prog_fd)
+{
+	int ret;
+
+	ret = probe_add(p, type, t->addr ? NULL : t->name, t->addr,
+			t->offset, prog_fd);
+	if (ret == -EADDRNOTAVAIL)
+		return attach_shared(p, t, type, prog_fd);
+	return ret;
+}
+
+static void close_all(struct probes *p)
+{
+	while (p->nfds) {
+		p->nfds--;
+		if (p->links[p->nfds] >= 0)
+			close(p->links[p->nfds]);
+		close(p->fds[p->nfds]);
+	}
+	/*
+	 * nmulti, on_multi and multi_starts stay: probes_frame0() needs
+	 * them after.
+	 */
+	if (p->multi_link) {
+		close(p->multi_link);
+		p->multi_link = 0;
+	}
+}
+
+int probes_missed(const struct probes *p, unsigned long long *missed)
+{
+	__u64 m;
+	size_t i;
+	int err;
+
+	*missed = 0;
+	if (p->nfds && !p->use_link)
+		return -EOPNOTSUPP;
+	for (i = 0; i < p->nfds; i++) {
+		err = kprobe_link_missed(p->links[i], &m);
+		if (err)
+			return err;
+		*missed += m;
+	}
+	if (p->multi_link) {
+		err = kprobe_multi_missed(p->multi_link, &m);
+		if (err)
+			return err;
+		*missed += m;
+	}
+	return 0;
+}
+
+int probes_recursion_missed(const struct probes *p,
+			    unsigned long long *missed)
+{
+	struct bpf_prog_info info;
+	int err;
+
+	*missed = 0;
+	if (!p->perf_prog || !p->nfds)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	err = bpf_prog_get_info(p->perf_prog, &info);
+	if (!err)
+		*missed = info.recursion_misses;
+	return err;
+}
+
+/*
+ * Whether another target has the name of target i (NAME beside
+ * NAME+OFFSET: sorted, they are neighbours).  Such an entry stays a
+ * kprobe, so that frame 0 tells the link's stacks apart (probes_frame0()).
+ */
+static int same_name(const struct probes *p, size_t i)
+{
+	const char *name = p->targets[i].name;
+
+	return (i > 0 && !strcmp(p->targets[i - 1].name, name)) ||
+	       (i + 1 < p->ntargets && !strcmp(p->targets[i + 1].name, name));
+}
+
+/*
+ * Which targets the link is offered: those it may take
+ * (target_multi_able()) that are not on the kprobe blacklist, which only
+ * perf kprobes check: a function named alone that kprobes refuse is
+ * refused either way (patterns left the blacklist out already).  Their
+ * addresses go to addrs (ascending target order), their indexes to idx;
+ * *n is how many.  Returns 0 or -ENOMEM.
+ */
+static int multi_pick(struct probes *p, unsigned long *addrs, size_t *idx,
+		      size_t *n)
+{
+	size_t i;
+	int listed;
+
+	*n = 0;
+	for (i = 0; i < p->ntargets; i++) {
+		const struct target *t = &p->targets[i];
+
+		if (!target_multi_able(t) || same_name(p, i))
+			continue;
+		listed = t->from_pattern ? 0 : kview_blacklisted(&p->kv,
+								 t->name);
+		if (listed < 0)
+			return listed;
+		if (listed)
+			continue;
+		addrs[*n] = t->kaddr;
+		idx[(*n)++] = i;
+	}
+	return 0;
+}
+
+/*
+ * Keep of addrs and idx the functions ftrace can trace (the link refuses
+ * all if it cannot trace one; kprobes can, with a breakpoint).  *n is how
+ * many are left, unchanged when the list cannot be read.  Returns 0 or
+ * -ENOMEM.
+ */
+static int multi_traceable(struct probes *p, unsigned long *addrs,
+			   size_t *idx, size_t *n)
+{
+	size_t i, u = 0;
+	int ret;
+
+	for (i = 0; i < *n; i++) {
+		ret = kview_traceable(&p->kv, p->targets[idx[i]].name);
+		if (ret == -ENOMEM)
+			return ret;
+		if (ret < 0)
+			return 0;	/* no list: nothing to leave out */
+		if (!ret)
+			continue;
+		addrs[u] = addrs[i];
+		idx[u++] = idx[i];
+	}
+	*n = u;
+	return 0;
+}
+
+static int ulong_cmp(const void *pa, const void *pb)
+{
+	unsigned long a = *(const unsigned long *)pa;
+	unsigned long b = *(const unsigned long *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+int probes_attach_multi(struct probes *p, int prog_fd, char *err,
+			size_t size)
+{
+	unsigned long *addrs = calloc(p->ntargets + 1, sizeof(*addrs));
+	size_t *idx = calloc(p->ntargets + 1, sizeof(*idx));
+	size_t i, n, m;
+	int ret, fd;
+
+	p->multi_note[0] = '\0';
+	if (!addrs || !idx) {
+		ret = diag_fail(err, size, -ENOMEM, "out of memory");
+		goto out;
+	}
+	ret = diag_ftrace_usable(&p->kv, err, size);
+	if (ret)
+		goto out;
+	ret = multi_pick(p, addrs, idx, &n);
+	if (ret) {
+		diag_fail(err, size, ret, "out of memory");
+		goto out;
+	}
+	fd = n ? kprobe_multi_attach(prog_fd, addrs, n) : -ENOENT;
+	/* The tracing line tells how many went where. */
+	if (fd < 0 && n) {
+		m = n;
+		ret = multi_traceable(p, addrs, idx, &m);
+		if (ret) {
+			diag_fail(err, size, ret, "out of memory");
+			goto out;
+		}
+		if (m && m < n) {
+			n = m;
+			fd = kprobe_multi_attach(prog_fd, addrs, n);
+		}
+	}
+	if (fd < 0) {
+		if (n)
+			snprintf(p->multi_note, sizeof(p->multi_note),
+				 "the kernel refused the kprobe_multi link (%s): every function gets a kprobe instead",
+				 strerror(-fd));
+		goto out;
+	}
+	p->multi_link = fd;
+	p->nmulti = n;
+	for (i = 0; i < n; i++)
+		p->targets[idx[i]].on_multi = 1;
+	/* Kept for probes_frame0(), which then needs no memory of its own. */
+	qsort(addrs, n, sizeof(*addrs), ulong_cmp);
+	free(p->multi_starts);
+	p->multi_starts = addrs;
+	addrs = NULL;
+	/* All in one go: a test may catch the attach here, kprobes to come. */
+	test_stop("attaching");
+out:
+	free(addrs);
+	free(idx);
+	return ret;
+}
+
+size_t probes_perf_left(const struct probes *p)
+{
+	return p->ntargets - p->nmulti;
+}
+
+int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
+{
+	char first[1024] = "", why[1024], desc[KSYM_NAME_LEN + 48];
+	int type, ret;
+	size_t i;
+
+	p->refused_note[0] = '\0';
+	if (!probes_perf_left(p))
+		return 0;
+	type = diag_kprobes_usable(&p->kv, err, size);
+	if (type < 0) {
+		close_all(p);
+		return type;
+	}
+	for (i = 0; i < p->ntargets; i++) {
+		const struct target *t = &p->targets[i];
+
+		if (t->on_multi)
+			continue;
+		if (t->addr && !t->from_pattern) {
+			ret = diag_check_addr(&p->kv, t, err, size);
+			if (ret < 0) {
+				close_all(p);
+				return ret == -ENOMEM ? ret : -ENOENT;
+			}
+		}
+		if (t->offset) {
+			ret = diag_check_offset(&p->kv, t, why, sizeof(why));
+			if (ret < 0) {
+				target_desc(t, desc, sizeof(desc));
+				snprintf(err, size, "cannot probe %.300s: %.700s",
+					 desc, why);
+				close_all(p);
+				return ret == -ENOMEM ? ret : -ENOENT;
+			}
+		}
+		ret = attach_one(p, t, type, prog_fd);
+		/*
+		 * Half the probes are in: a test may catch the attach here
+		 * (with a link, it did already: probes_attach_multi()).
+		 */
+		if (i + 1 == (p->ntargets + 1) / 2 && p->ntargets > 1 &&
+		    !p->nmulti)
+			test_stop("attaching");
+		if (!ret)
+			continue;
+		if (!t->from_pattern || ret == -EMFILE || ret == -ENFILE ||
+		    ret == -ENOMEM) {
+			diag_explain(&p->kv, t, ret, err, size);
+			close_all(p);
+			return ret;
+		}
+		if (!p->refused++)
+			diag_explain(&p->kv, t, ret, first, sizeof(first));
+	}
+	if (!p->nfds && !p->nmulti)
+		return diag_fail(err, size, -ENOENT,
+				 "none of the %zu matching functions could be probed; the first refusal: %s",
+				 p->ntargets, first);
+	if (p->refused)
+		snprintf(p->refused_note, sizeof(p->refused_note),
+			 "%zu of %zu matching functions could not be probed; the first refusal: %s",
+			 p->refused, p->ntargets, first);
+	return 0;
+}
+
+/*
+ * Whether a run would put t on the kprobe_multi link: a link of its own,
+ * made and closed at once, tells.
+ */
+static int check_multi(struct probes *p, const struct target *t,
+		       int prog_fd)
+{
+	int fd;
+
+	if (!p->use_multi || !target_multi_able(t) ||
+	    kview_blacklisted(&p->kv, t->name))
+		return 0;
+	fd = kprobe_multi_attach(prog_fd, &t->kaddr, 1);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/* One --check line: "NAME: ok", "NAME: ok, but ...", or "cannot trace". */
+static int check_one(struct probes *p, const struct target *t, int type,
+		     int prog_fd, FILE *out)
+{
+	char desc[KSYM_NAME_LEN + 32], why[1024];
+	size_t before = p->nfds;
+	int ret = 0, perf_fd = p->use_multi ? p->perf_prog : prog_fd;
+
+	target_desc(t, desc, sizeof(desc));
+	if (t->addr)
+		ret = diag_check_addr(&p->kv, t, why, sizeof(why));
+	if (!ret && t->offset &&
+	    diag_check_offset(&p->kv, t, why, sizeof(why)) < 0) {
+		fprintf(out, "%s: cannot trace: %s\n", desc, why);
+		return 1;
+	}
+	/* Else a perf kprobe, as a run falls back to. */
+	if (!ret && !check_multi(p, t, prog_fd))
+		ret = attach_one(p, t, type, perf_fd);
+	if (ret) {
+		if (!t->addr || ret != -ENOENT)
+			diag_reason(&p->kv, t, ret, why, sizeof(why));
+		fprintf(out, "%s: cannot trace: %s\n", desc, why);
+		return 1;
+	}
+	fprintf(out, "%s: ok", desc);
+	if (p->nfds - before > 1)
+		fprintf(out, "; %zu functions share this name and each was probed (pick one with NAME@ADDR)",
+			p->nfds - before);
+	if (kview_traceable(&p->kv, t->name) == 0)
+		fprintf(out, "; probed with a breakpoint, as ftrace cannot trace it (patterns skip it)");
+	if (target_may_miss(t->name))
+		fprintf(out, "; may miss hits: it is BPF or tracing code, and the kernel skips hits made while a BPF program runs on the same CPU");
+	fputc('\n', out);
+	close_all(p);
+	return 0;
+}
+
+/*
+ * What every --check line may need from the view, read before the first:
+ * after, only a lookup in kallsyms may want memory, and diag_reason()
+ * says so in its line.  The traceable list is read even where it cannot
+ * be (then nothing is noted); the blacklist only for the link.
+ */
+static int check_prepare(struct probes *p, char *err, size_t size)
+{
+	char *const *names;
+	size_t n;
+	int ret = kview_traceable_list(&p->kv, &names, &n);
+
+	if (ret != -ENOMEM && p->use_multi)
+		ret = kview_blacklisted(&p->kv, "");
+	if (ret == -ENOMEM)
+		return diag_fail(err, size, ret, "out of memory");
+	return 0;
+}
+
+size_t probes_check(struct probes *p, int prog_fd, FILE *out)
+{
+	char why[512];
+	int type = diag_kprobes_usable(&p->kv, why, sizeof(why));
+	size_t i, bad = 0;
+
+	if (type >= 0 && check_prepare(p, why, sizeof(why)))
+		type = -ENOMEM;
+	if (type < 0) {
+		for (i = 0; i < p->ntargets; i++)
+			fprintf(out, "%s: cannot trace: %s\n",
+				p->targets[i].name, why);
+		return p->ntargets;
+	}
+	for (i = 0; i < p->ntargets; i++)
+		bad += check_one(p, &p->targets[i], type, prog_fd, out);
+	return bad;
+}
+
+void probes_detach(struct probes *p)
+{
+	close_all(p);
+}
+
+void probes_free(struct probes *p)
+{
+	close_all(p);
+	if (p->perf_prog)
+		close(p->perf_prog);
+	free(p->fds);
+	free(p->links);
+	free(p->targets);
+	free(p->multi_starts);
+	kview_free(&p->kv);
+	memset(p, 0, sizeof(*p));
+}
+
+void probes_label(const struct probes *p, const struct options *opts,
+		  char *buf, size_t size)
+{
+	if (opts->nfuncs == 1 && !opts->funcs[0].glob)
+		snprintf(buf, size, "%s", opts->funcs[0].arg);
+	else
+		snprintf(buf, size, "%zu function%s", p->ntargets - p->refused,
+			 p->ntargets - p->refused == 1 ? "" : "s");
+}
+
+/*
+ * x86-64: ftrace calls in at each traced function's entry with a 5-byte
+ * call (at NAME+0, or NAME+4 after an ENDBR), and the registers of the
+ * link's program hold that call's return address: NAME+0x5 or NAME+0x9.
+ * A kprobe on the same site reports the site plus its 1-byte breakpoint,
+ * as if it had hit: NAME+0x1 or NAME+0x5 (Debian's 6.12: vfs_write+0x9
+ * by the link, +0x5 by kprobes; vfs_writev, static, without ENDBR, +0x5
+ * and +0x1).  So frame 0 moves back 4 bytes where it is one of those two
+ * places of a function on the link.  A kprobe elsewhere in such a function
+ * cannot be mistaken for it: a function probed at an offset too stays
+ * off the link (same_name()).  Other architectures keep the address the
+ * link gives.
+ */
+#if defined(__x86_64__)
+static int has_start(const unsigned long *starts, size_t n,
+		     unsigned long addr)
+{
+	return bsearch(&addr, starts, n, sizeof(*starts), ulong_cmp) != NULL;
+}
+
+void probes_frame0(const struct probes *p, struct stack_set *set)
+{
+	const unsigned long *starts = p->multi_starts;
+	size_t i, n = p->nmulti;
+
+	if (!n || !starts)
+		return;
+	for (i = 0; i < set->n; i++) {
+		struct stack *s = &set->stacks[i];
+		/* The stack's frames live in set->frames, which is ours. */
+		__u64 *ips = set->frames + (s->ips - set->frames);
+
+		if (!s->nframes)
+			continue;
+		if (has_start(starts, n, ips[0] - 5) ||
+		    has_start(starts, n, ips[0] - 9))
+			ips[0] -= 4;
+	}
+}
+#else
+void probes_frame0(const struct probes *p, struct stack_set *set)
+{
+	(void)p;
+	(void)set;
+}
+#endif
