@@ -10,7 +10,7 @@
 #             (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross: tests/vm/kit.sh
 #             arm64-6.1 installs them; missing, this fails)
 #   show_bt   show_bt from the product sources, with ASan and UBSan (host rows)
-#   fmt       tests/hostile/fmt.c with output.c and kallsyms.c, sanitized
+#   fmt       tests/hostile/fmt.c with output.c and what it names with, sanitized
 # Prints nothing on success; on failure the compiler's errors and exit 1.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -61,4 +61,5 @@ srcs=$(sed -n '/^SRCS *=/,/[^\\]$/p' Makefile | sed 's/^SRCS *=//; s/\\$//')
 # shellcheck disable=SC2086
 cc_to "$B/show_bt" $WARN $SAN $srcs -lm
 # shellcheck disable=SC2086
-cc_to "$B/fmt" $WARN $SAN tests/hostile/fmt.c output.c kallsyms.c
+cc_to "$B/fmt" $WARN $SAN tests/hostile/fmt.c output.c symtab.c \
+	kallsyms.c kallsyms_copy.c bpf.c kversion.c
