@@ -250,6 +250,27 @@ void diag_reason(struct kview *kv, const struct target *t, int e, char *buf,
 			 why, t->name, KPROBE_BLACKLIST);
 		return;
 	}
+#ifdef __aarch64__
+	/*
+	 * The offset is on an instruction inside the function (checked
+	 * before).  Refused with EINVAL on a function ftrace can trace, in
+	 * its first instructions: that is ftrace's call site (Debian's 6.1:
+	 * NAME+4; NAME itself is a breakpoint before it).  arm64 has no
+	 * kprobes on ftrace (Documentation/features: kprobes-on-ftrace TODO
+	 * through 6.12), so a kprobe may not share that instruction.
+	 */
+	if (t->offset && t->offset <= 8 && e == -EINVAL) {
+		traceable = kview_traceable(kv, t->name);
+		if (traceable == -ENOMEM)
+			goto oom;
+		if (traceable == 1) {
+			snprintf(buf, size, "the kernel refused the kprobe (%s): %s+0x%lx is the instruction ftrace patches to call its trampoline, and arm64 puts no kprobe on it (it has no kprobes on ftrace): probe %s itself, or %s+0x%lx",
+				 why, t->name, t->offset, t->name, t->name,
+				 t->offset + 4);
+			return;
+		}
+	}
+#endif
 	if (t->offset) {
 		snprintf(buf, size, "the kernel refused the kprobe (%s): the offset must fall on an instruction inside the function",
 			 why);
