@@ -451,9 +451,8 @@ static unsigned int edit_distance(const char *a, const char *b,
 
 struct lookup_ctx {
 	const char *name;
-	unsigned int limit;
 	struct ksym_name_info *info;
-	unsigned int dist[KSYM_SUGGESTIONS];
+	struct ksym_suggester sug;
 };
 
 /* Keep the closest names: by distance, then shorter, then alphabetical. */
@@ -467,30 +466,40 @@ static int closer(unsigned int d1, const char *n1, unsigned int d2,
 	return strcmp(n1, n2) < 0;
 }
 
-static void suggest_add(struct lookup_ctx *c, const char *name)
+void ksym_suggest_init(struct ksym_suggester *s, const char *name)
 {
-	struct ksym_name_info *info = c->info;
+	size_t len = strlen(name);
+
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	/* Close enough to be a typo: a third of the name, at least 2 edits. */
+	s->limit = len / 3 > 2 ? len / 3 : 2;
+}
+
+void ksym_suggest(struct ksym_suggester *s, struct ksym_name_info *info,
+		  const char *cand)
+{
 	unsigned int d, i, pos;
 
 	for (i = 0; i < info->nsuggest; i++)
-		if (!strcmp(info->suggest[i], name))
+		if (!strcmp(info->suggest[i], cand))
 			return;
-	d = edit_distance(c->name, name, c->limit);
-	if (d > c->limit)
+	d = edit_distance(s->name, cand, s->limit);
+	if (d > s->limit)
 		return;
 	for (pos = info->nsuggest; pos > 0; pos--)
-		if (!closer(d, name, c->dist[pos - 1], info->suggest[pos - 1]))
+		if (!closer(d, cand, s->dist[pos - 1], info->suggest[pos - 1]))
 			break;
 	if (pos == KSYM_SUGGESTIONS)
 		return;
 	if (info->nsuggest < KSYM_SUGGESTIONS)
 		info->nsuggest++;
 	for (i = info->nsuggest - 1; i > pos; i--) {
-		c->dist[i] = c->dist[i - 1];
+		s->dist[i] = s->dist[i - 1];
 		memcpy(info->suggest[i], info->suggest[i - 1], KSYM_NAME_LEN);
 	}
-	c->dist[pos] = d;
-	snprintf(info->suggest[pos], KSYM_NAME_LEN, "%s", name);
+	s->dist[pos] = d;
+	snprintf(info->suggest[pos], KSYM_NAME_LEN, "%s", cand);
 }
 
 static void lookup_line(const struct kline *l, void *p)
@@ -518,20 +527,19 @@ static void lookup_line(const struct kline *l, void *p)
 			c->info->other_type = l->type;
 		}
 	} else if (is_text(l->type)) {
-		suggest_add(c, l->name);
+		ksym_suggest(&c->sug, c->info, l->name);
 	}
 }
 
 int kallsyms_lookup_name(const char *path, const char *name,
 			 struct ksym_name_info *info)
 {
-	struct lookup_ctx c = { name, 0, info, { 0 } };
-	size_t len = strlen(name), nonzero;
+	struct lookup_ctx c = { .name = name, .info = info };
+	size_t nonzero;
 	int err;
 
 	memset(info, 0, sizeof(*info));
-	/* Close enough to be a typo: a third of the name, at least 2 edits. */
-	c.limit = len / 3 > 2 ? len / 3 : 2;
+	ksym_suggest_init(&c.sug, name);
 	err = kallsyms_scan(path, lookup_line, &c, &nonzero);
 	if (info->text)
 		info->nsuggest = 0;

@@ -99,6 +99,22 @@ struct ksym_name_info {
 };
 
 /*
+ * Close names for a name that is no function, as kallsyms_lookup_name()
+ * gives them: up to KSYM_SUGGESTIONS text names in info->suggest, closest
+ * first (by edit distance, at most a third of the name and at least 2;
+ * then the shorter; then strcmp() order), the same whatever the order the
+ * candidates come in.  Offer each candidate other than name itself.
+ */
+struct ksym_suggester {
+	const char *name;
+	unsigned int limit;
+	unsigned int dist[KSYM_SUGGESTIONS];
+};
+void ksym_suggest_init(struct ksym_suggester *s, const char *name);
+void ksym_suggest(struct ksym_suggester *s, struct ksym_name_info *info,
+		  const char *cand);
+
+/*
  * What the kernel has under name, and when it has no such function, up to
  * KSYM_SUGGESTIONS text symbols with close names, closest first.  Returns
  * 0, -errno, or -EACCES when the name is there but every address in the

@@ -559,96 +559,23 @@ int kview_resolve(struct kview *kv, unsigned long addr, struct ksym *sym)
 }
 
 /*
- * The close names kallsyms_lookup_name() suggests, by its rules (kept
- * private in kallsyms.c, so followed here; test_kview checks both agree):
- * the Levenshtein distance, or limit + 1 as soon as it must exceed limit.
- */
-static unsigned int edit_distance(const char *a, const char *b,
-				  unsigned int limit)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	unsigned int row[KSYM_NAME_LEN + 1], diag, up, low;
-
-	if ((la > lb ? la - lb : lb - la) > limit || lb > KSYM_NAME_LEN)
-		return limit + 1;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		diag = row[0];
-		row[0] = i;
-		low = row[0];
-		for (j = 1; j <= lb; j++) {
-			up = row[j];
-			row[j] = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < row[j])
-				row[j] = up + 1;
-			if (row[j - 1] + 1 < row[j])
-				row[j] = row[j - 1] + 1;
-			diag = up;
-			if (row[j] < low)
-				low = row[j];
-		}
-		if (low > limit)
-			return limit + 1;
-	}
-	return row[lb];
-}
-
-/* Whether n1, d1 edits away, is a better suggestion than n2. */
-static int closer(unsigned int d1, const char *n1, unsigned int d2,
-		  const char *n2)
-{
-	size_t l1 = strlen(n1), l2 = strlen(n2);
-
-	if (d1 != d2)
-		return d1 < d2;
-	if (l1 != l2)
-		return l1 < l2;
-	return strcmp(n1, n2) < 0;
-}
-
-/*
  * The KSYM_SUGGESTIONS text names closest to name, closest first (the
  * same whatever the order they come in: ties go by length, then name).
  */
 static void suggest(const struct kview *kv, const char *name,
 		    struct ksym_name_info *info)
 {
-	unsigned int dist[KSYM_SUGGESTIONS], d, pos, k;
-	size_t len = strlen(name), i;
-	/* Close enough to be a typo: a third of the name, at least 2. */
-	unsigned int limit = len / 3 > 2 ? len / 3 : 2;
+	struct ksym_suggester sug;
 	const char *cand;
+	size_t i;
 
+	ksym_suggest_init(&sug, name);
 	for (i = 0; i < kv->nsyms; i++) {
 		if (!ksym_is_text(kv->syms[i].type))
 			continue;
 		cand = sym_name(kv, &kv->syms[i]);
-		if (!strcmp(cand, name))
-			continue;
-		for (k = 0; k < info->nsuggest; k++)
-			if (!strcmp(info->suggest[k], cand))
-				break;
-		if (k < info->nsuggest)
-			continue;
-		d = edit_distance(name, cand, limit);
-		if (d > limit)
-			continue;
-		for (pos = info->nsuggest; pos > 0; pos--)
-			if (!closer(d, cand, dist[pos - 1],
-				    info->suggest[pos - 1]))
-				break;
-		if (pos == KSYM_SUGGESTIONS)
-			continue;
-		if (info->nsuggest < KSYM_SUGGESTIONS)
-			info->nsuggest++;
-		for (k = info->nsuggest - 1; k > pos; k--) {
-			dist[k] = dist[k - 1];
-			memcpy(info->suggest[k], info->suggest[k - 1],
-			       KSYM_NAME_LEN);
-		}
-		dist[pos] = d;
-		snprintf(info->suggest[pos], KSYM_NAME_LEN, "%s", cand);
+		if (strcmp(cand, name))
+			ksym_suggest(&sug, info, cand);
 	}
 }
 
