@@ -92,6 +92,12 @@ strip -o "$BUILD/show_bt.stripped" "$BUILD/show_bt"
 	echo "INFO size_glibc=$(size_of "$BUILD/show_bt")"
 	echo "INFO size_glibc_stripped=$(size_of "$BUILD/show_bt.stripped")"
 	echo "INFO cc=$($CC --version | head -n 1)"
+	echo "INFO size_os_commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null)"
+	# What ships (make static): -Os, stripped; the size targets are
+	# these builds' (the -O2 ones above run the measurements).
+	# shellcheck disable=SC2086
+	$CC -std=gnu11 -Os -static -s -o "$BUILD/show_bt.os" $srcs &&
+		echo "INFO size_glibc_os=$(size_of "$BUILD/show_bt.os")"
 	# musl has its own libc headers but not the kernel's uapi ones: give
 	# it linux/, asm/ and asm-generic/ alone (all of /usr/include would
 	# bring glibc's headers in too).
@@ -107,6 +113,11 @@ strip -o "$BUILD/show_bt.stripped" "$BUILD/show_bt"
 			strip -o "$BUILD/show_bt.musl.stripped" "$BUILD/show_bt.musl"
 			echo "INFO size_musl=$(size_of "$BUILD/show_bt.musl")"
 			echo "INFO size_musl_stripped=$(size_of "$BUILD/show_bt.musl.stripped")"
+		fi
+		# shellcheck disable=SC2086
+		if musl-gcc -std=gnu11 -Os -static -s -I"$u" \
+			-o "$BUILD/show_bt.musl.os" $srcs 2>>"$BUILD/musl.log"; then
+			echo "INFO size_musl_os=$(size_of "$BUILD/show_bt.musl.os")"
 		else
 			echo "INFO size_musl=failed: $(grep -m1 error "$BUILD/musl.log")"
 		fi

@@ -155,12 +155,22 @@ END {
 	print "| build | as built | stripped | target | verdict |"
 	print "| --- | ---: | ---: | --- | --- |"
 	g = host["size_glibc"]; gs = host["size_glibc_stripped"]
-	printf "| glibc, `cc -static -O2` | %d (%.0f KiB) | %d (%.0f KiB) | ≤ 1 MiB | %s |\n", g, g / 1024, gs, gs / 1024, g <= 1048576 ? "met" : "**MISSED**"
+	printf "| glibc, `cc -static -O2` (the one measured below) | %d (%.0f KiB) | %d (%.0f KiB) | – | – |\n", g, g / 1024, gs, gs / 1024
+	go = host["size_glibc_os"]
+	if (go ~ /^[0-9]+$/)
+		printf "| glibc, `cc -static -Os -s` (`make static` without musl) | | %d (%.0f KiB) | ≤ 1 MiB | %s |\n", go, go / 1024, go + 0 <= 1048576 ? "met" : "**MISSED**"
 	mu = host["size_musl"]; ms = host["size_musl_stripped"]
 	if (mu ~ /^[0-9]+$/)
-		printf "| musl, `musl-gcc -static -O2` | %d (%.0f KiB) | %d (%.0f KiB) | ≤ 200 KiB | %s |\n", mu, mu / 1024, ms, ms / 1024, mu <= 204800 ? "met" : "**MISSED**"
+		printf "| musl, `musl-gcc -static -O2` | %d (%.0f KiB) | %d (%.0f KiB) | – | – |\n", mu, mu / 1024, ms, ms / 1024
 	else
-		printf "| musl | %s | | ≤ 200 KiB | not measured |\n", mu
+		printf "| musl | %s | | | not measured |\n", mu
+	mo = host["size_musl_os"]
+	if (mo ~ /^[0-9]+$/)
+		printf "| musl, `musl-gcc -static -Os -s` (what `make static` ships) | | %d (%.0f KiB) | ≤ 200 KiB | %s |\n", mo, mo / 1024, mo + 0 <= 204800 ? "met" : "**MISSED**"
+	else
+		printf "| musl, `-Os -s` (what `make static` ships) | | | ≤ 200 KiB | not measured |\n"
+	if (host["size_os_commit"] != "")
+		printf "\nThe `-Os -s` rows were built at %s, after the measured run.\n", host["size_os_commit"]
 	print ""
 	print "musl-gcc is given the kernel'"'"'s uapi headers alone (a directory with links to"
 	print "/usr/include/linux, /usr/include/asm-generic and /usr/include/x86_64-linux-gnu/asm):"
