@@ -2,16 +2,23 @@
 /*
  * trial - run one tracer once and time it from the outside, for make bench.
  *
- *   trial [-n CALLS] [-x WORKLOAD] [-k] [-t TIMEOUT] [-o OUT] [-e ERR]
- *         [-- TRACER [ARGS...]]
+ *   trial [-n CALLS] [-x WORKLOAD] [-k] [-a NAME] [-t TIMEOUT] [-o OUT]
+ *         [-e ERR] [-- TRACER [ARGS...]]
  *
  * Reads CLOCK_MONOTONIC just before it execs TRACER, reads the tracer's
  * stdout and stderr (saved to OUT and ERR) as they come, and picks up the
  * timestamps tracers print there: "timing: NAME SECONDS" (show_bt with
- * SHOW_BT_TIMING=1, floor) or "timing_ns: NAME NANOSECONDS"
- * (bpftrace's nsecs).  Once a "timing: attached" line arrives it runs the
+ * SHOW_BT_TIMING=1, floor), "timing_ns: NAME NANOSECONDS" or
+ * "timing_at: NAME", which stands for the moment the line arrived (bpftrace:
+ * its BEGIN probe fires before it attaches the others, so its nsecs there
+ * would say "attached" too early; the line it prints there reaches the pipe
+ * only once they are).  Once a "timing: attached" line arrives it runs the
  * workload itself: CALLS 1-byte writes to /dev/null, timed in slices, then
  * the shell command WORKLOAD; with -k it then sends the tracer SIGINT.
+ * With -a, the workload also waits for a "timing: NAME" line (show_bt's
+ * kallsyms_copied: on a one-CPU guest the copy it makes during the window
+ * would share the CPU with the timed calls), at most 60 s after attached
+ * and not past the window's end.
  * When the tracer's output ends it reaps it with wait4(), for its peak RSS
  * (ru_maxrss).  Without TRACER, only the workload runs.
  *
@@ -48,6 +55,8 @@ static const char *const t_names[T_NR] = {
 };
 
 static double t[T_NR];
+static const char *after;	/* -a NAME */
+static double after_at;		/* when NAME's line said, 0: not yet */
 
 struct stream {
 	int fd;			/* the pipe's read end, -1 once at EOF */
@@ -64,27 +73,36 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* "... timing: NAME SECONDS" or "... timing_ns: NAME NANOSECONDS". */
-static void parse_line(const char *line)
+/*
+ * "... timing: NAME SECONDS", "... timing_ns: NAME NANOSECONDS" or
+ * "... timing_at: NAME" (the line's arrival, AT).
+ */
+static void parse_line(const char *line, double at)
 {
 	const char *p = strstr(line, "timing");
 	char name[32];
-	double v;
+	double v = at;
 	int ns, i;
 
 	if (!p)
 		return;
 	ns = !strncmp(p, "timing_ns: ", 11);
-	if (!ns && strncmp(p, "timing: ", 8))
+	if (!strncmp(p, "timing_at: ", 11)) {
+		if (sscanf(p + 11, "%31s", name) != 1)
+			return;
+	} else if (!ns && strncmp(p, "timing: ", 8)) {
 		return;
-	if (sscanf(p + (ns ? 11 : 8), "%31s %lf", name, &v) != 2)
+	} else if (sscanf(p + (ns ? 11 : 8), "%31s %lf", name, &v) != 2) {
 		return;
+	}
+	if (after && !after_at && !strcmp(name, after))
+		after_at = v;
 	for (i = T_ATTACHED; i <= T_OUTPUT_DONE; i++)
 		if (!strcmp(name, t_names[i]) && !t[i])
 			t[i] = ns ? v / 1e9 : v;
 }
 
-static void take(struct stream *s, const char *buf, size_t n)
+static void take(struct stream *s, const char *buf, size_t n, double at)
 {
 	size_t i;
 
@@ -95,7 +113,7 @@ static void take(struct stream *s, const char *buf, size_t n)
 			continue;
 		}
 		s->line[s->len] = '\0';
-		parse_line(s->line);
+		parse_line(s->line, at);
 		s->len = 0;
 	}
 }
@@ -122,7 +140,7 @@ static int drain(struct stream *s, int is_stdout, long *bytes)
 	}
 	if (s->save >= 0 && write(s->save, buf, n) != n)
 		s->save = -1;
-	take(s, buf, n);
+	take(s, buf, n, at);
 	return 1;
 }
 
@@ -229,7 +247,7 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "+n:x:kt:o:e:")) != -1) {
+	while ((c = getopt(argc, argv, "+n:x:ka:t:o:e:")) != -1) {
 		switch (c) {
 		case 'n':
 			ncalls = atol(optarg);
@@ -239,6 +257,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			kill_after = 1;
+			break;
+		case 'a':
+			after = optarg;
 			break;
 		case 't':
 			timeout = atof(optarg);
@@ -250,7 +271,7 @@ int main(int argc, char **argv)
 			err_path = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: trial [-n CALLS] [-x WORKLOAD] [-k] [-t TIMEOUT] [-o OUT] [-e ERR] [-- TRACER [ARGS...]]\n");
+			fprintf(stderr, "usage: trial [-n CALLS] [-x WORKLOAD] [-k] [-a NAME] [-t TIMEOUT] [-o OUT] [-e ERR] [-- TRACER [ARGS...]]\n");
 			return 2;
 		}
 	}
@@ -307,7 +328,9 @@ int main(int argc, char **argv)
 		for (i = 0; i < 2; i++)
 			if (p[i].revents && s[i].fd >= 0)
 				drain(&s[i], i == 0, &bytes);
-		if (t[T_ATTACHED] && !worked) {
+		if (t[T_ATTACHED] && !worked &&
+		    (!after || after_at || t[T_WINDOW_END] ||
+		     now() > t[T_ATTACHED] + 60)) {
 			worked = 1;
 			calls(ncalls, &cost);
 			run_workload(work);
