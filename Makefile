@@ -3,6 +3,9 @@
 CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra
+# probes.c closes many kprobes from threads (glibc before 2.34 and musl
+# keep pthread_create in libpthread).
+LDLIBS += -lpthread
 
 # A static binary for rescue systems: no debug symbols, nothing to load.
 # With STATIC=1, ./show_bt is a copy of $(STATIC_DIR)/show_bt (below).
@@ -119,7 +122,7 @@ else ifeq ($(CROSS),)
 		'(about 900 KiB): apt-get install musl-tools for one of' \
 		'about 170 KiB' >&2
 endif
-	$(STATIC_CC) $(STATIC_CFLAGS) -static -s -o $@ $(SRCS)
+	$(STATIC_CC) $(STATIC_CFLAGS) -static -s -o $@ $(SRCS) $(LDLIBS)
 
 $(STATIC_DIR)/writer: tests/e2e/writer.c
 	@mkdir -p $(STATIC_DIR)

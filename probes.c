@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* probes.c - attach, check, count and detach the probes; see probes.h. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,14 +113,67 @@ static int attach_one(struct probes *p, const struct target *t, int type,
 	return ret;
 }
 
+/*
+ * Closing a perf kprobe unregisters it, and the kernel waits for RCU grace
+ * periods (and updates ftrace) before close() returns, one kprobe after the
+ * other.  Closes from several threads share the waits: 200 kprobes under
+ * emulation took 9.1 s to close one by one and 4.3 s from 8 threads, on
+ * 6.1 and 6.12 alike (more threads gained nothing).  A few probes are
+ * closed in place.
+ */
+#define CLOSERS		8
+#define CLOSERS_FROM	16		/* probes, below: no threads */
+
+struct closer {
+	const struct probes *p;
+	size_t first, step;		/* closes first, first + step... */
+};
+
+static void *closer_run(void *arg)
+{
+	const struct closer *c = arg;
+	size_t i;
+
+	for (i = c->first; i < c->p->nfds; i += c->step) {
+		if (c->p->links[i] >= 0)
+			close(c->p->links[i]);
+		close(c->p->fds[i]);
+	}
+	return NULL;
+}
+
+/* Close every perf fd (and its link); a thread that cannot start is run. */
+static void close_perf(struct probes *p)
+{
+	size_t k, n = p->nfds < CLOSERS_FROM ? 1 : CLOSERS;
+	struct closer c[CLOSERS];
+	pthread_t t[CLOSERS];
+	int started[CLOSERS] = { 0 };
+	pthread_attr_t attr;
+
+	if (n > 1 && pthread_attr_init(&attr))
+		n = 1;
+	for (k = 0; k < n; k++) {
+		c[k] = (struct closer){ p, k, n };
+		if (n > 1)
+			started[k] = !pthread_attr_setstacksize(&attr, 64 << 10) &&
+				     !pthread_create(&t[k], &attr, closer_run,
+						     &c[k]);
+	}
+	for (k = 0; k < n; k++) {
+		if (started[k])
+			pthread_join(t[k], NULL);
+		else
+			closer_run(&c[k]);
+	}
+	if (n > 1)
+		pthread_attr_destroy(&attr);
+	p->nfds = 0;
+}
+
 static void close_all(struct probes *p)
 {
-	while (p->nfds) {
-		p->nfds--;
-		if (p->links[p->nfds] >= 0)
-			close(p->links[p->nfds]);
-		close(p->fds[p->nfds]);
-	}
+	close_perf(p);
 	/*
 	 * nmulti, on_multi and multi_starts stay: probes_frame0() needs
 	 * them after.
