@@ -14,6 +14,11 @@ int ksym_is_text(char type)
 	return type == 't' || type == 'T' || type == 'w' || type == 'W';
 }
 
+int ksym_is_placed(char type, unsigned long addr)
+{
+	return type != 'a' && type != 'A' && type != 'U' && addr;
+}
+
 #define is_text ksym_is_text
 
 int kline_parse(char *s, struct kline *l)
@@ -230,7 +235,7 @@ static void resolve_line(const struct kline *l, void *p)
 	struct ksym *cur;
 	size_t i;
 
-	if (l->type == 'a' || l->type == 'A' || l->type == 'U' || !l->addr)
+	if (!ksym_is_placed(l->type, l->addr))
 		return;
 	if (l->addr > c->last)
 		c->last = l->addr;

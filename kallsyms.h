@@ -72,6 +72,12 @@ int kline_parse(char *s, struct kline *l);
 int ksym_is_text(char type);
 
 /*
+ * Whether a symbol can contain an address, for the resolver: not absolute
+ * (a, A), undefined (U) or at 0 (addresses hidden).
+ */
+int ksym_is_placed(char type, unsigned long addr);
+
+/*
  * The resolver's rules, for kallsyms_copy.c to apply them alike: whether
  * name a (of type ta) is a better name than b for one address (see
  * kallsyms_resolve()); whether a name marks the end of kernel text, not a

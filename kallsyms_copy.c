@@ -112,7 +112,7 @@ static int copy_line(struct kallsyms_copy *c, const struct kline *l)
 
 	if (l->addr)
 		c->nonzero++;
-	if (l->type == 'a' || l->type == 'A' || l->type == 'U' || !l->addr)
+	if (!c->keep_all && !ksym_is_placed(l->type, l->addr))
 		return 0;	/* the resolver never looks at them */
 	err = lines_grow(c);
 	if (err)
@@ -134,14 +134,16 @@ static int copy_line(struct kallsyms_copy *c, const struct kline *l)
 			       (uint32_t)(l->addr >> 32));
 	if (err)
 		return err;
-	if (ksym_is_text(l->type)) {
+	if (ksym_is_text(l->type) || c->keep_all) {
 		prev = c->n ? word_name(c, c->n - 1) : NULL;
 		/*
 		 * Drop the padding's name, the last one kept (this line's
 		 * module is the same, so no module name came after it), unless
 		 * the line before it spells its name from it.
 		 */
-		if (prev && !strncmp(prev, PFX, strlen(PFX)) &&
+		if (prev && ksym_is_text(l->type) &&
+		    ksym_is_text((char)(c->word[c->n - 1] & 0xff)) &&
+		    !strncmp(prev, PFX, strlen(PFX)) &&
 		    !strcmp(prev + strlen(PFX), l->name) &&
 		    module_of(c, c->n - 1) == mod &&
 		    (c->n < 2 || c->word[c->n - 2] >> 8 != PFX_NAME)) {
@@ -190,10 +192,11 @@ static uint32_t bpf_last_id(void)
 	return id;
 }
 
-int kallsyms_copy_start(struct kallsyms_copy *c, const char *path,
-			const char *modules_path)
+static int copy_start(struct kallsyms_copy *c, const char *path,
+		      const char *modules_path, int keep_all)
 {
 	memset(c, 0, sizeof(*c));
+	c->keep_all = keep_all;
 	c->path = path;
 	c->modules_path = modules_path;
 	c->modules_stamp = modules_stamp(modules_path);
@@ -207,6 +210,24 @@ int kallsyms_copy_start(struct kallsyms_copy *c, const char *path,
 		return err;
 	}
 	return 0;
+}
+
+int kallsyms_copy_start(struct kallsyms_copy *c, const char *path,
+			const char *modules_path)
+{
+	return copy_start(c, path, modules_path, 0);
+}
+
+int kallsyms_copy_read_all(struct kallsyms_copy *c, const char *path,
+			   const char *modules_path)
+{
+	int err = copy_start(c, path, modules_path, 1);
+
+	if (!err)
+		err = kallsyms_copy_finish(c);
+	if (err)
+		kallsyms_copy_free(c);
+	return err;
 }
 
 /* Keep the whole lines of buf[0..len); a cut one stays for the next. */
@@ -303,9 +324,8 @@ static uint32_t module_of(const struct kallsyms_copy *c, size_t i)
 	return run_value(c->mods, c->nmods, i);
 }
 
-/* Line i's address, type, name (into buf for a padding's) and module. */
-static void line_get(const struct kallsyms_copy *c, size_t i,
-		     struct kline *l, char *buf, size_t size)
+void kallsyms_copy_line(const struct kallsyms_copy *c, size_t i,
+			struct kline *l, char *buf, size_t size)
 {
 	uint32_t off = c->word[i] >> 8, mod = module_of(c, i);
 
@@ -343,17 +363,24 @@ static int tail_cmp(const void *pa, const void *pb)
  */
 #define RUN_MIN	64
 
+static int line_placed(const struct kallsyms_copy *c, size_t i)
+{
+	return ksym_is_placed((char)(c->word[i] & 0xff), line_addr(c, i));
+}
+
+/* Lines the resolver ignores (kept by kallsyms_copy_read_all()) are not. */
 static int index_build(struct kallsyms_copy *c)
 {
 	size_t i, from = 0, nruns = 0, ntail = 0;
 
 	c->last = 0;
 	for (i = 0; i <= c->n; i++) {
-		unsigned long a = i < c->n ? line_addr(c, i) : 0;
+		int placed = i < c->n && line_placed(c, i);
+		unsigned long a = placed ? line_addr(c, i) : 0;
 
-		if (i < c->n && a > c->last)
+		if (placed && a > c->last)
 			c->last = a;
-		if (i && i < c->n && a >= line_addr(c, i - 1))
+		if (placed && i > from && a >= line_addr(c, i - 1))
 			continue;
 		/* A run ends before line i. */
 		if (i - from >= RUN_MIN) {
@@ -371,7 +398,8 @@ static int index_build(struct kallsyms_copy *c)
 				c->tail[ntail++].line = from++;
 			}
 		}
-		from = i;
+		/* An ignored line is in no run: the next starts after it. */
+		from = placed ? i : i + 1;
 	}
 	c->nruns = nruns;
 	c->ntail = ntail;
@@ -432,7 +460,7 @@ static void best_offer(const struct kallsyms_copy *c, struct best *b,
 	char buf[KSYM_NAME_LEN];
 	struct kline l;
 
-	line_get(c, i, &l, buf, sizeof(buf));
+	kallsyms_copy_line(c, i, &l, buf, sizeof(buf));
 	if (b->found &&
 	    (l.addr < b->l.addr ||
 	     (l.addr == b->l.addr &&
@@ -504,7 +532,7 @@ static void name_as_asked(const struct kallsyms_copy *c, struct ksym *sym,
 			struct kline l;
 
 			i = seq_line(v, first, j);
-			line_get(c, i, &l, buf, sizeof(buf));
+			kallsyms_copy_line(c, i, &l, buf, sizeof(buf));
 			if (l.addr != sym->addr)
 				break;
 			if (!ksym_is_text(l.type) ||
@@ -612,6 +640,33 @@ out:
 	free(s);
 	free(at);
 	return err;
+}
+
+int kallsyms_copy_resolve_read(const struct kallsyms_copy *c,
+			       const unsigned long *addrs, size_t n,
+			       struct ksym *syms, const unsigned char *named,
+			       const char *const *names, size_t nnames)
+{
+	return resolve_copy(c, addrs, n, syms, named, names, nnames);
+}
+
+int kallsyms_copy_restamp(struct kallsyms_copy *c, const unsigned int *own,
+			  size_t nown)
+{
+	unsigned int id = c->bpf_last_id, next;
+	size_t i;
+
+	if (modules_stamp(c->modules_path) != c->modules_stamp)
+		return -ESTALE;
+	while (!bpf_prog_next_id(id, &next)) {
+		for (i = 0; i < nown && own[i] != next; i++)
+			;
+		if (i == nown)
+			return -ESTALE;
+		id = next;
+	}
+	c->bpf_last_id = id;
+	return 0;
 }
 
 int kallsyms_copy_resolve(const struct kallsyms_copy *c,

@@ -12,7 +12,9 @@
  * not kept twice), the modules by runs: 2.5 MiB for 6.12's 166,583
  * lines.  Lines the resolver ignores ('A', 'U', address 0) are left out.
  * Once whole, it is indexed for binary searches and answers exactly as
- * kallsyms_resolve_named() on the file would.
+ * kallsyms_resolve_named() on the file would.  kview.c reads one whole at
+ * once that keeps every line and name (kallsyms_copy_read_all()), and the
+ * window then takes that one over: a run reads the file once.
  *
  * What was loaded after the copy began is not in it: a module or a BPF
  * program loaded during the window.  kallsyms_copy_resolve() notices that
@@ -37,6 +39,7 @@ struct kcopy_run {
 
 struct kallsyms_copy {
 	const char *path;		/* the file copied */
+	int keep_all;			/* every line and name (read_all) */
 	const char *modules_path;	/* its modules, for the stamp */
 	int fd;				/* while reading, else -1 */
 	int state;			/* 0 reading, 1 whole, or -errno */
@@ -81,6 +84,40 @@ int kallsyms_copy_step(struct kallsyms_copy *c);
 
 /* Read to the end: 0, or -errno. */
 int kallsyms_copy_finish(struct kallsyms_copy *c);
+
+/*
+ * The whole file at once, every line and every name kept (kview.c's view
+ * of the symbols, which asks of names too): 0, or -errno (c is then no
+ * copy).  It answers kallsyms_copy_resolve() as a window's copy does.
+ */
+int kallsyms_copy_read_all(struct kallsyms_copy *c, const char *path,
+			   const char *modules_path);
+
+/*
+ * Line i (of c->n, in the file's order) of a whole copy: its address,
+ * type, name (in buf, size KSYM_NAME_LEN, when the copy spells it from
+ * the next line's: a __pfx_ padding symbol's; "" if not kept) and module
+ * (NULL: the kernel image).
+ */
+void kallsyms_copy_line(const struct kallsyms_copy *c, size_t i,
+			struct kline *l, char *buf, size_t size);
+
+/*
+ * kallsyms_copy_resolve() as the copy was read, never asking the file
+ * again: for questions asked before the window.
+ */
+int kallsyms_copy_resolve_read(const struct kallsyms_copy *c,
+			       const unsigned long *addrs, size_t n,
+			       struct ksym *syms, const unsigned char *named,
+			       const char *const *names, size_t nnames);
+
+/*
+ * The copy lists what is loaded now too if the modules are the same and
+ * the only BPF programs loaded since it began are the caller's (own, their
+ * ids): then it takes them as seen.  0, or -ESTALE.
+ */
+int kallsyms_copy_restamp(struct kallsyms_copy *c, const unsigned int *own,
+			  size_t nown);
 
 /*
  * kallsyms_resolve_named() from a whole copy, with the file itself asked

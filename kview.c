@@ -296,19 +296,15 @@ long kview_entry_site(struct kview *kv, const char *name)
 }
 
 /*
- * /proc/kallsyms, read whole into the view, each line taken or skipped
- * by kallsyms.c's own rules (kline_parse(), ksym_alias_better(), ...), so
- * that the view answers as its calls would.  Lookups by name go through
- * a hash table; the rarer questions (an address's function, clones,
- * close names) scan the symbols in the file's order, as one pass over
- * the file would.
+ * /proc/kallsyms, read whole into the view: a copy that keeps every line
+ * and name (kallsyms_copy_read_all()), each line taken or skipped by
+ * kallsyms.c's own rules (kline_parse(), ksym_alias_better(), ...), so
+ * that the view answers as its calls would.  Lookups by name go through a
+ * hash table over its lines, an address's function through the copy's
+ * index; the rarer questions (clones, close names) scan the lines in the
+ * file's order, as one pass over the file would.  The window may then
+ * take the copy over (kview_give_kallsyms()): the file is read once.
  */
-
-/* Whether a symbol can contain an address: not absolute, undefined, 0. */
-static int is_placed(const struct kview_sym *s)
-{
-	return s->type != 'a' && s->type != 'A' && s->type != 'U' && s->addr;
-}
 
 /* FNV-1a: the name's bucket before the mask. */
 static unsigned int name_hash(const char *s)
@@ -320,137 +316,71 @@ static unsigned int name_hash(const char *s)
 	return h;
 }
 
-static const char *sym_name(const struct kview *kv,
-			    const struct kview_sym *s)
+/* Line i; its name may be spelled into buf (KSYM_NAME_LEN bytes). */
+static void line_at(const struct kview *kv, size_t i, struct kline *l,
+		    char *buf)
 {
-	return kv->strs + s->name;
-}
-
-/* A copy of s in strs; *off its offset (they outlive reallocs). */
-static int strs_add(struct kview *kv, const char *s, unsigned int *off)
-{
-	size_t len = strlen(s) + 1, cap = kv->strs_cap;
-	char *p;
-
-	if (kv->strs_len + len > cap) {
-		cap = cap ? cap : 1 << 20;
-		while (cap < kv->strs_len + len)
-			cap *= 2;
-		if (cap > UINT_MAX)
-			return -ENOMEM;
-		p = realloc(kv->strs, cap);
-		if (!p)
-			return -ENOMEM;
-		kv->strs = p;
-		kv->strs_cap = cap;
-	}
-	memcpy(kv->strs + kv->strs_len, s, len);
-	*off = kv->strs_len;
-	kv->strs_len += len;
-	return 0;
-}
-
-/* Keep one line; *module is the last module's offset (lines run by one). */
-static int sym_add(struct kview *kv, const struct kline *l,
-		   unsigned int *module)
-{
-	struct kview_sym *s;
-	size_t cap;
-	int err;
-
-	if (kv->nsyms == kv->syms_cap) {
-		cap = kv->syms_cap ? kv->syms_cap * 2 : 4096;
-		if (cap >= UINT_MAX)
-			return -ENOMEM;
-		s = realloc(kv->syms, cap * sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		kv->syms = s;
-		kv->syms_cap = cap;
-	}
-	s = &kv->syms[kv->nsyms];
-	memset(s, 0, sizeof(*s));
-	s->addr = l->addr;
-	s->type = l->type;
-	err = strs_add(kv, l->name, &s->name);
-	if (!err && l->module && *l->module) {
-		if (!*module || strcmp(kv->strs + *module, l->module))
-			err = strs_add(kv, l->module, module);
-		s->module = *module;
-	}
-	if (err)
-		return err;
-	kv->nsyms++;
-	if (l->addr)
-		kv->nonzero++;
-	if (!strcmp(l->name, "_sinittext"))
-		kv->init_start = l->addr;
-	else if (!strcmp(l->name, "_einittext"))
-		kv->init_end = l->addr;
-	if (is_placed(s) && s->addr > kv->last)
-		kv->last = s->addr;
-	return 0;
-}
-
-/* Chain each bucket's symbols in the file's order. */
-static int index_build(struct kview *kv)
-{
-	size_t nb = 1, i;
-	unsigned int h;
-
-	while (nb < kv->nsyms)
-		nb <<= 1;
-	kv->buckets = calloc(nb, sizeof(*kv->buckets));
-	if (!kv->buckets)
-		return -ENOMEM;
-	kv->nbuckets = nb;
-	for (i = kv->nsyms; i-- > 0;) {
-		h = name_hash(sym_name(kv, &kv->syms[i])) & (nb - 1);
-		kv->syms[i].next = kv->buckets[h];
-		kv->buckets[h] = i + 1;
-	}
-	return 0;
+	kallsyms_copy_line(&kv->syms, i, l, buf, KSYM_NAME_LEN);
 }
 
 static void syms_free(struct kview *kv)
 {
-	free(kv->strs);
-	free(kv->syms);
+	kallsyms_copy_free(&kv->syms);
+	free(kv->next);
 	free(kv->buckets);
-	kv->strs = NULL;
-	kv->syms = NULL;
+	kv->next = NULL;
 	kv->buckets = NULL;
-	kv->strs_len = kv->strs_cap = kv->nsyms = kv->syms_cap = 0;
-	kv->nbuckets = kv->nonzero = 0;
-	kv->last = kv->init_start = kv->init_end = 0;
+	kv->nbuckets = 0;
+	kv->init_start = kv->init_end = 0;
+}
+
+/*
+ * Chain each bucket's lines in the file's order; note the init range
+ * (the last line of each name, as one pass would keep it).
+ */
+static int index_build(struct kview *kv)
+{
+	size_t n = kv->syms.n, nb = 1, i;
+	int start_seen = 0, end_seen = 0;
+	char buf[KSYM_NAME_LEN];
+	struct kline l;
+	unsigned int h;
+
+	if (n >= UINT_MAX)
+		return -ENOMEM;
+	while (nb < n)
+		nb <<= 1;
+	kv->buckets = calloc(nb, sizeof(*kv->buckets));
+	kv->next = calloc(n ? n : 1, sizeof(*kv->next));
+	if (!kv->buckets || !kv->next)
+		return -ENOMEM;
+	kv->nbuckets = nb;
+	for (i = n; i-- > 0;) {
+		line_at(kv, i, &l, buf);
+		h = name_hash(l.name) & (nb - 1);
+		kv->next[i] = kv->buckets[h];
+		kv->buckets[h] = i + 1;
+		if (!start_seen && !strcmp(l.name, "_sinittext")) {
+			kv->init_start = l.addr;
+			start_seen = 1;
+		} else if (!end_seen && !strcmp(l.name, "_einittext")) {
+			kv->init_end = l.addr;
+			end_seen = 1;
+		}
+	}
+	return 0;
 }
 
 static int syms_load(struct kview *kv)
 {
-	char buf[KLINE_MAX + 1];
-	unsigned int module = 0;
-	int skipping = 0, whole, err;
-	struct kline l;
-	FILE *f;
+	int err;
 
-	f = fopen(kv->kallsyms_path ? kv->kallsyms_path : KALLSYMS_PATH,
-		  "re");
-	if (!f)
-		return -errno;
-	/* /proc files get a 1 KiB stdio buffer: thousands of read()s. */
-	setvbuf(f, NULL, _IOFBF, 64 << 10);
-	err = strs_add(kv, "", &module);	/* offset 0: no module */
-	while (!err && fgets(buf, sizeof(buf), f)) {
-		whole = strchr(buf, '\n') != NULL || feof(f);
-		if (!skipping && whole && !kline_parse(buf, &l))
-			err = sym_add(kv, &l, &module);
-		skipping = !whole && !feof(f);
-	}
-	if (!err && ferror(f))
-		err = -EIO;
-	fclose(f);
-	if (!err)
-		err = index_build(kv);
+	err = kallsyms_copy_read_all(&kv->syms, kv->kallsyms_path ?
+				     kv->kallsyms_path : KALLSYMS_PATH,
+				     KALLSYMS_MODULES_PATH);
+	if (err)
+		return err;
+	err = index_build(kv);
 	if (err)
 		syms_free(kv);
 	return err;
@@ -467,33 +397,40 @@ static int syms_ready(struct kview *kv)
 	return err;
 }
 
-/* The first symbol from index i + 1 on (a bucket's chain) named name. */
-static const struct kview_sym *sym_match(const struct kview *kv,
-					 unsigned int i, const char *name)
+/*
+ * The first line from index i - 1 on along a bucket's chain that is named
+ * name, + 1 (0: none), read into *l (and buf).
+ */
+static size_t line_match(const struct kview *kv, size_t i, const char *name,
+			 struct kline *l, char *buf)
 {
-	for (; i; i = kv->syms[i - 1].next)
-		if (!strcmp(sym_name(kv, &kv->syms[i - 1]), name))
-			return &kv->syms[i - 1];
-	return NULL;
+	for (; i; i = kv->next[i - 1]) {
+		line_at(kv, i - 1, l, buf);
+		if (!strcmp(l->name, name))
+			return i;
+	}
+	return 0;
 }
 
-/* The first symbol named name; sym_match(kv, s->next, name) the next. */
-static const struct kview_sym *sym_first(const struct kview *kv,
-					 const char *name)
+static size_t line_first(const struct kview *kv, const char *name,
+			 struct kline *l, char *buf)
 {
 	size_t b = name_hash(name) & (kv->nbuckets - 1);
 
-	return sym_match(kv, kv->buckets[b], name);
+	return line_match(kv, kv->buckets[b], name, l, buf);
 }
 
-/* Every symbol named name, in the file's order. */
-#define for_each_named(kv, s, name)					\
-	for (s = sym_first(kv, name); s; s = sym_match(kv, s->next, name))
+/* Every line named name (i: its index + 1, into l), in the file's order. */
+#define for_each_named(kv, i, l, buf, name)				\
+	for (i = line_first(kv, name, &l, buf); i;			\
+	     i = line_match(kv, kv->next[i - 1], name, &l, buf))
 
 int kview_addrs(struct kview *kv, const char *name, unsigned long *addr,
 		unsigned int *count)
 {
-	const struct kview_sym *s;
+	char buf[KSYM_NAME_LEN];
+	struct kline l;
+	size_t i;
 	int err;
 
 	*addr = 0;
@@ -501,11 +438,11 @@ int kview_addrs(struct kview *kv, const char *name, unsigned long *addr,
 	err = syms_ready(kv);
 	if (err)
 		return err;
-	for_each_named(kv, s, name) {
-		if (ksym_is_text(s->type) && !(*count)++)
-			*addr = s->addr;
+	for_each_named(kv, i, l, buf, name) {
+		if (ksym_is_text(l.type) && !(*count)++)
+			*addr = l.addr;
 	}
-	return kv->nonzero ? 0 : -EACCES;
+	return kv->syms.nonzero ? 0 : -EACCES;
 }
 
 int kview_has_multi(struct kview *kv)
@@ -521,41 +458,14 @@ int kview_has_multi(struct kview *kv)
 
 int kview_resolve(struct kview *kv, unsigned long addr, struct ksym *sym)
 {
-	const struct kview_sym *best = NULL, *s;
-	const char *name;
-	size_t i;
 	int err;
 
 	memset(sym, 0, sizeof(*sym));
 	err = syms_ready(kv);
 	if (err)
 		return err;
-	if (!kv->nonzero)
-		return -EACCES;
-	/* The greatest start at or below addr; of several, the best name. */
-	for (i = 0; i < kv->nsyms; i++) {
-		s = &kv->syms[i];
-		if (!is_placed(s) || s->addr > addr)
-			continue;
-		if (!best || s->addr > best->addr ||
-		    (s->addr == best->addr &&
-		     ksym_alias_better(s->type, sym_name(kv, s), best->type,
-				  sym_name(kv, best))))
-			best = s;
-	}
-	if (!best || !ksym_is_text(best->type))
-		return 0;
-	name = sym_name(kv, best);
-	/* Not a function: the end of kernel text, or past the last one. */
-	if (ksym_is_end_marker(name) ||
-	    (addr > kv->last && addr >= ksym_last_end(kv->last)))
-		return 0;
-	sym->addr = best->addr;
-	sym->type = best->type;
-	snprintf(sym->name, sizeof(sym->name), "%s", name);
-	snprintf(sym->module, sizeof(sym->module), "%s",
-		 kv->strs + best->module);
-	return 0;
+	return kallsyms_copy_resolve_read(&kv->syms, &addr, 1, sym, NULL,
+					  NULL, 0);
 }
 
 /*
@@ -566,16 +476,15 @@ static void suggest(const struct kview *kv, const char *name,
 		    struct ksym_name_info *info)
 {
 	struct ksym_suggester sug;
-	const char *cand;
+	char buf[KSYM_NAME_LEN];
+	struct kline l;
 	size_t i;
 
 	ksym_suggest_init(&sug, name);
-	for (i = 0; i < kv->nsyms; i++) {
-		if (!ksym_is_text(kv->syms[i].type))
-			continue;
-		cand = sym_name(kv, &kv->syms[i]);
-		if (strcmp(cand, name))
-			ksym_suggest(&sug, info, cand);
+	for (i = 0; i < kv->syms.n; i++) {
+		line_at(kv, i, &l, buf);
+		if (ksym_is_text(l.type) && strcmp(l.name, name))
+			ksym_suggest(&sug, info, l.name);
 	}
 }
 
@@ -583,8 +492,8 @@ int kview_lookup(struct kview *kv, const char *name,
 		 struct ksym_name_info *info)
 {
 	size_t len = strlen(name), i;
-	const struct kview_sym *s;
-	const char *n;
+	char buf[KSYM_NAME_LEN];
+	struct kline l;
 	int err;
 
 	memset(info, 0, sizeof(*info));
@@ -593,30 +502,40 @@ int kview_lookup(struct kview *kv, const char *name,
 		return err;
 	info->init_start = kv->init_start;
 	info->init_end = kv->init_end;
-	for_each_named(kv, s, name) {
-		if (ksym_is_text(s->type)) {
+	for_each_named(kv, i, l, buf, name) {
+		if (ksym_is_text(l.type)) {
 			if (info->naddrs < KSYM_ADDRS_MAX)
-				info->addrs[info->naddrs++] = s->addr;
+				info->addrs[info->naddrs++] = l.addr;
 			info->text++;
 		} else {
 			info->other++;
-			info->other_type = s->type;	/* the last one's */
+			info->other_type = l.type;	/* the last one's */
 		}
 	}
 	/* A clone is an entry point; a .cold fragment is not. */
-	for (i = 0; i < kv->nsyms; i++) {
-		s = &kv->syms[i];
-		n = sym_name(kv, s);
-		if (!ksym_is_text(s->type) || strncmp(n, name, len) ||
-		    n[len] != '.' || strstr(n + len, ".cold"))
+	for (i = 0; i < kv->syms.n; i++) {
+		line_at(kv, i, &l, buf);
+		if (!ksym_is_text(l.type) || strncmp(l.name, name, len) ||
+		    l.name[len] != '.' || strstr(l.name + len, ".cold"))
 			continue;
 		if (!info->clones++)
-			snprintf(info->clone, KSYM_NAME_LEN, "%s", n);
+			snprintf(info->clone, KSYM_NAME_LEN, "%s", l.name);
 	}
 	if (!info->text)
 		suggest(kv, name, info);
-	if (!kv->nonzero && (info->text || info->other))
+	if (!kv->syms.nonzero && (info->text || info->other))
 		return -EACCES;
+	return 0;
+}
+
+int kview_give_kallsyms(struct kview *kv, struct kallsyms_copy *out)
+{
+	if (kv->syms_state != 1)
+		return -ENOENT;
+	*out = kv->syms;
+	kv->syms = (struct kallsyms_copy)KALLSYMS_COPY_NONE;
+	syms_free(kv);
+	kv->syms_state = 0;
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "kallsyms.h"
+#include "kallsyms_copy.h"
 
 #define KVIEW_TRACEABLE "/sys/kernel/tracing/available_filter_functions"
 
@@ -31,15 +32,6 @@ struct kview_names {
 	char *buf;
 	char **v;
 	size_t n;
-};
-
-/* One line of kallsyms: its name and module are offsets in strs. */
-struct kview_sym {
-	unsigned long addr;
-	unsigned int name;
-	unsigned int module;	/* 0: the kernel image ("" at strs[0]) */
-	unsigned int next;	/* the next of this name's bucket, + 1 */
-	char type;
 };
 
 enum kview_sysctl {
@@ -57,14 +49,10 @@ struct kview {
 
 	/* Each part: 0 until first asked for, then 1 or a negative errno. */
 	int syms_state;
-	char *strs;		/* every name and module, NUL-terminated */
-	size_t strs_len, strs_cap;
-	struct kview_sym *syms;	/* in the file's order */
-	size_t nsyms, syms_cap;
-	unsigned int *buckets;	/* each name bucket's first symbol, + 1 */
+	struct kallsyms_copy syms;	/* every line and name, whole */
+	unsigned int *next;	/* per line: the next of its name bucket, + 1 */
+	unsigned int *buckets;	/* each name bucket's first line, + 1 */
 	size_t nbuckets;	/* a power of two */
-	size_t nonzero;		/* lines whose address is not 0 */
-	unsigned long last;	/* the highest address of a symbol */
 	unsigned long init_start, init_end;	/* _sinittext, _einittext */
 
 	int blacklist_state;
@@ -127,6 +115,13 @@ int kview_traceable_list(struct kview *kv, char *const **names, size_t *n);
  * known (no list, or an empty one), or -ENOMEM.
  */
 int kview_traceable(struct kview *kv, const char *name);
+
+/*
+ * Hand the view's copy of /proc/kallsyms over (kallsyms_copy.h), if it has
+ * read the file: the window then need not read it again.  The view reads
+ * the file anew if asked of it later.  0, or -ENOENT when it has none.
+ */
+int kview_give_kallsyms(struct kview *kv, struct kallsyms_copy *out);
 
 /* The number a sysctl holds, or -1 when it cannot be read. */
 int kview_sysctl(struct kview *kv, enum kview_sysctl which);

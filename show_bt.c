@@ -260,6 +260,15 @@ static int process_filter(const struct options *opts, struct prog_config *cfg)
 	return 0;
 }
 
+/* A loaded program's id, or 0. */
+static unsigned int prog_id(int prog_fd)
+{
+	struct bpf_prog_info info;
+
+	memset(&info, 0, sizeof(info));
+	return prog_fd > 0 && !bpf_prog_get_info(prog_fd, &info) ? info.id : 0;
+}
+
 /*
  * Whether the program leaves show_bt's own calls out, so that show_bt may
  * read /proc/kallsyms during the window: the built-in one does, but in a
@@ -276,6 +285,35 @@ static int own_calls_skipped(const struct options *opts)
 	    st.st_ino == PROC_PID_INIT_INO)
 		return 1;
 	return !kversion_running(&kv) && kversion_ge(&kv, 5, 7);
+}
+
+static void timing(const char *what);
+
+/*
+ * The copy of /proc/kallsyms that names the stacks (kallsyms_copy.h): the
+ * one the kernel view read to expand the targets, if it did and nothing
+ * but show_bt's own programs was loaded since (its modules are the same);
+ * else one read during the window, where the program leaves show_bt's own
+ * reads out.  Without a copy the output reads the file itself.
+ */
+static void kallsyms_copy_begin(const struct options *opts,
+				struct probes *probes, int prog_fd,
+				struct kallsyms_copy *ksyms)
+{
+	unsigned int own[2];
+
+	if (!kview_give_kallsyms(&probes->kv, ksyms)) {
+		own[0] = prog_id(prog_fd);
+		own[1] = prog_id(probes->perf_prog);
+		if (!kallsyms_copy_restamp(ksyms, own, 2)) {
+			timing("kallsyms_copied");
+			return;
+		}
+		kallsyms_copy_free(ksyms);
+	}
+	if (own_calls_skipped(opts))
+		kallsyms_copy_start(ksyms, KALLSYMS_PATH,
+				    KALLSYMS_MODULES_PATH);
 }
 
 /* The built-in program, or with --prog the user's. */
@@ -408,8 +446,6 @@ static void stop_signals(sigset_t *set)
  * should.  show_bt's own reads are not counted (the program skips its
  * process).
  */
-static void timing(const char *what);
-
 static void wait_window(double seconds, struct kallsyms_copy *ksyms)
 {
 	double end = now() + seconds, left;
@@ -877,12 +913,9 @@ static int watch(const struct options *opts, const struct prog_maps *maps,
 		skips_read(probes, prog_fd, &before);
 		/*
 		 * Before the line that says so, so that a test sees the copy
-		 * under way (its /proc/kallsyms open) once it is said.  No
-		 * copy, no harm: the output reads the file itself.
+		 * under way (its /proc/kallsyms open) once it is said.
 		 */
-		if (own_calls_skipped(opts))
-			kallsyms_copy_start(ksyms, KALLSYMS_PATH,
-					    KALLSYMS_MODULES_PATH);
+		kallsyms_copy_begin(opts, probes, prog_fd, ksyms);
 		attached_with(probes, with, sizeof(with));
 		err_msg("tracing %s for %g s, attached with %s (Ctrl-C ends it early)",
 			label, opts->duration, with);

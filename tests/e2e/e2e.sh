@@ -274,6 +274,41 @@ test_functions() {
 	fi
 }
 
+# 6c. /proc/kallsyms is read once a run.  Several functions: the target
+# expansion reads it, and its copy names the stacks (SHOW_BT_TIMING says
+# kallsyms_copied before the tracing line); one function: nothing reads it
+# before the window, and the copy is made during it (after that line).
+line_of() {
+	grep -n "$1" "$2" | head -n 1 | cut -d: -f1
+}
+test_kallsyms_once() {
+	export SHOW_BT_TIMING=1
+	start_writer writer "$T/k2" write=4
+	trace k2 vfs_write -p $last_writer -d 300 vfs_write vfs_writev
+	_r2=$rc _w2=$wrc
+	start_writer writer "$T/k1" write=4
+	trace k1 vfs_write -p $last_writer -d 300 vfs_write
+	unset SHOW_BT_TIMING
+	c2=$(line_of 'timing: kallsyms_copied' "$T/k2.err")
+	t2=$(line_of '^show_bt: tracing' "$T/k2.err")
+	c1=$(line_of 'timing: kallsyms_copied' "$T/k1.err")
+	t1=$(line_of '^show_bt: tracing' "$T/k1.err")
+	if [ "$_r2" != 0 ] || [ "$_w2" != 0 ] || [ -z "$c2" ] ||
+	   [ -z "$t2" ] || [ "$c2" -gt "$t2" ] ||
+	   ! stacks "$T/k2.out" | grep -Eq "^4 vfs_write$X;ksys_write$X;"; then
+		fail kallsyms_read_once "2 functions: want the copy before the tracing line and 4 named vfs_write calls: $(cat "$T/k2.err") $(stacks "$T/k2.out")"
+	else
+		pass kallsyms_read_once
+	fi
+	if [ "$rc" != 0 ] || [ "$wrc" != 0 ] || [ -z "$c1" ] ||
+	   [ -z "$t1" ] || [ "$c1" -lt "$t1" ] ||
+	   ! stacks "$T/k1.out" | grep -Eq "^4 vfs_write$X;ksys_write$X;"; then
+		fail kallsyms_window_copy "1 function: want the copy after the tracing line and 4 named vfs_write calls: $(cat "$T/k1.err") $(stacks "$T/k1.out")"
+	else
+		pass kallsyms_window_copy
+	fi
+}
+
 # 6b. The direct caller in a stack taken at a function's entry.  x86: the
 # unwinder finds ksys_write at vfs_write's entry site (write_stack's run).
 # arm64: every 4-byte instruction in vfs_write's first 0x40 bytes that
@@ -654,6 +689,7 @@ test_pid_namespace
 test_entry_plus4
 test_depth_addresses
 test_functions
+test_kallsyms_once
 test_skipped
 test_kprobe_skips
 test_attach_paths

@@ -99,11 +99,12 @@ build test_prog tests/unit/test_prog.c prog.c bpf.c kversion.c &&
 	run test_prog $B/test_prog
 build test_kallsyms tests/unit/test_kallsyms.c kallsyms.c &&
 	run test_kallsyms $B/test_kallsyms tests/fixtures/kallsyms $B
-build test_kview tests/unit/test_kview.c kview.c kallsyms.c kprobe.c &&
+build test_kview tests/unit/test_kview.c kview.c kallsyms.c kallsyms_copy.c \
+	kprobe.c bpf.c kversion.c &&
 	run test_kview $B/test_kview tests/fixtures/kallsyms $B
 build test_probes tests/unit/test_probes.c probes.c bpf.c diagnose.c \
-	kprobe.c stackmap.c testhook.c kview.c kallsyms.c kversion.c \
-	targets.c prog.c options.c -lpthread &&
+	kprobe.c stackmap.c testhook.c kview.c kallsyms.c kallsyms_copy.c \
+	kversion.c targets.c prog.c options.c -lpthread &&
 	run test_probes $B/test_probes
 # The copy against the file, on the fixtures, test_kallsyms's files and
 # the host's own kallsyms (not under valgrind: 100,000 lines and more).

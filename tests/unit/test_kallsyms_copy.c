@@ -10,15 +10,21 @@
  * symbol's address, one before
  * and one after it, and random addresses, resolved through the file and
  * through a copy of it, must give the same symbols, field by field, with
- * and without names asked for.  Then the recheck: a module that appears
- * after the copy began is named from the file.
+ * and without names asked for, by a window's copy and by one read whole
+ * (kview's, every line kept as the file has it).  Then the recheck: a
+ * module that appears after the copy began is named from the file; and
+ * the restamp: a copy stays current through the caller's own programs,
+ * not through another's or a module.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../../bpf.h"
+#include "../../insn.h"
 #include "../../kallsyms_copy.h"
 #include "unit.h"
 
@@ -91,7 +97,40 @@ static size_t some_names(const char *path, char ***out)
 	return n;
 }
 
-static void compare(const char *label, const char *path)
+/*
+ * A copy read whole (kallsyms_copy_read_all()) has every line the file
+ * gives kline_parse(), in the file's order: how many differ.
+ */
+static size_t lines_differ(const struct kallsyms_copy *c, const char *path)
+{
+	char buf[KLINE_MAX + 1], nb[KSYM_NAME_LEN];
+	FILE *f = fopen(path, "re");
+	size_t i = 0, bad = 0;
+	int skipping = 0, whole;
+	struct kline l, m;
+
+	if (!f)
+		return 1;
+	while (fgets(buf, sizeof(buf), f)) {
+		whole = strchr(buf, '\n') != NULL || feof(f);
+		if (!skipping && whole && !kline_parse(buf, &l)) {
+			if (i < c->n) {
+				kallsyms_copy_line(c, i, &m, nb, sizeof(nb));
+				bad += m.addr != l.addr || m.type != l.type ||
+				       strcmp(m.name, l.name) ||
+				       strcmp(m.module ? m.module : "",
+					      l.module ? l.module : "");
+			}
+			i++;
+		}
+		skipping = !whole && !feof(f);
+	}
+	fclose(f);
+	return bad + (i != c->n);
+}
+
+/* all: the copy read whole (kview's), else a window's. */
+static void compare(const char *label, const char *path, int all)
 {
 	struct kallsyms_copy c;
 	struct ksym *a = NULL, *b = NULL;
@@ -111,12 +150,22 @@ static void compare(const char *label, const char *path)
 		goto out;
 	for (i = 0; i < n; i++)
 		named[i] = i % 3 == 0;
-	err = kallsyms_copy_start(&c, path, "/nonexistent/modules");
-	EXPECT(!err, "%s: start: %s", path, strerror(-err));
-	if (err)
-		goto out;
-	err = kallsyms_copy_finish(&c);
-	EXPECT(!err, "%s: finish: %s", path, strerror(-err));
+	if (all) {
+		err = kallsyms_copy_read_all(&c, path, "/nonexistent/modules");
+		EXPECT(!err, "%s: read_all: %s", path, strerror(-err));
+		if (err)
+			goto out;
+		EXPECT(!lines_differ(&c, path),
+		       "%s: %zu lines differ from the file's (of %zu)", path,
+		       lines_differ(&c, path), c.n);
+	} else {
+		err = kallsyms_copy_start(&c, path, "/nonexistent/modules");
+		EXPECT(!err, "%s: start: %s", path, strerror(-err));
+		if (err)
+			goto out;
+		err = kallsyms_copy_finish(&c);
+		EXPECT(!err, "%s: finish: %s", path, strerror(-err));
+	}
 	/* Without names asked for, then with. */
 	ea = kallsyms_resolve(path, addrs, n, a);
 	eb = err ? err : kallsyms_copy_resolve(&c, addrs, n, b, NULL, NULL, 0);
@@ -139,7 +188,8 @@ static void compare(const char *label, const char *path)
 				  path, addrs[i], a[i].name, b[i].name);
 	kallsyms_copy_free(&c);
 out:
-	snprintf(tname, sizeof(tname), "kallsyms_copy_same/%s", label);
+	snprintf(tname, sizeof(tname), "kallsyms_copy_same%s/%s",
+		 all ? "_all" : "", label);
 	test_end(tname);
 	for (i = 0; names && i < nn; i++)
 		free(names[i]);
@@ -201,11 +251,13 @@ static void test_files(const char *fixtures, int argc, char **argv)
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "README"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", fixtures, de->d_name);
-		compare(de->d_name, path);
+		compare(de->d_name, path, 0);
+		compare(de->d_name, path, 1);
 	}
 	if (d)
 		closedir(d);
-	compare("pfx", write_file("copy_pfx", pfx_file));
+	compare("pfx", write_file("copy_pfx", pfx_file), 0);
+	compare("pfx", write_file("copy_pfx", pfx_file), 1);
 	/* Files test_kallsyms wrote: long lines, random ones. */
 	d = opendir(work);
 	while (d && (de = readdir(d))) {
@@ -213,7 +265,8 @@ static void test_files(const char *fixtures, int argc, char **argv)
 		if (strncmp(de->d_name, "kallsyms_", 9))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", work, de->d_name);
-		compare(de->d_name, path);
+		compare(de->d_name, path, 0);
+		compare(de->d_name, path, 1);
 	}
 	if (d)
 		closedir(d);
@@ -221,7 +274,8 @@ static void test_files(const char *fixtures, int argc, char **argv)
 		char label[64];
 
 		snprintf(label, sizeof(label), "named%d", i + 1);
-		compare(label, argv[i]);
+		compare(label, argv[i], 0);
+		compare(label, argv[i], 1);
 	}
 }
 
@@ -278,6 +332,134 @@ out:
 	test_end("kallsyms_copy_recheck");
 }
 
+/* A program loaded now (its fd, and its id in *id), or -errno. */
+static int prog_loaded(unsigned int *id)
+{
+	const struct bpf_insn insns[] = {
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	struct bpf_prog_info info;
+	int fd = bpf_prog_load_kprobe(insns, 2, "copy_test", "GPL", 0, NULL,
+				      0);
+
+	memset(&info, 0, sizeof(info));
+	if (fd >= 0 && bpf_prog_get_info(fd, &info)) {
+		close(fd);
+		return -EINVAL;
+	}
+	*id = info.id;
+	return fd;
+}
+
+/*
+ * Whether a program other than own[0..n) was loaded after id since: another
+ * process (systemd loads some as services start) would make a copy stale
+ * as it should, and the case below is then tried again.
+ */
+static int foreign_since(unsigned int id, const unsigned int *own, size_t n)
+{
+	unsigned int next;
+	size_t i;
+
+	while (!bpf_prog_next_id(id, &next)) {
+		for (i = 0; i < n && own[i] != next; i++)
+			;
+		if (i == n)
+			return 1;
+		id = next;
+	}
+	return 0;
+}
+
+/*
+ * One try of test_restamp(): 0 done, 1 when another process loaded a
+ * program meanwhile (try again).
+ */
+static int restamp_try(const char *ks, const char *mods)
+{
+	unsigned long a = 0xffffffffc0001010;
+	unsigned int own[2] = { 0, 0 }, other = 0, start;
+	struct kallsyms_copy c;
+	int fd = -1, fd2 = -1, err, again = 0;
+	struct ksym s;
+
+	write_file("copy_stamp", "ffffffff81000000 T _stext\n"
+		   "ffffffff81e00000 T _etext\n"
+		   "ffffffffc0001000 t mod_fn\t[mod]\n");
+	write_file("copy_stamp_modules",
+		   "mod 16384 0 - Live 0xffffffffc0001000\n");
+	err = kallsyms_copy_read_all(&c, ks, mods);
+	EXPECT(!err, "read_all: %s", strerror(-err));
+	if (err)
+		return 0;
+	start = c.bpf_last_id;
+	fd = prog_loaded(&own[1]);
+	EXPECT(fd >= 0, "cannot load a BPF program (root needed): %s",
+	       strerror(-fd));
+	if (fd < 0)
+		goto out;
+	/* The file renames mod_fn: a copy asked again would say so. */
+	write_file("copy_stamp", "ffffffff81000000 T _stext\n"
+		   "ffffffff81e00000 T _etext\n"
+		   "ffffffffc0001000 t mod_renamed\t[mod]\n");
+	err = kallsyms_copy_restamp(&c, own, 2);
+	if (foreign_since(start, own, 2)) {
+		again = 1;
+		goto out;
+	}
+	EXPECT(!err, "only our own program came: %s", strerror(-err));
+	err = kallsyms_copy_resolve(&c, &a, 1, &s, NULL, NULL, 0);
+	EXPECT(!err && !strcmp(s.name, "mod_fn"),
+	       "current after the restamp, yet asked the file: %s (%d)",
+	       s.name, err);
+	fd2 = prog_loaded(&other);
+	EXPECT(fd2 >= 0, "a second program: %s", strerror(-fd2));
+	err = kallsyms_copy_restamp(&c, own, 2);
+	EXPECT(err == -ESTALE, "another's program came: %d", err);
+	err = kallsyms_copy_resolve(&c, &a, 1, &s, NULL, NULL, 0);
+	EXPECT(!err && !strcmp(s.name, "mod_renamed"),
+	       "stale, so the module's address comes from the file: %s (%d)",
+	       s.name, err);
+	own[0] = other;
+	err = kallsyms_copy_restamp(&c, own, 2);
+	if (foreign_since(start, own, 2)) {
+		again = 1;
+		goto out;
+	}
+	EXPECT(!err, "both ours now: %s", strerror(-err));
+	write_file("copy_stamp_modules",
+		   "mod 16384 0 - Live 0xffffffffc0001000\n"
+		   "new 16384 0 - Live 0xffffffffc0009000\n");
+	err = kallsyms_copy_restamp(&c, own, 2);
+	EXPECT(err == -ESTALE, "a module came: %d", err);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (fd2 >= 0)
+		close(fd2);
+	kallsyms_copy_free(&c);
+	return again;
+}
+
+/*
+ * kview's copy is read before show_bt loads its programs: the restamp
+ * takes show_bt's own (ids given) as seen, so that a module's addresses are
+ * not asked of the file again for them; another program, or a module,
+ * loaded since leaves the copy stale.
+ */
+static void test_restamp(void)
+{
+	const char *ks = write_file("copy_stamp", "");
+	const char *mods = write_file("copy_stamp_modules", "");
+	int tries = 0;
+
+	while (restamp_try(ks, mods) && ++tries < 20)
+		;
+	EXPECT(tries < 20, "other processes loaded BPF programs in each of 20 tries");
+	test_end("kallsyms_copy_restamp");
+}
+
 /* Errors: no file; a copy not finished is refused, not half-used. */
 static void test_errors(void)
 {
@@ -308,6 +490,7 @@ int main(int argc, char **argv)
 	work = argv[2];
 	test_files(argv[1], argc - 3, argv + 3);
 	test_recheck();
+	test_restamp();
 	test_errors();
 	return test_failed ? 1 : 0;
 }
