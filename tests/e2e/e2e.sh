@@ -281,32 +281,30 @@ test_functions() {
 line_of() {
 	grep -n "$1" "$2" | head -n 1 | cut -d: -f1
 }
+# copied_where NAME OUT RC WRC before|after: NAME passes if the run and
+# its writers exited 0, 4 vfs_write calls were named, and the copy was
+# whole before or after the tracing line.
+copied_where() {
+	_c=$(line_of 'timing: kallsyms_copied' "$T/$2.err")
+	_t=$(line_of '^show_bt: tracing' "$T/$2.err")
+	if [ "$3" != 0 ] || [ "$4" != 0 ] || [ -z "$_c" ] || [ -z "$_t" ] ||
+	   { [ "$5" = before ] && [ "$_c" -gt "$_t" ]; } ||
+	   { [ "$5" = after ] && [ "$_c" -lt "$_t" ]; } ||
+	   ! stacks "$T/$2.out" | grep -Eq "^4 vfs_write$X;ksys_write$X;"; then
+		fail "$1" "want the copy $5 the tracing line and 4 named vfs_write calls: $(cat "$T/$2.err") $(stacks "$T/$2.out")"
+	else
+		pass "$1"
+	fi
+}
 test_kallsyms_once() {
 	export SHOW_BT_TIMING=1
 	start_writer writer "$T/k2" write=4
 	trace k2 vfs_write -p $last_writer -d 300 vfs_write vfs_writev
-	_r2=$rc _w2=$wrc
+	copied_where kallsyms_read_once k2 $rc $wrc before
 	start_writer writer "$T/k1" write=4
 	trace k1 vfs_write -p $last_writer -d 300 vfs_write
+	copied_where kallsyms_window_copy k1 $rc $wrc after
 	unset SHOW_BT_TIMING
-	c2=$(line_of 'timing: kallsyms_copied' "$T/k2.err")
-	t2=$(line_of '^show_bt: tracing' "$T/k2.err")
-	c1=$(line_of 'timing: kallsyms_copied' "$T/k1.err")
-	t1=$(line_of '^show_bt: tracing' "$T/k1.err")
-	if [ "$_r2" != 0 ] || [ "$_w2" != 0 ] || [ -z "$c2" ] ||
-	   [ -z "$t2" ] || [ "$c2" -gt "$t2" ] ||
-	   ! stacks "$T/k2.out" | grep -Eq "^4 vfs_write$X;ksys_write$X;"; then
-		fail kallsyms_read_once "2 functions: want the copy before the tracing line and 4 named vfs_write calls: $(cat "$T/k2.err") $(stacks "$T/k2.out")"
-	else
-		pass kallsyms_read_once
-	fi
-	if [ "$rc" != 0 ] || [ "$wrc" != 0 ] || [ -z "$c1" ] ||
-	   [ -z "$t1" ] || [ "$c1" -lt "$t1" ] ||
-	   ! stacks "$T/k1.out" | grep -Eq "^4 vfs_write$X;ksys_write$X;"; then
-		fail kallsyms_window_copy "1 function: want the copy after the tracing line and 4 named vfs_write calls: $(cat "$T/k1.err") $(stacks "$T/k1.out")"
-	else
-		pass kallsyms_window_copy
-	fi
 }
 
 # 6b. The direct caller in a stack taken at a function's entry.  x86: the
