@@ -56,7 +56,9 @@
 #            inwrite    wait until each copy is blocked writing to a pipe
 #            copied     wait until each copy has copied /proc/kallsyms
 #                       (it has the file open from before it says it
-#                       traces until the copy is whole)
+#                       traces until the copy is whole; a run of several
+#                       functions, which takes over the copy its target
+#                       expansion read, never has it open then)
 #                       (pipe_write in /proc/PID/stack)
 #            sig:NAME   send signal NAME to every copy
 #            sleep:S    sleep S seconds
