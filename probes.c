@@ -153,11 +153,13 @@ static void close_perf(struct probes *p)
 
 	if (n > 1 && pthread_attr_init(&attr))
 		n = 1;
+	/* Small stacks will do; where the libc wants more (arm64), its own. */
+	if (n > 1)
+		pthread_attr_setstacksize(&attr, 64 << 10);
 	for (k = 0; k < n; k++) {
 		c[k] = (struct closer){ p, k, n };
 		if (n > 1)
-			started[k] = !pthread_attr_setstacksize(&attr, 64 << 10) &&
-				     !pthread_create(&t[k], &attr, closer_run,
+			started[k] = !pthread_create(&t[k], &attr, closer_run,
 						     &c[k]);
 	}
 	for (k = 0; k < n; k++) {
