@@ -131,9 +131,13 @@ static int alias_rank(char type)
 int ksym_alias_better(char ta, const char *a, char tb, const char *b)
 {
 	int ra = alias_rank(ta), rb = alias_rank(tb);
+	int ma = ksym_is_marker(a), mb = ksym_is_marker(b);
 	size_t ua = strspn(a, "_"), ub = strspn(b, "_");
 	size_t la = strlen(a), lb = strlen(b);
 
+	/* A section's bounds share an address with its first function. */
+	if (ma != mb)
+		return mb;
 	if (ra != rb)
 		return ra > rb;
 	if (ua != ub)
@@ -250,9 +254,42 @@ static void resolve_line(const struct kline *l, void *p)
 		ksym_set(cur, l);
 }
 
-int ksym_is_end_marker(const char *name)
+static int ends_with(const char *s, size_t len, const char *tail)
 {
-	return !strcmp(name, "_etext") || !strcmp(name, "_end");
+	size_t n = strlen(tail);
+
+	return len >= n && !strcmp(s + len - n, tail);
+}
+
+/*
+ * The linker's bounds of the kernel image and of its text sections
+ * (_stext, _etext, __entry_text_start, __sched_text_end,
+ * __static_call_text_end, __indirect_thunk_start, ...): text symbols of
+ * no size, each at the same address as a function or at the end of one.
+ * No code runs "in" them.  __start_SECTION and __stop_SECTION are not
+ * among them: __start_tty and __stop_tty are functions.
+ */
+int ksym_is_marker(const char *name)
+{
+	static const char *const image[] = {
+		"_text", "_stext", "_etext", "_sinittext", "_einittext",
+		"_sdata", "_edata", "_end",
+	};
+	size_t i, len = strlen(name);
+
+	for (i = 0; i < sizeof(image) / sizeof(image[0]); i++)
+		if (!strcmp(name, image[i]))
+			return 1;
+	return !strncmp(name, "__", 2) &&
+	       (ends_with(name, len, "text_start") ||
+		ends_with(name, len, "text_end") ||
+		ends_with(name, len, "thunk_start") ||
+		ends_with(name, len, "thunk_end"));
+}
+
+int ksym_is_padding(const char *name)
+{
+	return !strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6);
 }
 
 /*
@@ -397,7 +434,7 @@ int kallsyms_resolve_named(const char *path, const unsigned long *addrs,
 			syms[slot(&c, i)] = syms[slot(&c, i - 1)];
 	end = ksym_last_end(c.last);
 	for (i = 0; i < n; i++)
-		if (!is_text(syms[i].type) || ksym_is_end_marker(syms[i].name) ||
+		if (!is_text(syms[i].type) || ksym_is_marker(syms[i].name) ||
 		    (addrs[i] > c.last && addrs[i] >= end))
 			memset(&syms[i], 0, sizeof(syms[i]));
 	if (c.nnamed) {

@@ -25,12 +25,13 @@ struct ksym {
 /*
  * For each of addrs[0..n) (sorted ascending), the function containing it:
  * the text symbol with the greatest start at or below it, in syms[i].  An
- * address past _etext, in a data symbol, or past the end of the file's
- * highest symbol (the end of the page after its start, as perf has it)
- * gets addr 0.  Of several names at one start, the best by one rule (see
- * alias_better() in kallsyms.c): global ('T') over weak ('W', 'w') over
- * local ('t'), then fewer leading underscores, then the shorter, then the
- * first in strcmp() order; never the order of the file.
+ * address past _etext or another section marker (ksym_is_marker()), in a
+ * data symbol, or past the end of the file's highest symbol (the end of
+ * the page after its start, as perf has it) gets addr 0.  Of several names
+ * at one start, the best by one rule (see alias_better() in kallsyms.c):
+ * a function over a section marker, then global ('T') over weak ('W', 'w')
+ * over local ('t'), then fewer leading underscores, then the shorter, then
+ * the first in strcmp() order; never the order of the file.
  * Returns 0, -errno, or -EACCES when every address in the file reads as
  * zero (kernel.kptr_restrict hides them).
  */
@@ -80,12 +81,19 @@ int ksym_is_placed(char type, unsigned long addr);
 /*
  * The resolver's rules, for kallsyms_copy.c to apply them alike: whether
  * name a (of type ta) is a better name than b for one address (see
- * kallsyms_resolve()); whether a name marks the end of kernel text, not a
- * function; where the highest symbol of the file ends (the end of the page
- * after the one it starts in, as perf has it).
+ * kallsyms_resolve(); a section marker is never better than a function);
+ * whether a name is a section marker (_etext, __entry_text_start, ...),
+ * not a function, so that an address it contains is in no function;
+ * where the highest symbol of the file ends (the end of the page after the
+ * one it starts in, as perf has it).
  */
 int ksym_alias_better(char ta, const char *a, char tb, const char *b);
-int ksym_is_end_marker(const char *name);
+int ksym_is_marker(const char *name);
+/*
+ * Whether a name is the padding before a function (__pfx_NAME, __cfi_NAME:
+ * nops and traps that never run, there for call thunks and CFI).
+ */
+int ksym_is_padding(const char *name);
 unsigned long ksym_last_end(unsigned long last);
 
 #define KSYM_SUGGESTIONS 3

@@ -585,7 +585,7 @@ static int resolve_copy(const struct kallsyms_copy *c,
 	for (i = 0; i < n; i++) {
 		best_for(c, addrs[i], &b);
 		if (!b.found || !ksym_is_text(b.l.type) ||
-		    ksym_is_end_marker(b.l.name) ||
+		    ksym_is_marker(b.l.name) ||
 		    (addrs[i] > c->last && addrs[i] >= end))
 			continue;
 		syms[i].addr = b.l.addr;

@@ -31,21 +31,6 @@ static size_t sort_unique(unsigned long *addrs, size_t n)
 	return u + 1;
 }
 
-/*
- * Frames past 0 are return addresses: the call they return from is the
- * instruction before, and when it is a function's last (a call to a
- * noreturn function) the address itself is already the next function's
- * start, its __pfx_ padding on kernels built with it.  addr - 1 is always
- * inside the caller, as the kernel's own %pB has it.  The one frame this
- * misnames is an interrupted address (an interrupt's regs->ip in the
- * middle of a stack) at a function's very first byte: the stack map does
- * not say which frames those are, and they are rare.
- */
-static unsigned long return_key(unsigned long addr)
-{
-	return addr ? addr - 1 : 0;
-}
-
 static int proc_cmp(const void *pa, const void *pb)
 {
 	const struct symtab_proc *a = pa, *b = pb;
@@ -125,42 +110,197 @@ static int procs_build(struct symtab *tab, const struct stack_set *set)
 	return 0;
 }
 
-/* The file at kallsyms_path names the frames, or else the copy of it. */
+/*
+ * What names the frames: the file at path, or else a whole copy of it.
+ * Both answer as kallsyms_resolve_named() does.
+ */
+struct source {
+	const char *path;
+	const struct kallsyms_copy *copy;
+};
+
+static int source_resolve(const struct source *src,
+			  const unsigned long *keys, size_t n,
+			  struct ksym *syms, const unsigned char *named,
+			  const char *const *traced, size_t ntraced)
+{
+	if (src->copy)
+		return kallsyms_copy_resolve(src->copy, keys, n, syms, named,
+					     traced, ntraced);
+	return kallsyms_resolve_named(src->path, keys, n, syms, named,
+				      traced, ntraced);
+}
+
+/*
+ * The kernel's entry text, [__entry_text_start, __entry_text_end): the
+ * code that exceptions and interrupts enter through (x86-64's asm_exc_*,
+ * asm_sysvec_*, asm_common_interrupt; arm64's el1h_64_irq, el1h_64_sync;
+ * 5.10's el1_irq), under whatever names the running kernel gives it.  Left
+ * 0, 0 when the symbols are not there: then no frame is taken for an
+ * interrupted one.
+ */
+static void entry_text_find(struct symtab *tab, const struct source *src)
+{
+	/* Sorted, as kallsyms_addrs() wants them. */
+	static const char *const names[] = {
+		"__entry_text_end", "__entry_text_start",
+	};
+	unsigned long addrs[2] = { 0, 0 };
+	unsigned int counts[2] = { 0, 0 };
+	char buf[KSYM_NAME_LEN];
+	struct kline l;
+	size_t i;
+
+	if (!src->copy) {
+		if (kallsyms_addrs(src->path, names, 2, addrs, counts))
+			return;
+	} else {
+		for (i = 0; i < src->copy->n; i++) {
+			kallsyms_copy_line(src->copy, i, &l, buf, sizeof(buf));
+			if (!l.module && !strcmp(l.name, names[0]) &&
+			    !counts[0]++)
+				addrs[0] = l.addr;
+			if (!l.module && !strcmp(l.name, names[1]) &&
+			    !counts[1]++)
+				addrs[1] = l.addr;
+		}
+	}
+	if (counts[0] == 1 && counts[1] == 1 && addrs[1] < addrs[0]) {
+		tab->entry_start = addrs[1];
+		tab->entry_end = addrs[0];
+	}
+}
+
+/*
+ * Whether frame f holds an interrupted instruction pointer rather than a
+ * return address.  The unwinder crosses an exception or an interrupt
+ * through the registers the entry code saved: the frame before is a
+ * return address into the entry text (the entry stub called its C
+ * handler), and the frame itself is the instruction the CPU was about to
+ * run (regs->ip, arm64's ELR), often a function's first.  Frame 0 is the
+ * probed address itself.
+ */
+static int frame_interrupted(const struct symtab *tab, const struct stack *s,
+			     unsigned int f)
+{
+	unsigned long prev;
+
+	if (!f || !tab->entry_end)
+		return 0;
+	prev = s->ips[f - 1];
+	if (f > 1)
+		prev--;		/* a return address: the call before it */
+	return prev >= tab->entry_start && prev < tab->entry_end;
+}
+
+/* Whether what a frame was named after can be running code. */
+static int sym_runs(const struct ksym *sym)
+{
+	return sym->addr && !ksym_is_padding(sym->name);
+}
+
+/*
+ * A return address names the function of the call before it, addr - 1:
+ * when the call is a function's last instruction (a call to a function
+ * that never returns), addr itself is already the next function's start,
+ * or its __pfx_ padding, while addr - 1 is still in the caller.  Where
+ * addr - 1 lies in nothing that holds a call (padding, a section marker,
+ * data, no symbol), the frame can only be the instruction at addr: an
+ * interrupted function's first one, its entry frame not recognized.
+ * This looks those addresses up again, by addr.
+ */
+static int return_fixup(struct symtab *tab, const struct source *src)
+{
+	unsigned long *keys;
+	struct ksym *syms;
+	size_t *at, i, n = 0;
+	int err = -ENOMEM;
+
+	for (i = 0; i < tab->n; i++)
+		n += !sym_runs(&tab->syms[i]);
+	if (!n)
+		return 0;
+	keys = malloc(n * sizeof(*keys));
+	at = malloc(n * sizeof(*at));
+	syms = calloc(n, sizeof(*syms));
+	if (!keys || !at || !syms)
+		goto out;
+	for (i = 0, n = 0; i < tab->n; i++) {
+		if (sym_runs(&tab->syms[i]))
+			continue;
+		at[n] = i;
+		keys[n++] = tab->addrs[i];
+	}
+	err = source_resolve(src, keys, n, syms, NULL, NULL, 0);
+	for (i = 0; !err && i < n; i++)
+		tab->syms[at[i]] = syms[i];
+out:
+	free(keys);
+	free(at);
+	free(syms);
+	return err;
+}
+
+/*
+ * The frames' addresses, each kind sorted and each address once: return
+ * addresses first, then interrupted instruction pointers, then frame 0s,
+ * in one allocation.
+ */
+static int frames_collect(struct symtab *tab, const struct stack_set *set)
+{
+	size_t i, frames = 0;
+	unsigned int f;
+
+	for (i = 0; i < set->n; i++)
+		frames += set->stacks[i].nframes;
+	tab->addrs = malloc((frames ? frames : 1) * sizeof(*tab->addrs));
+	if (!tab->addrs)
+		return -ENOMEM;
+	for (i = 0; i < set->n; i++)
+		for (f = 1; f < set->stacks[i].nframes; f++)
+			if (!frame_interrupted(tab, &set->stacks[i], f))
+				tab->addrs[tab->n++] = set->stacks[i].ips[f];
+	tab->n = sort_unique(tab->addrs, tab->n);
+	tab->addrs_ip = tab->addrs + tab->n;
+	for (i = 0; i < set->n; i++)
+		for (f = 1; f < set->stacks[i].nframes; f++)
+			if (frame_interrupted(tab, &set->stacks[i], f))
+				tab->addrs_ip[tab->n_ip++] =
+					set->stacks[i].ips[f];
+	tab->n_ip = sort_unique(tab->addrs_ip, tab->n_ip);
+	tab->addrs0 = tab->addrs_ip + tab->n_ip;
+	for (i = 0; i < set->n; i++)
+		if (set->stacks[i].nframes)
+			tab->addrs0[tab->n0++] = set->stacks[i].ips[0];
+	tab->n0 = sort_unique(tab->addrs0, tab->n0);
+	return 0;
+}
+
+/* Name every frame of set from src; see symtab.h for the rules. */
 static int symtab_build_with(struct symtab *tab, const struct stack_set *set,
-			     const char *kallsyms_path,
-			     const struct kallsyms_copy *copy,
+			     const struct source *src,
 			     const char *const *traced, size_t ntraced)
 {
 	unsigned long *keys = NULL;
 	unsigned char *named = NULL;
-	size_t i, frames = 0, total;
-	unsigned int f;
+	size_t i, total;
 	int err;
 
 	memset(tab, 0, sizeof(*tab));
 	err = procs_build(tab, set);
 	if (err)
 		return err;
-	for (i = 0; i < set->n; i++)
-		frames += set->stacks[i].nframes;
-	tab->addrs = malloc((frames ? frames : 1) * sizeof(*tab->addrs));
-	if (!tab->addrs)
-		return -ENOMEM;
-	/* Return addresses first, then frame 0s, in one allocation. */
-	for (i = 0; i < set->n; i++)
-		for (f = 1; f < set->stacks[i].nframes; f++)
-			tab->addrs[tab->n++] = set->stacks[i].ips[f];
-	tab->n = sort_unique(tab->addrs, tab->n);
-	tab->addrs0 = tab->addrs + tab->n;
-	for (i = 0; i < set->n; i++)
-		if (set->stacks[i].nframes)
-			tab->addrs0[tab->n0++] = set->stacks[i].ips[0];
-	tab->n0 = sort_unique(tab->addrs0, tab->n0);
-	total = tab->n + tab->n0;
+	if (set->n)
+		entry_text_find(tab, src);
+	err = frames_collect(tab, set);
+	if (err)
+		return err;
+	total = tab->n + tab->n_ip + tab->n0;
 	tab->syms = calloc(total ? total : 1, sizeof(*tab->syms));
 	if (!tab->syms)
 		return -ENOMEM;
-	tab->syms0 = tab->syms + tab->n;
+	tab->syms_ip = tab->syms + tab->n;
+	tab->syms0 = tab->syms_ip + tab->n_ip;
 	if (!total)
 		return 0;
 	keys = malloc(total * sizeof(*keys));
@@ -169,18 +309,21 @@ static int symtab_build_with(struct symtab *tab, const struct stack_set *set,
 		err = -ENOMEM;
 		goto out;
 	}
+	/* Return addresses by addr - 1, the rest by their own address. */
 	for (i = 0; i < tab->n; i++)
-		keys[i] = return_key(tab->addrs[i]);
-	for (i = tab->n; i < total; i++) {
+		keys[i] = tab->addrs[i] ? tab->addrs[i] - 1 : 0;
+	for (i = tab->n; i < total; i++)
 		keys[i] = tab->addrs[i];
+	for (i = tab->n + tab->n_ip; i < total; i++)
 		named[i] = 1;
-	}
-	if (copy)
-		err = kallsyms_copy_resolve(copy, keys, total, tab->syms,
-					    named, traced, ntraced);
-	else
-		err = kallsyms_resolve_named(kallsyms_path, keys, total,
-					     tab->syms, named, traced, ntraced);
+	err = source_resolve(src, keys, total, tab->syms, named, traced,
+			     ntraced);
+	if (!err)
+		err = return_fixup(tab, src);
+	/* No frame is named after padding, which never runs. */
+	for (i = 0; !err && i < total; i++)
+		if (!sym_runs(&tab->syms[i]))
+			memset(&tab->syms[i], 0, sizeof(tab->syms[i]));
 out:
 	if (err)
 		memset(tab->syms, 0, total * sizeof(*tab->syms));
@@ -193,15 +336,18 @@ int symtab_build_traced(struct symtab *tab, const struct stack_set *set,
 			const char *kallsyms_path,
 			const char *const *traced, size_t ntraced)
 {
-	return symtab_build_with(tab, set, kallsyms_path, NULL, traced,
-				 ntraced);
+	struct source src = { .path = kallsyms_path };
+
+	return symtab_build_with(tab, set, &src, traced, ntraced);
 }
 
 int symtab_build_copied(struct symtab *tab, const struct stack_set *set,
 			const struct kallsyms_copy *copy,
 			const char *const *traced, size_t ntraced)
 {
-	return symtab_build_with(tab, set, NULL, copy, traced, ntraced);
+	struct source src = { .copy = copy };
+
+	return symtab_build_with(tab, set, &src, traced, ntraced);
 }
 
 int symtab_build(struct symtab *tab, const struct stack_set *set,
@@ -237,6 +383,8 @@ const struct ksym *symtab_frame_sym(const struct symtab *tab,
 
 	if (f == 0)
 		sym = find(tab->addrs0, tab->syms0, tab->n0, s->ips[0]);
+	else if (frame_interrupted(tab, s, f))
+		sym = find(tab->addrs_ip, tab->syms_ip, tab->n_ip, s->ips[f]);
 	if (!sym)
 		sym = find(tab->addrs, tab->syms, tab->n, s->ips[f]);
 	return sym && sym->addr ? sym : NULL;

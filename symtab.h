@@ -22,26 +22,41 @@ struct symtab_proc {
 
 /*
  * Everything output names, resolved once: frame addresses to functions and
- * processes to commands.  Frames past 0 are return addresses, named after
- * the function of addr - 1 (see symtab_build()); frame 0, the probed
- * address, after its own function under the name that was traced.
- * addrs0 and syms0 live in the allocations of addrs and syms.  A table
- * filled by hand with only addrs, syms and n (the writers' unit tests)
- * names every frame from those.
+ * processes to commands.  A kernel stack holds two kinds of frames past
+ * frame 0 (the probed address, named after its function under the name
+ * that was traced):
+ * - return addresses, named after the function of addr - 1, the call
+ *   (a call to a function that never returns can be its function's last
+ *   instruction, and addr then the next function's first byte); where
+ *   addr - 1 is in nothing that can hold a call (padding, a section
+ *   marker, data), after the function of addr itself;
+ * - interrupted instruction pointers, the frame right after a return
+ *   address into the kernel's entry text (entry_start..entry_end, from
+ *   kallsyms), named after the function of addr itself: the instruction
+ *   the CPU was about to run, often a function's first.
+ * No frame is named after padding (__pfx_, __cfi_), a section marker or a
+ * data symbol.  addrs_ip, addrs0 and their syms live in the allocations of
+ * addrs and syms.  A table filled by hand with only addrs, syms and n (the
+ * writers' unit tests) names every frame from those.
  */
 struct symtab {
-	unsigned long *addrs;	/* frames past 0, sorted, each once */
-	struct ksym *syms;	/* the function of each, from addrs[i] - 1 */
+	unsigned long *addrs;	/* return addresses, sorted, each once */
+	struct ksym *syms;	/* the function of each, as above */
 	size_t n;
+	unsigned long *addrs_ip;	/* interrupted ips, sorted, once */
+	struct ksym *syms_ip;	/* the function of each, by addr */
+	size_t n_ip;
 	unsigned long *addrs0;	/* frame 0 of each stack, sorted, once */
 	struct ksym *syms0;	/* the function of each, as traced */
 	size_t n0;
+	unsigned long entry_start, entry_end;	/* entry text; 0: unknown */
 	struct symtab_proc *procs;	/* every pid of the set, sorted */
 	size_t nprocs;
 };
 
 /*
- * Resolve every frame of set through kallsyms (one pass over the file),
+ * Resolve every frame of set through kallsyms (two passes over the file,
+ * a third when a return address must be looked up again by addr),
  * and read the command of every process (-P) from /proc/PID/comm.  Frame
  * 0 of a stack is named after one of traced[0..ntraced) (any order,
  * repeats allowed) when its function has that name among its aliases,
@@ -66,7 +81,7 @@ void symtab_free(struct symtab *tab);
  * name as the text output prints it ("func+0xoff [module]" or the bare
  * address; the offset is from the frame's own address, also where the
  * function was found from addr - 1).  Every output names frames through
- * these two.
+ * these two, so text, folded, -a, JSON and SVG name a frame alike.
  */
 const struct ksym *symtab_frame_sym(const struct symtab *tab,
 				    const struct stack *s, unsigned int f);

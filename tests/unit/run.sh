@@ -115,6 +115,9 @@ build test_kallsyms_copy tests/unit/test_kallsyms_copy.c kallsyms_copy.c \
 build test_output tests/unit/test_output.c output.c symtab.c kallsyms.c \
 	kallsyms_copy.c stackmap.c bpf.c prog.c kversion.c &&
 	run test_output $B/test_output tests/fixtures/kallsyms
+build test_frames tests/unit/test_frames.c symtab.c kallsyms.c \
+	kallsyms_copy.c bpf.c kversion.c &&
+	run test_frames $B/test_frames tests/fixtures/kallsyms
 build test_options tests/unit/test_options.c options.c &&
 	run test_options $B/test_options
 # The codec alone, with prog.c for the built-in program: no bpf.c.
