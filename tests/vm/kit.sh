@@ -22,9 +22,9 @@
 #                         findutils, procps), each package's files unpacked
 #                         (no maintainer scripts, no docs) into a merged-/usr
 #                         tree (the x86 kernels share the host's own root)
-#   -H  (x86 kernels only) $CACHE/KERNEL/headers/   the kernel's headers (linux-headers-*,
-#                         linux-kbuild-*) as a tree to lay over the host's
-#                         root (run.sh -H): /usr/src/linux-headers-*,
+#   -H  $CACHE/KERNEL/headers/   (x86 kernels only) the kernel's headers
+#                         (linux-headers-*, linux-kbuild-*) as a tree to lay
+#                         over the host's root (run.sh -H): /usr/src/linux-headers-*,
 #                         /usr/lib/linux-kbuild-*, /usr/lib/modules/REL/build
 #                         and source, as bcc's tools look for them
 #
@@ -32,7 +32,8 @@
 # arm64 one qemu-system-arm and, for the arm64 test binaries (`make
 # test-bins-arm64`), gcc-aarch64-linux-gnu and libc6-dev-arm64-cross. Package
 # names are resolved from the current index, never pinned. Delete $CACHE (or
-# one of its kernel dirs) to fetch the newest kernels again.
+# one of its kernel dirs) to fetch the newest kernels again; a new kernel
+# keeps the cached arm64 root: delete arm64-6.1/root to rebuild it.
 set -eu
 
 CACHE=${SHOW_BT_VM_CACHE:-$HOME/.cache/show_bt-vm}
