@@ -11,14 +11,20 @@
 #                         bookworm's arm64 busybox-static
 #   $CACHE/KERNEL/release the kernel's release (uname -r)
 #
-# Only for the x86 kernels, and only when asked (plain runs need neither):
-#   -r  $CACHE/KERNEL/mods/   the modules that share the host's root into the
-#                         guest (run.sh -r: 9p over virtio, overlay), with
+# Only when asked (plain runs need none of these):
+#   -r  $CACHE/KERNEL/mods/   the modules that share a root file system into
+#                         the guest (run.sh -r: 9p over virtio, overlay), with
 #                         their dependencies, uncompressed, and mods/order,
-#                         the order to insmod them in
-#   -H  $CACHE/KERNEL/headers/   the kernel's headers (linux-headers-*,
-#                         linux-kbuild-*) as a tree to lay over the host's
-#                         root (run.sh -H): /usr/src/linux-headers-*,
+#                         the order to insmod them in; for arm64-6.1 also
+#       $CACHE/arm64-6.1/root/   that root: bookworm's arm64 bpftrace, the
+#                         closure of its Depends and Pre-Depends, and a
+#                         minimal shell (dash, coreutils, grep, sed, mawk,
+#                         findutils, procps), each package's files unpacked
+#                         (no maintainer scripts, no docs) into a merged-/usr
+#                         tree (the x86 kernels share the host's own root)
+#   -H  $CACHE/KERNEL/headers/   (x86 kernels only) the kernel's headers
+#                         (linux-headers-*, linux-kbuild-*) as a tree to lay
+#                         over the host's root (run.sh -H): /usr/src/linux-headers-*,
 #                         /usr/lib/linux-kbuild-*, /usr/lib/modules/REL/build
 #                         and source, as bcc's tools look for them
 #
@@ -26,7 +32,8 @@
 # arm64 one qemu-system-arm and, for the arm64 test binaries (`make
 # test-bins-arm64`), gcc-aarch64-linux-gnu and libc6-dev-arm64-cross. Package
 # names are resolved from the current index, never pinned. Delete $CACHE (or
-# one of its kernel dirs) to fetch the newest kernels again.
+# one of its kernel dirs) to fetch the newest kernels again; a new kernel
+# keeps the cached arm64 root: delete arm64-6.1/root to rebuild it.
 set -eu
 
 CACHE=${SHOW_BT_VM_CACHE:-$HOME/.cache/show_bt-vm}
@@ -58,8 +65,7 @@ for k in "$@"; do
 	*) die "unknown kernel '$k' (known: $ALL)" ;;
 	esac
 	case $k/$MODS$HDRS in
-	arm64-*/00) ;;
-	arm64-*) die "-r and -H are for the x86 kernels: the host's root is x86-64" ;;
+	arm64-*/?1) die "-H is for the x86 kernels (bcc runs from the host's x86-64 root)" ;;
 	esac
 done
 pkgs=$X86PKGS
@@ -85,12 +91,17 @@ have() {
 	*) [ -s "$CACHE/$1/vmlinux" ] ;;
 	esac && [ -s "$CACHE/$1/release" ]
 }
-# mods/ and headers/ arrive whole (mv of a finished directory).
+# mods/, root/ and headers/ arrive whole (mv of a finished directory).
 have_mods() { [ "$MODS" = 0 ] || [ -s "$CACHE/$1/mods/order" ]; }
+have_root() {
+	case $MODS/$1 in
+	1/arm64-*) [ -x "$CACHE/$1/root/usr/bin/bpftrace" ] ;;
+	esac
+}
 have_hdrs() { [ "$HDRS" = 0 ] || [ -d "$CACHE/$1/headers/usr/src" ]; }
 have_all() {
 	for k in "$@"; do
-		have "$k" && have_mods "$k" && have_hdrs "$k" || return 1
+		have "$k" && have_mods "$k" && have_root "$k" && have_hdrs "$k" || return 1
 	done
 }
 
@@ -243,11 +254,48 @@ headers() {
 		ln -sfn "/usr/src/linux-headers-$2" "$3/usr/lib/modules/$2/build"
 }
 
-# parts NAME: what fetch is to get, from its nb, nm and nh.
+# ROOTPKGS: what the arm64 root (kit.sh -r arm64-6.1) is made of, with what
+# they need. usr-is-merged satisfies init-system-helpers' (procps) "usrmerge
+# | usr-is-merged", which would otherwise pull in usrmerge and all of perl.
+ROOTPKGS="bpftrace dash coreutils grep sed mawk findutils procps usr-is-merged"
+
+# mkroot DEBS OUT: every package in the directory DEBS unpacked into OUT as
+# a merged-/usr root like bookworm's own (/bin, /sbin and /lib link into
+# /usr, which tar keeps), so that /bin/sh, /lib/ld-linux-aarch64.so.1 and
+# the loader's built-in search path (/lib/aarch64-linux-gnu,
+# /usr/lib/aarch64-linux-gnu) all resolve without an ld.so.cache.
+mkroot() {
+	mkdir -p "$2/usr/bin" "$2/usr/sbin" "$2/usr/lib" "$2/etc" "$2/root" \
+		"$2/proc" "$2/sys" "$2/dev" "$2/tmp" "$2/run" "$2/t"
+	for d in bin sbin lib; do
+		ln -s "usr/$d" "$2/$d"
+	done
+	chmod 1777 "$2/tmp"
+	for p in "$1"/*.deb; do
+		dpkg-deb --fsys-tarfile "$p" | tar -x --keep-directory-symlink \
+			--exclude=./usr/share/doc --exclude=./usr/share/man \
+			--exclude=./usr/share/info --exclude=./usr/share/locale \
+			--exclude=./usr/share/lintian -C "$2" || die "cannot unpack $p"
+	done
+	# No base-files or base-passwd (their scripts would make these), and
+	# the links that mawk's and debianutils' scripts make as alternatives.
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$2/etc/passwd"
+	echo 'root:x:0:' >"$2/etc/group"
+	ln -s mawk "$2/usr/bin/awk"
+	ln -s which.debianutils "$2/usr/bin/which"
+	for f in usr/bin/bpftrace usr/bin/sh usr/bin/mawk usr/bin/which.debianutils \
+		lib/ld-linux-aarch64.so.1 \
+		usr/lib/aarch64-linux-gnu/libc.so.6; do
+		[ -e "$2/$f" ] || die "no /$f in the arm64 root"
+	done
+}
+
+# parts NAME: what fetch is to get, from its nb, nm, nr and nh.
 parts() {
 	w=
 	[ "$nb" = 0 ] || w="the $1 kernel"
 	[ "$nm" = 0 ] || w="${w:+$w, }modules"
+	[ "$nr" = 0 ] || w="${w:+$w, }root (bpftrace)"
 	[ "$nh" = 0 ] || w="${w:+$w, }headers"
 	echo "$w"
 }
@@ -256,17 +304,20 @@ parts() {
 # (+updates, +security) for ARCH, via a private apt state so the host's apt
 # setup is untouched; arm64 also gets busybox-static. With -r and -H, the
 # modules and the headers of the cached kernel's release too (of the newest
-# one, fetched anew, when the mirror no longer has the cached one). The
+# one, fetched anew, when the mirror no longer has the cached one), and for
+# arm64 with -r the root that run.sh -r shares into the guest. The
 # keyring of any bookworm machine verifies bullseye's and trixie's Release
 # files too (both are signed with keys it holds; checked with gpgv).
 fetch() {
-	nb=0 nm=0 nh=0
+	nb=0 nm=0 nr=0 nh=0
 	have "$1" || nb=1
 	have_mods "$1" || nm=1
+	have_root "$1" || nr=1
 	have_hdrs "$1" || nh=1
-	[ $nb$nm$nh != 000 ] || return 0
+	[ $nb$nm$nr$nh != 0000 ] || return 0
 	a=$CACHE/apt-$1
-	rm -rf "$a" && mkdir -p "$a/parts" "$a/lists/partial" "$a/cache/archives/partial" "$a/deb"
+	rm -rf "$a" && mkdir -p "$a/parts" "$a/lists/partial" \
+		"$a/cache/archives/partial" "$a/state" "$a/deb" "$a/rdeb"
 	{
 		printf 'Types: deb\nURIs: %s\nSuites: %s %s-updates\nComponents: main\nSigned-By: %s\n' \
 			"$MAIN" "$2" "$2" "$KEYRING"
@@ -275,7 +326,7 @@ fetch() {
 				"$SEC" "$2" "$KEYRING"
 	} >"$a/parts/$2.sources"
 	o="-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$a/parts
-	   -o Dir::State::Lists=$a/lists -o Dir::Cache=$a/cache
+	   -o Dir::State=$a/state -o Dir::State::Lists=$a/lists -o Dir::Cache=$a/cache
 	   -o Dir::State::status=/dev/null -o APT::Architecture=$3
 	   -o APT::Architectures=$3 -o APT::Sandbox::User=root"
 	log=$a/log
@@ -307,8 +358,20 @@ fetch() {
 			awk '$1 == "Depends:" && $2 ~ /^linux-(headers|kbuild)-/ { print $2 }')"
 	fi
 	# shellcheck disable=SC2086
-	(cd "$a/deb" && apt-get $o download $get) >>"$log" 2>&1 ||
+	[ -z "$get" ] || (cd "$a/deb" && apt-get $o download $get) >>"$log" 2>&1 ||
 		die "apt-get download $get failed (see $log)"
+	if [ $nr = 1 ]; then
+		# apt's resolver, on an empty status, names ROOTPKGS' closure
+		# (Depends, Pre-Depends; no Recommends) and the versions it chose.
+		# shellcheck disable=SC2086
+		rget=$(apt-get $o -s install --no-install-recommends $ROOTPKGS 2>>"$log" |
+			awk '$1 == "Inst" { v = $3; sub(/^\(/, "", v); print $2 "=" v }') ||
+			die "cannot resolve $ROOTPKGS (see $log)"
+		[ -n "$rget" ] || die "apt-get -s install $ROOTPKGS named no packages (see $log)"
+		# shellcheck disable=SC2086
+		(cd "$a/rdeb" && apt-get $o download $rget) >>"$log" 2>&1 ||
+			die "apt-get download of the root's packages failed (see $log)"
+	fi
 	mkdir -p "$a/out"
 	if [ $nb = 1 ]; then
 		# The image: no modules needed (results come over serial).
@@ -336,11 +399,15 @@ fetch() {
 		done
 		headers "$a/hdr" "$rel" "$a/out/headers"
 	fi
+	[ $nr = 0 ] || mkroot "$a/rdeb" "$a/out/root"
 	if [ $nb = 1 ]; then
+		# The root does not depend on the kernel's release: keep it.
+		[ ! -d "$CACHE/$1/root" ] || [ -d "$a/out/root" ] ||
+			mv "$CACHE/$1/root" "$a/out/root"
 		rm -rf "${CACHE:?}/$1"
 		mv "$a/out" "$CACHE/$1"
 	else
-		for d in mods headers; do
+		for d in mods root headers; do
 			[ -d "$a/out/$d" ] || continue
 			rm -rf "${CACHE:?}/$1/$d"
 			mv "$a/out/$d" "$CACHE/$1/$d"

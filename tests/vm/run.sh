@@ -13,13 +13,16 @@
 # binaries for the guest's architecture (tests/build/static-arm64/ for arm64:
 # make test-bins-arm64) or scripts. -m: the guest's memory (default 512M).
 #
-# -r (x86 kernels): the command runs in the host's root file system instead
-# of the busybox initramfs, so that host programs (bpftrace, python, bcc's
-# tools) run in the guest as they are: the host's / comes in read-only over
-# 9p, an overlay on a tmpfs makes it writable (writes stay in the guest),
-# the guest chroots into it with /proc, /sys, /dev, tracefs, debugfs and a
-# tmpfs /tmp mounted, /t as above, HOME=/root. kit.sh -r caches the modules
-# this needs (9p, virtio, overlay); plain runs load none. -H also lays the
+# -r: the command runs in a full root file system instead of the busybox
+# initramfs: on the x86 kernels the host's own /, so that host programs
+# (bpftrace, python, bcc's tools) run in the guest as they are; on arm64-6.1
+# an arm64 bookworm root with bpftrace and a minimal shell (dash, coreutils,
+# grep, sed, mawk, findutils, procps) that kit.sh -r builds and caches in
+# $CACHE/arm64-6.1/root. That root comes in read-only over 9p, an overlay on
+# a tmpfs makes it writable (writes stay in the guest), the guest chroots
+# into it with /proc, /sys, /dev, tracefs, debugfs and a tmpfs /tmp mounted,
+# /t as above, HOME=/root. kit.sh -r caches the modules this needs (9p,
+# virtio, overlay); plain runs load none. -H (x86 kernels) also lays the
 # guest kernel's headers over it (kit.sh -H: /usr/src/linux-headers-*,
 # /lib/modules/RELEASE/build), for bcc.
 #
@@ -59,7 +62,7 @@ mkdir -p "$r/bin" "$r/sbin" "$r/usr/bin" "$r/usr/sbin" "$r/t" "$r/proc" \
 tmo=300
 smp=1
 mem=512M
-hostroot=0
+withroot=0
 headers=0
 while getopts k:t:s:m:rHf: opt; do
 	case $opt in
@@ -67,7 +70,7 @@ while getopts k:t:s:m:rHf: opt; do
 	t) tmo=$OPTARG ;;
 	s) smp=$OPTARG ;;
 	m) mem=$OPTARG ;;
-	r) hostroot=1 ;;
+	r) withroot=1 ;;
 	H) headers=1 ;;
 	f) cp -p -- "$OPTARG" "$r/t/" || fail "cannot copy -f $OPTARG" ;;
 	*) usage ;;
@@ -80,21 +83,23 @@ arm64-6.1) arch=arm64 ;;
 *) usage ;;
 esac
 [ $# -gt 0 ] || usage
-case $arch/$hostroot$headers in
-*/01 | arm64/1*) usage ;;
+case $arch/$withroot$headers in
+*/01 | arm64/11) usage ;;
 esac
 
 kit=
-[ $hostroot = 0 ] || kit=-r
+[ $withroot = 0 ] || kit=-r
 [ $headers = 0 ] || kit="$kit -H"
 # shellcheck disable=SC2086
 "$here/kit.sh" $kit "$kver" || fail "kit.sh failed"
 if [ $arch = arm64 ]; then
 	kernel=$CACHE/$kver/Image
 	busybox=$CACHE/$kver/busybox
+	rootfs=$CACHE/$kver/root
 else
 	kernel=$CACHE/$kver/vmlinux
 	busybox=/bin/busybox
+	rootfs=/
 fi
 
 # Random markers, so that no output of the command can fake them.
@@ -114,11 +119,11 @@ ln -s busybox "$r/bin/sh"
 
 # -r: the modules to insmod and, in /lower, the 9p tags the overlay lays
 # over each other (the first on top); each tag is one -fsdev below.
-if [ $hostroot = 1 ]; then
+if [ $withroot = 1 ]; then
 	mkdir "$r/mods"
 	cp "$CACHE/$kver/mods/"*.ko "$CACHE/$kver/mods/order" "$r/mods/" ||
 		fail "cannot copy the modules from $CACHE/$kver/mods"
-	lower=hostroot
+	lower=root
 	[ $headers = 0 ] || lower="headers $lower"
 	echo "$lower" >"$r/lower"
 fi
@@ -165,7 +170,7 @@ if [ -s /lower ]; then
 		mount -t tracefs tracefs $m/sys/kernel/tracing &&
 		mount -t debugfs debugfs $m/sys/kernel/debug &&
 		mount -t tmpfs tmp $m/tmp && mkdir -p $m/t &&
-		mount -o bind /t $m/t || die "cannot mount /proc, /sys, /dev, /tmp or /t over the host's root"
+		mount -o bind /t $m/t || die "cannot mount /proc, /sys, /dev, /tmp or /t over the root"
 	echo "$tok BEGIN"
 	PATH=/t:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/root chroot $m /bin/sh -c "cd /t && $(cat /cmd)" </dev/null
@@ -204,11 +209,11 @@ else
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-append "console=ttyS0 $append"
 fi
-# -r: the host's / (several file systems: multidevs=remap keeps their inode
-# numbers apart) and -H's headers, read-only.
-if [ $hostroot = 1 ]; then
-	set -- "$@" -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
-		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+# -r: the root (x86: the host's /, several file systems: multidevs=remap
+# keeps their inode numbers apart) and -H's headers, read-only.
+if [ $withroot = 1 ]; then
+	set -- "$@" -fsdev "local,id=root,path=$rootfs,security_model=none,readonly=on,multidevs=remap" \
+		-device virtio-9p-pci,fsdev=root,mount_tag=root
 	[ $headers = 0 ] ||
 		set -- "$@" -fsdev "local,id=headers,path=$CACHE/$kver/headers,security_model=none,readonly=on" \
 			-device virtio-9p-pci,fsdev=headers,mount_tag=headers

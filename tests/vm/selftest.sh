@@ -4,7 +4,9 @@
 # -f files arrive executable, tracefs/debugfs are mounted, failures give 125.
 # With -r, also run.sh -r and -r -H on the x86 kernels: the host's root is
 # the guest's, writable there and unchanged here, with the kernel's headers
-# only under -H (kit.sh -r -H fetches the modules and headers this needs).
+# only under -H (kit.sh -r -H fetches the modules and headers this needs);
+# and run.sh -r on arm64-6.1: the cached arm64 root (kit.sh -r) is the
+# guest's, its bpftrace runs, writable there and unchanged here.
 #
 #   selftest.sh [-r] [KERNEL]...     default: 5.10 6.1 6.12 arm64-6.1
 set -eu
@@ -72,8 +74,38 @@ done
 mark=/etc/show_bt-vm-selftest.$$
 for k in "$@"; do
 	[ $hostroot = 1 ] || break
-	case $k in arm64-*) continue ;; esac
 	rel=$(cat "$CACHE/$k/release")
+	case $k in
+	arm64-*)
+		t0=$(now)
+		rc=0
+		# shellcheck disable=SC2016 # expanded in the guest
+		"$run" -k "$k" -r -f "$tmp/args.sh" -- sh -c '
+			uname -r
+			uname -m
+			pwd
+			args.sh "$@"
+			bpftrace --version
+			echo x >"$0" && cat "$0"
+			test -e /sys/kernel/tracing/kprobe_events && echo tracefs
+			test -e /sys/kernel/debug/kprobes/blacklist && echo debugfs
+			echo "$HOME"
+			exit 3' "$mark" 'a  b' "it's" >"$tmp/out" 2>"$tmp/err" || rc=$?
+		t1=$(now)
+		printf '%s\n' "$rel" aarch64 /t '<a  b>' "<it's>" stderr-line \
+			"$(grep -m1 '^bpftrace v' "$tmp/out")" x tracefs \
+			debugfs /root >"$tmp/want"
+		if [ $rc = 3 ] && cmp -s "$tmp/out" "$tmp/want" &&
+			grep -q '^bpftrace v' "$tmp/out" && [ ! -e "$CACHE/$k/root$mark" ]; then
+			pass "$k: run.sh -r: the arm64 root, its $(grep '^bpftrace v' "$tmp/out") runs, writable in the guest only, status 3 ($(secs "$t0" "$t1")s)"
+		else
+			flunk "$k: run.sh -r: status $rc, output differs:"
+			diff "$tmp/want" "$tmp/out" || :
+			cat "$tmp/err"
+		fi
+		continue
+		;;
+	esac
 	for h in "" -H; do
 		t0=$(now)
 		rc=0
