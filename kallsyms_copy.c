@@ -100,6 +100,8 @@ static const char *word_name(const struct kallsyms_copy *c, size_t i)
 static uint32_t module_of(const struct kallsyms_copy *c, size_t i);
 static int index_build(struct kallsyms_copy *c);
 
+#define ENTRY_TEXT	"__entry_text_"
+
 /*
  * Keep one line.  A __pfx_NAME line followed by NAME's (its function's,
  * which it pads) gives its name back: replay spells it again.
@@ -112,6 +114,12 @@ static int copy_line(struct kallsyms_copy *c, const struct kline *l)
 
 	if (l->addr)
 		c->nonzero++;
+	if (!l->module && !strncmp(l->name, ENTRY_TEXT, strlen(ENTRY_TEXT))) {
+		if (!strcmp(l->name + strlen(ENTRY_TEXT), "start"))
+			c->entry_start = l->addr;
+		else if (!strcmp(l->name + strlen(ENTRY_TEXT), "end"))
+			c->entry_end = l->addr;
+	}
 	if (!c->keep_all && !ksym_is_placed(l->type, l->addr))
 		return 0;	/* the resolver never looks at them */
 	err = lines_grow(c);

@@ -64,6 +64,8 @@ struct kallsyms_copy {
 		uint32_t line;
 	} *tail;			/* the other lines, by address */
 	size_t ntail, tail_cap;
+	unsigned long entry_start;	/* __entry_text_start, or 0 */
+	unsigned long entry_end;	/* __entry_text_end, or 0 */
 	uint64_t modules_stamp;		/* a hash of /proc/modules */
 	uint32_t bpf_last_id;		/* the highest BPF program id */
 };

@@ -147,25 +147,16 @@ static void entry_text_find(struct symtab *tab, const struct source *src)
 	};
 	unsigned long addrs[2] = { 0, 0 };
 	unsigned int counts[2] = { 0, 0 };
-	char buf[KSYM_NAME_LEN];
-	struct kline l;
-	size_t i;
 
-	if (!src->copy) {
-		if (kallsyms_addrs(src->path, names, 2, addrs, counts))
-			return;
-	} else {
-		for (i = 0; i < src->copy->n; i++) {
-			kallsyms_copy_line(src->copy, i, &l, buf, sizeof(buf));
-			if (!l.module && !strcmp(l.name, names[0]) &&
-			    !counts[0]++)
-				addrs[0] = l.addr;
-			if (!l.module && !strcmp(l.name, names[1]) &&
-			    !counts[1]++)
-				addrs[1] = l.addr;
-		}
+	if (src->copy) {
+		/* Noted as the copy was read. */
+		addrs[0] = src->copy->entry_end;
+		addrs[1] = src->copy->entry_start;
+	} else if (kallsyms_addrs(src->path, names, 2, addrs, counts) ||
+		   counts[0] != 1 || counts[1] != 1) {
+		return;
 	}
-	if (counts[0] == 1 && counts[1] == 1 && addrs[1] < addrs[0]) {
+	if (addrs[1] && addrs[1] < addrs[0]) {
 		tab->entry_start = addrs[1];
 		tab->entry_end = addrs[0];
 	}
