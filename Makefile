@@ -26,7 +26,8 @@ endif
 
 SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c kallsyms_copy.c options.c \
        stackmap.c symtab.c output.c targets.c kview.c probes.c diagnose.c \
-       bpfasm_text.c bpfasm_xlated.c kversion.c testhook.c export.c json.c \
+       bpfasm_ops.c bpfasm_print.c bpfasm_parse.c bpfasm_lex.c \
+       bpfasm_xlated.c kversion.c testhook.c export.c json.c \
        svg.c utf8.c
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard *.h)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * bpfasm_text.h - one instruction as text, by the codec of bpfasm.h
- * (bpfasm_text.c), for bpfasm_xlated.c: it prints the kernel's rewrite of
+ * (bpfasm_print.c), for bpfasm_xlated.c: it prints the kernel's rewrite of
  * a program beside ours, in the same syntax and the same columns.
  */
 #ifndef SHOW_BT_BPFASM_TEXT_H

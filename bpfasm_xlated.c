@@ -3,7 +3,7 @@
  * bpfasm_xlated.c - bpfasm_print_xlated() of bpfasm.h: the program as we
  * loaded it beside the kernel's rewrite of it, read back with
  * BPF_OBJ_GET_INFO_BY_FD (bpf.c), helper calls named from /proc/kallsyms
- * (kallsyms.c).  Both sides are printed by the codec (bpfasm_text.c); the
+ * (kallsyms.c).  Both sides are printed by the codec (bpfasm_print.c); the
  * forms only a rewrite has (map ids, calls by address, per-CPU moves) are
  * printed here.
  *

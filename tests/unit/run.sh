@@ -121,7 +121,8 @@ build test_frames tests/unit/test_frames.c symtab.c kallsyms.c \
 build test_options tests/unit/test_options.c options.c &&
 	run test_options $B/test_options
 # The codec alone, with prog.c for the built-in program: no bpf.c.
-build test_bpfasm tests/unit/test_bpfasm.c bpfasm_text.c prog.c &&
+build test_bpfasm tests/unit/test_bpfasm.c bpfasm_ops.c bpfasm_print.c \
+	bpfasm_parse.c bpfasm_lex.c prog.c &&
 	run test_bpfasm $B/test_bpfasm
 build test_kversion tests/unit/test_kversion.c kversion.c &&
 	run test_kversion $B/test_kversion

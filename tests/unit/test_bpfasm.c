@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_bpfasm.c - bpfasm_print() and bpfasm_parse(), the codec of
- * bpfasm_text.c, without a kernel and without the syscall layer.
+ * bpfasm_ops.c, bpfasm_print.c and bpfasm_parse.c, without a kernel and without the syscall layer.
  *
  *	test_bpfasm		the tests: PASS/FAIL lines
  *	test_bpfasm cases	one line per instruction for bpfasm_llvm.sh:
@@ -31,7 +31,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
- * The codec (bpfasm_text.c) needs no system call, and this test links no
+ * The codec (bpfasm_*.c) needs no system call, and this test links no
  * syscall layer (bpf.c): it takes prog_build() and the map names from
  * prog.c, whose prog_maps_create() it never calls.  That one reference
  * to bpf.c is answered here, as a kernel without bpf() would.
