@@ -9,6 +9,26 @@
  *
  * Jumps name a label; prog_build() fills in the offsets once every label's
  * place is known, so groups can come and go with the options.
+ *
+ * The default program (show_bt vfs_write), as C would say it; the groups
+ * below are its lines, in this order:
+ *
+ *	int probe(struct pt_regs *ctx)
+ *	{
+ *		if (!gate[0])				// group_gate
+ *			return 0;
+ *		if (pid_of_current() == show_bt_pid)	// group_filter_pid
+ *			return 0;
+ *		id = bpf_get_stackid(ctx, &stacks, 0);	// group_stack_id
+ *		if (id >= 0) {
+ *			counts[id] += 1;		// atomic add
+ *			return 0;
+ *		}
+ *		// The bucket holds another stack (-EEXIST): count by frames.
+ *		n = bpf_get_stack(ctx, buf, depth * 8, 0);	// group_frames
+ *		frames[{0, buf}] += 1;	// group_chunk, group_add_one
+ *		return 0;		// a stack that could not be kept:
+ *	}				// lost[cause] += 1, group_count_lost
  */
 #include <errno.h>
 #include <stdio.h>
