@@ -16,6 +16,10 @@
  * One more kind writes nothing: bpf_map_lookup=N makes N BPF_MAP_LOOKUP_ELEM
  * calls on an array map (the kernel runs array_map_lookup_elem with BPF
  * programs held off, so a kprobe there shows the recursion guard at work).
+ *
+ * And stop=N stops the writer N times (SIGSTOP to itself): between two
+ * groups of calls, a test waits for the stop (state T in /proc/PID/stat),
+ * does what it must, and sends SIGCONT for the calls that follow.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -33,7 +37,7 @@ static int out_fd, src_fd, map_fd = -1;
 
 static const char *const kinds[] = {
 	"write", "pwrite64", "writev", "pwritev", "pwritev2", "sendfile",
-	"copy_file_range", "bpf_map_lookup",
+	"copy_file_range", "bpf_map_lookup", "stop",
 };
 
 static long sys_bpf(int cmd, union bpf_attr *attr)
@@ -95,6 +99,8 @@ static int one_call(const char *kind, long i)
 		return copy_file_range(src_fd, &off, out_fd, NULL, 1, 0);
 	if (!strcmp(kind, "bpf_map_lookup"))
 		return map_lookup();
+	if (!strcmp(kind, "stop"))
+		return raise(SIGSTOP) ? -1 : 1;
 	return -2;
 }
 
