@@ -21,7 +21,12 @@ static int read_lost(const struct prog_maps *maps, struct stack_set *set)
 	return 0;
 }
 
-/* A new, empty stack at the end of set, with room for depth frames. */
+/*
+ * A new, empty stack at the end of set, with room for depth frames, all
+ * zero: a chain of frames-map chunks fills only as many slots as its
+ * chunks hold (63 for a stack of up to 63 frames before 5.11), and the
+ * rest must read as the end of the stack, not as what the memory held.
+ */
 static struct stack *stack_add(struct stack_set *set)
 {
 	struct stack *s;
@@ -45,7 +50,9 @@ static struct stack *stack_add(struct stack_set *set)
 	}
 	s = &set->stacks[set->n];
 	memset(s, 0, sizeof(*s));
-	s->ips = set->frames + set->n * set->depth;
+	f = set->frames + set->n * set->depth;
+	memset(f, 0, set->depth * sizeof(*f));
+	s->ips = f;
 	return s;
 }
 

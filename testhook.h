@@ -9,6 +9,9 @@
  *   attaching  some probes attached, others still to come
  *   attached   every probe attached, the window not yet open
  *   tracing    the window open (the "tracing" line printed)
+ *   closed     the window closed and the programs in flight finished,
+ *              the maps not yet read nor the probes detached (calls made
+ *              while stopped here must not be counted)
  * Without the variable nothing happens.
  */
 #ifndef SHOW_BT_TESTHOOK_H

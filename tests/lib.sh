@@ -29,6 +29,11 @@ poll() {
 	done
 }
 
+# stopped PID: process PID is stopped, state T in /proc/PID/stat (a
+# SIGSTOP, such as SHOW_BT_TEST_STOP's or the writer's stop=N); for poll.
+# shellcheck disable=SC2317 # called through poll
+stopped() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2> /dev/null)" = T ]; }
+
 # Wait until show_bt says it is tracing (every probe attached, the window
 # open), 120 s at most: $1 its stderr file.  Fails at once if process $2
 # (when given) ended without saying so.

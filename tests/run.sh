@@ -78,7 +78,7 @@ vm_suite() {
 		-f "$bins/writer" -f tests/lib.sh -f tests/e2e/all.sh \
 		-f tests/e2e/e2e.sh \
 		-f tests/e2e/limits.sh -f tests/e2e/verifier.sh \
-		-f tests/e2e/attach.sh \
+		-f tests/e2e/attach.sh -f tests/e2e/window.sh \
 		$(for f in tests/experiments/*.s; do printf -- '-f %s ' "$f"; done) \
 		-- sh /t/all.sh /t
 }

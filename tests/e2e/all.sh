@@ -17,6 +17,7 @@ rc=0
 sh "$D/e2e.sh" "$D" || rc=1
 sh "$D/limits.sh" "$D" || rc=1
 sh "$D/attach.sh" "$D" || rc=1
+sh "$D/window.sh" "$D" || rc=1
 sh "$D/verifier.sh" "$D/show_bt" "$D" || rc=1
 kernel_unharmed kernel_unharmed
 rm -rf "$T"

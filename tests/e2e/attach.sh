@@ -148,10 +148,7 @@ fi
 # --- 2. The window's gate: nothing counts before the tracing line ------
 
 # Stopped once the link is made, before the gate opens (testhook.h): the
-# writer's calls made then are not counted.  stopped PID: the process is
-# in state T (/proc/PID/stat).
-# shellcheck disable=SC2317 # called through poll
-stopped() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2> /dev/null)" = T ]; }
+# writer's calls made then are not counted.  (stopped: tests/lib.sh.)
 start_writer writer "$T/gate.w" write=5
 w=$last_writer
 SHOW_BT_TEST_STOP=attached "$SB" --attach multi -p "$w" -d 300 \

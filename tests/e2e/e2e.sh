@@ -677,11 +677,68 @@ test_shared_name() {
 	kprobes_unchanged shared_name_nothing_left
 }
 
+# The depth of the deepest stack of show_bt's text output $1.
+deepest() {
+	stacks "$1" | awk '{ n = split($2, f, ";"); if (n > m) m = n } END { print m + 0 }'
+}
+
+# 11. Stacks deeper than one chunk of the frames map (before 5.11 a stack
+# counted by its frames is a chain of keys of 63 frames each, prog.h):
+# the writer's wake_chain hits ep_poll_callback at every level of a chain
+# of wake-ups, on stacks up to 69 frames deep on 5.10.  Two show_bts
+# trace the same calls at once: one counts by stack id (16384 slots,
+# where a collision, which would count a stack by its frames, is rare),
+# one with -P, which counts every stack by its frames.  The same stacks,
+# frame for frame, with the same counts, and one deeper than 63 frames.
+# Only where the frames map is keyed in chunks (before 5.11): elsewhere a
+# stack is one key, and tests/unit/test_chunks.c checks the chain alone.
+test_deep_stack() {
+	fn=ep_poll_callback
+	# The connection goes over the loopback: the VM's is down.
+	ip link set lo up 2> /dev/null || ifconfig lo up 2> /dev/null
+	if ! start_writer writer "$T/deep" wake_chain=20; then
+		fail deep_stack "the writer never got ready (is the loopback up?)"
+		kill $last_writer 2> /dev/null
+		wait $last_writer
+		writers=
+		return
+	fi
+	w=$last_writer
+	if ! start_tracing dpi --stack-slots 16384 -p $w -d 300 $fn; then
+		fail deep_stack "show_bt (by id) never said it was tracing: $(cat "$T/dpi.err")"
+		kill $w
+		wait $w
+		writers=
+		return
+	fi
+	by_id=$tracer
+	trace dpf $fn -P -p $w -d 300 $fn
+	kill -INT $by_id
+	wait $by_id
+	irc=$?
+	ran_ok deep_stack dpf || return
+	stacks "$T/dpi.out" | sort > "$T/dpi.stacks"
+	stacks "$T/dpf.out" | sort > "$T/dpf.stacks"
+	d=$(deepest "$T/dpi.out")
+	if [ $irc -ne 0 ]; then
+		fail deep_stack "show_bt (by id) exit $irc: $(cat "$T/dpi.err")"
+	elif [ "$d" -le 63 ]; then
+		fail deep_stack "no stack deeper than 63 frames (the deepest: $d): $(stacks "$T/dpi.out" | tail -3)"
+	elif ! grep -Eq "^show_bt: $fn: [1-9][0-9]* calls in .*; counted by stack id 0, by frames [1-9]" "$T/dpf.err"; then
+		fail deep_stack "-P counted some stacks by id, or none: $(cat "$T/dpf.err")"
+	elif ! cmp -s "$T/dpi.stacks" "$T/dpf.stacks"; then
+		fail deep_stack "by frames (-P) and by id differ (deepest $d): $(diff -u "$T/dpi.stacks" "$T/dpf.stacks" | grep -E '^[-+][0-9]' | head -4 | cut -c1-400 | tr '\n' '|') $(grep "^show_bt: $fn:" "$T/dpi.err" "$T/dpf.err")"
+	else
+		pass deep_stack
+	fi
+}
+
 writers=
 kprobes_snapshot
 test_write_stack
 test_exact_counts
 test_lossless
+[ "$V" -ge 5011 ] || test_deep_stack
 test_per_process
 test_pid_namespace
 test_entry_plus4

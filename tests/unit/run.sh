@@ -17,7 +17,8 @@ if [ "${1:-}" = valgrind ]; then
 	B=tests/build/unit-valgrind
 	CFLAGS=$WARN
 	VG="valgrind -q --error-exitcode=99 --track-origins=yes
-		--leak-check=full --errors-for-leak-kinds=definite"
+		--leak-check=full --errors-for-leak-kinds=definite
+		--suppressions=tests/unit/valgrind.supp"
 	command -v valgrind > /dev/null ||
 		{ echo "FAIL: valgrind/setup: no valgrind: run 'make deps'"; exit 1; }
 else
@@ -97,6 +98,11 @@ if build insn_encoding tests/unit/insn_encoding.c; then
 fi
 build test_prog tests/unit/test_prog.c prog.c bpf.c kversion.c &&
 	run test_prog $B/test_prog
+# The chains of frames-map keys of kernels before 5.11, in real BPF maps
+# (bpf() as root), read back by stackmap.c.
+build test_chunks tests/unit/test_chunks.c stackmap.c bpf.c prog.c \
+	kversion.c &&
+	run test_chunks $B/test_chunks
 build test_kallsyms tests/unit/test_kallsyms.c kallsyms.c &&
 	run test_kallsyms $B/test_kallsyms tests/fixtures/kallsyms $B
 build test_kview tests/unit/test_kview.c kview.c kallsyms.c kallsyms_copy.c \
