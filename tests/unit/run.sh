@@ -56,7 +56,7 @@ run() {
 		[ "$1" != sh ] || return 0
 		# shellcheck disable=SC2086
 		$VG "$@" > "$B/$name.out" || st=$?
-		sed -i "s|^\(PASS\|FAIL\): unit/|\1: valgrind/|" "$B/$name.out"
+		sed -i "s#^\(PASS\|FAIL\): unit/#\1: valgrind/#" "$B/$name.out"
 	else
 		"$@" > "$B/$name.out" || st=$?
 	fi
