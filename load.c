@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * load.c - the load phase: the maps, the program (built in, or --prog's),
+ * the bpf() load with the verifier's log when it refuses; see load.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "bpf.h"
+#include "bpfasm.h"
+#include "kversion.h"
+#include "load.h"
+#include "msg.h"
+
+#define PERF_MAX_STACK "/proc/sys/kernel/perf_event_max_stack"
+
+static const char *not_permitted =
+	"run as root (or with CAP_BPF and CAP_PERFMON)";
+
+#define CAP_SYS_ADMIN_BIT	21
+#define CAP_BPF_BIT		39
+
+/* The first pid namespace's inode number (include/linux/proc_ns.h). */
+#define PROC_PID_INIT_INO	0xEFFFFFFCu
+
+/*
+ * 4096 instructions take under 200 KiB of text: a --prog file past 1 MiB
+ * (or one without end, such as /dev/zero) is no program.
+ */
+#define PROG_FILE_MAX	(1 << 20)
+
+static int create_maps(struct prog_maps *maps, const struct options *opts);
+static int build_prog(struct prog *prog, const struct prog_maps *maps,
+		      const struct options *opts);
+static int load_prog(const struct prog *prog, const struct options *opts,
+		     enum bpf_attach_type type);
+static void attach_type_note(FILE *out, const struct options *opts,
+			     const struct probes *probes);
+static int process_filter(const struct options *opts, struct prog_config *cfg);
+static char *read_file(const char *path);
+static void raise_memlock(void);
+static unsigned long long memlock_bound(void);
+static int has_cap(unsigned int cap);
+static int must_prealloc(void);
+
+/*
+ * Maps, program (built-in or --prog), load; --xlated shows the result.
+ * The program is loaded for the path attach_choose() chose: for a
+ * kprobe_multi link, and for --check a second time for perf kprobes too
+ * (a run loads that one only if a function falls back: attach_probes()).
+ */
+int load_program(const struct options *opts, struct prog_maps *maps,
+		 struct prog *prog, struct probes *probes)
+{
+	enum bpf_attach_type type = probes->use_multi ?
+				    BPF_TRACE_KPROBE_MULTI : 0;
+	int fd, err;
+
+	raise_memlock();
+	if (create_maps(maps, opts) || build_prog(prog, maps, opts))
+		return -1;
+	fd = load_prog(prog, opts, type);
+	if (fd >= 0 && probes->use_multi && opts->check &&
+	    load_for_perf(prog, opts, probes) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (fd < 0 || !opts->xlated)
+		return fd;
+	attach_type_note(stdout, opts, probes);
+	err = bpfasm_print_xlated(stdout, fd, prog, maps);
+	if (err) {
+		err_msg("cannot read the loaded program back: %s",
+			strerror(-err));
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* --dump: the program with stand-in map fds; no kernel is asked. */
+int dump_program(const struct options *opts)
+{
+	struct prog_maps maps;
+	struct prog prog;
+
+	prog_maps_standin(&maps, DEFAULT_SLOTS, stack_depth());
+	if (build_prog(&prog, &maps, opts))
+		return EXIT_FAIL;
+	bpfasm_print(stdout, &prog, &maps);
+	attach_type_note(stdout, opts, NULL);
+	return EXIT_OK;
+}
+
+static int create_maps(struct prog_maps *maps, const struct options *opts)
+{
+	unsigned int depth = stack_depth();
+	int err;
+
+	if (!depth) {
+		err_msg("kernel.perf_event_max_stack is 0: the kernel takes no stack at all (set it to 1 or more; 127 is its default)");
+		return -EINVAL;
+	}
+	err = prog_maps_create(maps, opts->slots, opts->max_stacks, depth,
+			       must_prealloc());
+	if (err == -EMFILE || err == -ENFILE)
+		err_msg("cannot create BPF maps: %s: raise the limit (ulimit -n)",
+			strerror(-err));
+	else if ((err == -EPERM || err == -EACCES) && memlock_bound())
+		err_msg("cannot create BPF maps: %s: before Linux 5.11 BPF maps count against RLIMIT_MEMLOCK (ulimit -l is %llu KiB), which only root or CAP_SYS_RESOURCE can raise",
+			strerror(-err), memlock_bound());
+	else if (err == -EPERM || err == -EACCES)
+		err_msg("cannot create BPF maps: %s: %s", strerror(-err),
+			not_permitted);
+	else if (err)
+		err_msg("cannot create BPF maps: %s", strerror(-err));
+	return err;
+}
+
+/* The built-in program, or with --prog the user's. */
+static int build_prog(struct prog *prog, const struct prog_maps *maps,
+		      const struct options *opts)
+{
+	struct prog_config cfg;
+	char why[512], *text;
+	int err;
+
+	if (!opts->prog_file) {
+		err = process_filter(opts, &cfg);
+		if (err)
+			return err;
+		prog_build(prog, maps, &cfg);
+		return 0;
+	}
+	text = read_file(opts->prog_file);
+	if (!text) {
+		err = -errno;
+		err_msg("cannot read %s: %s", opts->prog_file, strerror(-err));
+		return err;
+	}
+	err = bpfasm_parse(text, prog, maps, why, sizeof(why));
+	free(text);
+	if (err)
+		err_msg("%s: %s", opts->prog_file, why);
+	return err ? -EINVAL : 0;
+}
+
+/*
+ * Load quietly first; if the verifier refuses, load again with a log so
+ * the user sees why.  With --verifier-log the log is printed either way.
+ * The log buffer is calloc'ed: its untouched pages cost nothing, and it
+ * is a string whatever part of it the kernel wrote.
+ */
+static int load_prog(const struct prog *prog, const struct options *opts,
+		     enum bpf_attach_type type)
+{
+	const char *license = prog->license[0] ? prog->license : "GPL";
+	unsigned int level = opts->verifier_log;
+	size_t log_size = 16 << 20;
+	char *log = NULL;
+	int fd;
+
+	if (level)
+		log = calloc(1, log_size);
+	fd = bpf_prog_load_kprobe_as(prog->insns, prog->len, "show_bt",
+				     license, type, level, log, log_size);
+	if (fd == -EPERM && !level) {
+		err_msg("cannot load the BPF program: %s: %s",
+			strerror(-fd), not_permitted);
+		return fd;
+	}
+	if (fd == -EMFILE || fd == -ENFILE) {
+		err_msg("cannot load the BPF program: %s: raise the limit (ulimit -n)",
+			strerror(-fd));
+		free(log);
+		return fd;
+	}
+	if (fd < 0 && !level) {
+		level = 1;
+		log = calloc(1, log_size);
+		bpf_prog_load_kprobe_as(prog->insns, prog->len, "show_bt",
+					license, type, level, log, log_size);
+	}
+	if (fd < 0)
+		err_msg("the verifier rejected the program (%s); its log:",
+			strerror(-fd));
+	if (log && (fd < 0 || opts->verifier_log))
+		fprintf(stderr, "%s", log);
+	free(log);
+	return fd;
+}
+
+/*
+ * --dump and --xlated: the one thing that differs between the attach
+ * paths is the load's expected attach type, not the instructions.  With
+ * probes NULL (--dump asks no kernel) both are told, as --attach allows.
+ */
+static void attach_type_note(FILE *out, const struct options *opts,
+			     const struct probes *probes)
+{
+	int multi = probes ? probes->use_multi : opts->attach == ATTACH_MULTI;
+
+	if (!probes)		/* after the program: its head stays first */
+		fputc('\n', out);
+	if (!probes && opts->attach == ATTACH_DEFAULT)
+		fprintf(out, "# Loaded with expected_attach_type BPF_TRACE_KPROBE_MULTI for one kprobe_multi\n# link (several functions, where the kernel has such links), else with 0 for\n# perf kprobes: the instructions are the same either way.\n");
+	else if (multi)
+		fprintf(out, "# Loaded with expected_attach_type BPF_TRACE_KPROBE_MULTI, for one kprobe_multi\n# link.\n");
+	else
+		fprintf(out, "# Loaded with expected_attach_type 0, for perf kprobes.\n");
+}
+
+/*
+ * The deepest stack the kernel will take: the stack map refuses a value
+ * size beyond kernel.perf_event_max_stack frames.
+ */
+unsigned int stack_depth(void)
+{
+	FILE *f = fopen(PERF_MAX_STACK, "re");
+	unsigned int depth = PROG_MAX_DEPTH, v;
+
+	if (f) {
+		if (fscanf(f, "%u", &v) == 1 && v < depth)
+			depth = v;
+		fclose(f);
+	}
+	return depth;
+}
+
+/*
+ * Which processes count: -p's, or all but show_bt.  Inside a container
+ * (a pid namespace other than the first) pids are the container's, and
+ * the program must ask for them in that namespace: Linux 5.7 and later
+ * can.  Before, -p is refused, and show_bt cannot leave its own calls
+ * out (it says so).
+ */
+static int process_filter(const struct options *opts, struct prog_config *cfg)
+{
+	struct kversion kv;
+	struct stat st;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->pid = opts->pid;
+	cfg->self = getpid();
+	cfg->per_process = opts->per_process;
+	cfg->entry_lr = arm64_entry(opts);
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO)
+		return 0;
+	if (!kversion_running(&kv) && !kversion_ge(&kv, 5, 7)) {
+		if (opts->pid || opts->per_process) {
+			err_msg("%s inside a pid namespace (a container) needs Linux 5.7 or later (bpf_get_ns_current_pid_tgid), and this is %u.%u",
+				opts->pid ? "-p" : "-P", kv.major, kv.minor);
+			return -EOPNOTSUPP;
+		}
+		err_msg("note: inside a pid namespace on Linux %u.%u, show_bt's own calls cannot be told apart and may be counted",
+			kv.major, kv.minor);
+		cfg->self = 0;
+		return 0;
+	}
+	cfg->ns_dev = st.st_dev;
+	cfg->ns_ino = st.st_ino;
+	return 0;
+}
+
+/*
+ * arm64, every function probed at its first instruction: the program puts
+ * x30 in as frame 1 (prog.h, entry_lr).  Elsewhere, and on other
+ * architectures, 0.
+ */
+int arm64_entry(const struct options *opts)
+{
+#ifdef __aarch64__
+	size_t i;
+
+	for (i = 0; i < opts->nfuncs; i++)
+		if (opts->funcs[i].offset)
+			return 0;
+	return opts->nfuncs > 0;
+#else
+	(void)opts;
+	return 0;
+#endif
+}
+
+static char *read_file(const char *path)
+{
+	size_t len = 0, cap = 4096, n;
+	char *buf = malloc(cap), *p;
+	FILE *f = fopen(path, "re");
+	int err = 0;
+
+	if (!f || !buf)
+		goto fail;
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 < cap)
+			continue;
+		if (cap >= PROG_FILE_MAX) {
+			err = EFBIG;
+			goto fail;
+		}
+		p = realloc(buf, cap *= 2);
+		if (!p)
+			goto fail;
+		buf = p;
+	}
+	if (ferror(f))
+		goto fail;
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+fail:
+	err = err ? err : errno;
+	free(buf);
+	if (f)
+		fclose(f);
+	errno = err;
+	return NULL;
+}
+
+/* ---- the second program: perf kprobes beside a kprobe_multi link ---- */
+
+/*
+ * The program for perf kprobes, beside the one loaded for the link: the
+ * same instructions, loaded without an expected attach type, since perf
+ * events may refuse a program loaded for kprobe_multi links (perf-event
+ * links do: EINVAL on 6.12).  Its log, if asked for, was printed already.
+ */
+int load_for_perf(const struct prog *prog, const struct options *opts,
+		  struct probes *probes)
+{
+	struct options quiet = *opts;
+	int fd;
+
+	quiet.verifier_log = 0;
+	fd = load_prog(prog, &quiet, 0);
+	if (fd >= 0)
+		probes->perf_prog = fd;
+	return fd;
+}
+
+/* ---- before 5.11: maps charged to RLIMIT_MEMLOCK ---- */
+
+/* Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK. */
+static void raise_memlock(void)
+{
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	setrlimit(RLIMIT_MEMLOCK, &r);
+}
+
+/*
+ * Where maps are charged to RLIMIT_MEMLOCK (before 5.11), the process may
+ * create them (CAP_BPF or CAP_SYS_ADMIN) and the limit could not be raised
+ * (no CAP_SYS_RESOURCE): the limit in KiB; else 0.
+ */
+static unsigned long long memlock_bound(void)
+{
+	struct kversion kv;
+	struct rlimit r;
+
+	if (kversion_running(&kv) || kversion_ge(&kv, 5, 11) ||
+	    getrlimit(RLIMIT_MEMLOCK, &r) || r.rlim_cur == RLIM_INFINITY ||
+	    !(has_cap(CAP_BPF_BIT) || has_cap(CAP_SYS_ADMIN_BIT)))
+		return 0;
+	return r.rlim_cur / 1024 ? r.rlim_cur / 1024 : 1;
+}
+
+/* Whether this process has capability cap in effect (CapEff). */
+static int has_cap(unsigned int cap)
+{
+	unsigned long long eff = 0;
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "re");
+	int found = 0;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	if (f)
+		fclose(f);
+	return found && cap < 64 && (eff >> cap & 1);
+}
+
+/* ---- before 6.1: no map entry allocated inside a probe ---- */
+
+/* Kernels before 6.1 must not allocate map entries inside a probe. */
+static int must_prealloc(void)
+{
+	struct kversion kv;
+
+	return kversion_running(&kv) || !kversion_ge(&kv, 6, 1);
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * window.c - the window: the gate opens once every probe is in, the
+ * kernel counts, the gate closes; see window.h.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/membarrier.h>
+
+#include "attach.h"
+#include "bpf.h"
+#include "kversion.h"
+#include "msg.h"
+#include "testhook.h"
+#include "window.h"
+
+/* The first pid namespace's inode number (include/linux/proc_ns.h). */
+#define PROC_PID_INIT_INO	0xEFFFFFFCu
+
+static int stop_taken(void);
+static int gate_set(const struct prog_maps *maps, __u64 open);
+static void wait_window(double seconds, struct kallsyms_copy *ksyms);
+static void wait_programs(struct probes *probes);
+static void skips_read(const struct probes *probes, int prog_fd,
+		       struct skips *s);
+static void skips_since(struct skips *end, const struct skips *start);
+static void kallsyms_copy_begin(const struct options *opts,
+				struct probes *probes, int prog_fd,
+				struct kallsyms_copy *ksyms);
+static int own_calls_skipped(const struct options *opts);
+static unsigned int prog_id(int prog_fd);
+
+/*
+ * The window: the gate opens once every probe is attached and closes at
+ * the end, so the attach counts nothing.  Ctrl-C during the attach gives
+ * an empty window: the gate never opens.  The maps are read only after
+ * the gate has closed and the programs that were running have finished:
+ * reading a stack map while programs still write it can briefly empty a
+ * bucket that a program is just matching, and credit its hit to another
+ * stack.  Returns 0 with the window's length in seconds, or -errno.
+ */
+int window_watch(const struct options *opts, const struct prog_maps *maps,
+		 struct probes *probes, int prog_fd, const char *label,
+		 double *seconds, struct skips *skipped,
+		 struct kallsyms_copy *ksyms)
+{
+	struct skips before;
+	char with[160];
+	double start;
+	sigset_t stop;
+	int err;
+
+	*seconds = 0;
+	skips_read(probes, prog_fd, skipped);
+	skips_since(skipped, skipped);	/* an empty window skipped none */
+	test_stop("attached");
+	if (!stop_taken()) {
+		err = gate_set(maps, 1);
+		if (err) {
+			err_msg("cannot open the window (gate map): %s",
+				strerror(-err));
+			return err;
+		}
+		start = clock_now();
+		skips_read(probes, prog_fd, &before);
+		/*
+		 * Before the line that says so, so that a test sees the copy
+		 * under way (its /proc/kallsyms open) once it is said.
+		 */
+		kallsyms_copy_begin(opts, probes, prog_fd, ksyms);
+		attached_with(probes, with, sizeof(with));
+		err_msg("tracing %s for %g s, attached with %s (Ctrl-C ends it early)",
+			label, opts->duration, with);
+		test_stop("tracing");
+		wait_window(opts->duration, ksyms);
+		*seconds = clock_now() - start;
+		err = gate_set(maps, 0);
+		if (err) {
+			err_msg("cannot close the window (gate map): %s",
+				strerror(-err));
+			return err;
+		}
+		/* Before the wait, which may detach: the links tell skips. */
+		skips_read(probes, prog_fd, skipped);
+		skips_since(skipped, &before);
+		wait_programs(probes);
+		/*
+		 * The probes are still in, unless wait_programs() detached
+		 * them (detaching hundreds takes seconds after the window):
+		 * a test makes calls here, which the closed gate keeps out.
+		 */
+		test_stop("closed");
+	}
+	msg_timing("window_end");
+	/* The kernel drops the probes with the process: let Ctrl-C end a
+	 * stuck output. */
+	stop_signals(&stop);
+	sigprocmask(SIG_UNBLOCK, &stop, NULL);
+	return 0;
+}
+
+void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+}
+
+/*
+ * Whether Ctrl-C or SIGTERM came (they are blocked: pending), taking it:
+ * left pending, it would kill show_bt when the output unblocks it.
+ */
+static int stop_taken(void)
+{
+	struct timespec now = { 0, 0 };
+	sigset_t set;
+
+	stop_signals(&set);
+	return sigtimedwait(&set, NULL, &now) >= 0;
+}
+
+static int gate_set(const struct prog_maps *maps, __u64 open)
+{
+	__u32 key = 0;
+
+	return bpf_map_update(maps->fd[MAP_GATE], &key, &open, BPF_ANY);
+}
+
+/*
+ * Sleep for the window, or until SIGINT or SIGTERM (blocked in main).
+ * Meanwhile copy /proc/kallsyms, a read() between two looks at the clock
+ * and the signals, so that the stacks can be named the moment the window
+ * ends (kallsyms_copy.h): the window ends within one read() of when it
+ * should.  show_bt's own reads are not counted (the program skips its
+ * process).
+ */
+static void wait_window(double seconds, struct kallsyms_copy *ksyms)
+{
+	double end = clock_now() + seconds, left;
+	struct timespec ts, zero = { 0, 0 };
+	sigset_t set;
+
+	stop_signals(&set);
+	while ((left = end - clock_now()) > 0) {
+		if (ksyms->state == 0) {
+			if (sigtimedwait(&set, NULL, &zero) >= 0)
+				return;
+			if (kallsyms_copy_step(ksyms) == 1)
+				msg_timing("kallsyms_copied");
+			continue;
+		}
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
+		if (sigtimedwait(&set, NULL, &ts) >= 0)
+			return;
+	}
+}
+
+/*
+ * Wait until every program that saw the gate open has finished: kprobe
+ * handlers run BPF programs inside an RCU read-side section, and
+ * MEMBARRIER_CMD_GLOBAL waits for an RCU grace period.  Where it is not
+ * available (nohz_full CPUs refuse it), detaching waits for one too.
+ */
+static void wait_programs(struct probes *probes)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) < 0)
+		probes_detach(probes);
+}
+
+static void skips_read(const struct probes *probes, int prog_fd,
+		       struct skips *s)
+{
+	struct bpf_prog_info info;
+	unsigned long long missed;
+	struct kversion kv;
+
+	s->recursion = s->kprobe = -1;
+	if (kversion_running(&kv) || !kversion_ge(&kv, 6, 7))
+		return;
+	memset(&info, 0, sizeof(info));
+	if (!bpf_prog_get_info(prog_fd, &info))
+		s->recursion = info.recursion_misses;
+	/* A run with a link and kprobes has a second program. */
+	if (s->recursion >= 0 && probes_recursion_missed(probes, &missed))
+		s->recursion = -1;
+	else if (s->recursion >= 0)
+		s->recursion += missed;
+	if (!probes_missed(probes, &missed))
+		s->kprobe = missed;
+}
+
+/* The window's skips: what was counted at its end less at its start. */
+static void skips_since(struct skips *end, const struct skips *start)
+{
+	end->recursion = end->recursion < 0 || start->recursion < 0 ? -1 :
+			 end->recursion - start->recursion;
+	end->kprobe = end->kprobe < 0 || start->kprobe < 0 ? -1 :
+		      end->kprobe - start->kprobe;
+}
+
+/* Every skip counted: their sum; else -1. */
+long long skips_total(const struct skips *s)
+{
+	return s->recursion < 0 || s->kprobe < 0 ? -1 :
+	       s->recursion + s->kprobe;
+}
+
+/* ---- the kallsyms copy: the stacks' names read during the window ---- */
+
+/*
+ * The copy of /proc/kallsyms that names the stacks (kallsyms_copy.h): the
+ * one the kernel view read to expand the targets, if it did and nothing
+ * but show_bt's own programs was loaded since (its modules are the same);
+ * else one read during the window, where the program leaves show_bt's own
+ * reads out.  Without a copy the output reads the file itself.
+ */
+static void kallsyms_copy_begin(const struct options *opts,
+				struct probes *probes, int prog_fd,
+				struct kallsyms_copy *ksyms)
+{
+	unsigned int own[2];
+
+	if (!kview_give_kallsyms(&probes->kv, ksyms)) {
+		own[0] = prog_id(prog_fd);
+		own[1] = prog_id(probes->perf_prog);
+		if (!kallsyms_copy_restamp(ksyms, own, 2)) {
+			msg_timing("kallsyms_copied");
+			return;
+		}
+		kallsyms_copy_free(ksyms);
+	}
+	if (own_calls_skipped(opts))
+		kallsyms_copy_start(ksyms, KALLSYMS_PATH,
+				    KALLSYMS_MODULES_PATH);
+}
+
+/*
+ * Whether the program leaves show_bt's own calls out, so that show_bt may
+ * read /proc/kallsyms during the window: the built-in one does, but in a
+ * pid namespace before Linux 5.7 (process_filter()); a --prog one may not.
+ */
+static int own_calls_skipped(const struct options *opts)
+{
+	struct kversion kv;
+	struct stat st;
+
+	if (opts->prog_file)
+		return 0;
+	if (opts->pid > 0 || stat("/proc/self/ns/pid", &st) ||
+	    st.st_ino == PROC_PID_INIT_INO)
+		return 1;
+	return !kversion_running(&kv) && kversion_ge(&kv, 5, 7);
+}
+
+/* A loaded program's id, or 0. */
+static unsigned int prog_id(int prog_fd)
+{
+	struct bpf_prog_info info;
+
+	memset(&info, 0, sizeof(info));
+	return prog_fd > 0 && !bpf_prog_get_info(prog_fd, &info) ? info.id : 0;
+}
