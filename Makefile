@@ -98,13 +98,17 @@ MUSL_GCC := $(if $(CROSS),,$(shell command -v musl-gcc 2> /dev/null))
 ifneq ($(MUSL_GCC),)
 STATIC_CC = musl-gcc
 UAPI_DIR = tests/build/musl-uapi
-STATIC_CFLAGS = $(CFLAGS) -Os -isystem $(UAPI_DIR)
+STATIC_CFLAGS = $(CFLAGS) -Os -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -isystem $(UAPI_DIR)
 else
 STATIC_CC = $(CC)
-STATIC_CFLAGS = $(CFLAGS) -Os
+STATIC_CFLAGS = $(CFLAGS) -Os -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables
 endif
 # -Os: the rescue binary's size is a goal (under 200 KiB, tested), and
-# nothing show_bt does in user space is hot.
+# nothing show_bt does in user space is hot.  No unwind tables: nothing
+# unwinds show_bt's own stack (no C++ exceptions; musl's thread
+# cancellation does not unwind), and .eh_frame was 16 KiB of it.
 STATIC_STAMP = $(STATIC_DIR)/.build-flags
 
 $(STATIC_STAMP): FORCE
