@@ -133,7 +133,14 @@ $(STATIC_DIR)/writer: tests/e2e/writer.c
 	@mkdir -p $(STATIC_DIR)
 	$(CC) $(CFLAGS) -static -o $@ $<
 
-test-bins: show_bt $(STATIC_DIR)/show_bt $(STATIC_DIR)/writer
+# The mixed workload of tests/e2e/frames.sh (threads: -lpthread for the
+# older libcs that keep pthread_create apart).
+$(STATIC_DIR)/frames_work: tests/e2e/frames_work.c
+	@mkdir -p $(STATIC_DIR)
+	$(CC) $(CFLAGS) -static -o $@ $< -lpthread
+
+test-bins: show_bt $(STATIC_DIR)/show_bt $(STATIC_DIR)/writer \
+	$(STATIC_DIR)/frames_work
 
 # The arm64 static show_bt and writer for the arm64 VM (tests/vm/run.sh -k
 # arm64-6.1), without touching ./show_bt; kit.sh installs the cross gcc.
@@ -141,7 +148,8 @@ ARM64_CROSS = aarch64-linux-gnu-
 test-bins-arm64:
 	@command -v $(ARM64_CROSS)gcc > /dev/null || sh tests/vm/kit.sh arm64-6.1
 	$(MAKE) CROSS=$(ARM64_CROSS) tests/build/static-arm64/show_bt \
-		tests/build/static-arm64/writer
+		tests/build/static-arm64/writer \
+		tests/build/static-arm64/frames_work
 
 # Every suite: unit, native (host kernel), end to end in the VM on Debian's
 # 5.10, 6.1 and 6.12 x86-64 kernels and its arm64 6.1 one (and natively
