@@ -6,7 +6,8 @@
  *
  * Creates the FIFO DIR/go and the file DIR/ready (to say it is set up),
  * then opens DIR/go for reading, which blocks until the test opens it for
- * writing: the go signal, once the tracers are attached.  Then, in this one
+ * writing, and reads it to its end: the go signal, once the tracers are
+ * attached (the test opens and closes it).  Then, in this one
  * process, ROUNDS times over:
  *   - file traffic: create, write, fsync, read back, rename, unlink;
  *   - a pipe and an AF_UNIX socketpair, 4 KiB at a time;
@@ -318,10 +319,17 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		die("ready");
 	close(fd);
-	/* Blocks until the test opens the FIFO for writing. */
+	/*
+	 * Blocks until the test opens the FIFO for writing, then reads to
+	 * the end (the test's close): the test never writes to a FIFO
+	 * whose reader has gone.
+	 */
 	fd = open(go, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		die("open go");
+	while ((r = read(fd, buf, sizeof(buf))) != 0)
+		if (r < 0 && errno != EINTR)
+			die("read go");
 	close(fd);
 
 	for (r = 0; r < rounds; r++) {
