@@ -164,7 +164,7 @@ function context(key,   n, a, i, nm, fault) {
 		if (in_entry(a[i])) {
 			if (fault)
 				return "pagefault"
-			if (nm ~ /SYSCALL|syscall|SYSENTER|INT80|el0t_64_sync|el0_svc|ret_from_fork/)
+			if (nm ~ /SYSCALL|syscall|system_call|SYSENTER|INT80|el0t_64_sync|el0_svc|ret_from_fork/)
 				return "process"
 			return "hardirq"
 		}
@@ -373,6 +373,19 @@ END {
 					rule = "pad"
 			}
 			RULES[rule]++
+			# The return address of a call the workload makes to a
+			# function that never returns (do_exit), or of the 32-bit
+			# entry's call to do_fast_syscall_32 (x86-64): where the
+			# caller's code ends with that call, the return address
+			# is the next symbol's first byte.
+			if (f > 1 && fname(NAME[a[f - 1]]) ~ /^(do_exit|do_fast_syscall_32)$/) {
+				site = fname(NAME[a[f - 1]])
+				SITES[site]++
+				if (rule == "minus1" && START[m1] != START[A])
+					SITEAT[site] = "a symbol's first byte (" btn ")"
+				else if (!(site in SITEAT))
+					SITEAT[site] = btn
+			}
 			if (rule == "minus1" && START[m1] != START[A]) {
 				# Predicted: show_bt names the function holding
 				# address - 1, bpftrace the one at the address.
@@ -407,5 +420,26 @@ END {
 		print "fail names no frame compared"
 	else
 		print "pass names"
+	for (site in SITES)
+		printf "info the calls to %s return to %s (%d frames)\n", site, SITEAT[site], SITES[site]
+
+	# Return addresses at a symbol's first byte: there must be some,
+	# unless every call of that kind the workload made returns inside
+	# its caller (the compiler put padding after it).
+	why = ""
+	if (!("do_exit" in SITES))
+		why = why " no stack through do_exit (the workload's exiting threads);"
+	if (COMPAT > 0 && !("do_fast_syscall_32" in SITES))
+		why = why " no stack through do_fast_syscall_32, though the workload made " COMPAT " 32-bit system calls;"
+	if (ARCH == "x86_64" && COMPAT == 0)
+		why = why " the workload made no 32-bit system call (see its output);"
+	if (PREDALL)
+		print "pass coverage_return"
+	else if (why != "")
+		print "fail coverage_return the workload did not produce a return address at a symbol's first byte:" why
+	else {
+		print "info no return address at a symbol's first byte: on this kernel each call of that kind the workload makes is followed by more of its caller"
+		print "pass coverage_return"
+	}
 	printf "counts aestart %d pred %d\n", AESTARTALL, PREDALL
 }

@@ -21,7 +21,9 @@
  *     exit system call (both end in the kernel's do_exit, which never
  *     returns: the call to it is its caller's last instruction);
  *   - a busy loop of cheap system calls, so that timer interrupts land
- *     inside the kernel's paths while this process runs.
+ *     inside the kernel's paths while this process runs;
+ * and last, on x86-64, ROUNDS opens and closes through the 32-bit SYSCALL
+ * entry (compat_traffic(), below).
  * Then it writes "done" and its counts to stdout, creates DIR/done and
  * blocks in pause() until it is killed: the test stops its tracers once
  * this process sleeps there.
@@ -33,6 +35,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +48,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#ifdef __x86_64__
+#include <asm/prctl.h>
+#endif
 
 #define CHUNK 4096
 #define PAGES 16
@@ -286,6 +293,155 @@ static void threads(void)
 	pthread_join(t[1], NULL);
 }
 
+#ifdef __x86_64__
+/*
+ * x86-64: system calls through the 32-bit SYSCALL entry, from this 64-bit
+ * process.  On some kernels (Debian's 6.12) the entry code's call to
+ * do_fast_syscall_32 is followed directly by the label
+ * sysret32_from_system_call: its return address is a symbol's first byte,
+ * where show_bt (address - 1) and bpftrace (the address) name different
+ * functions.  The kernel returns through the 32-bit vDSO's int80 landing
+ * pad (pop %ebp, %edx, %ecx; ret), so the 32-bit vDSO is mapped in place
+ * of the 64-bit one (arch_prctl ARCH_MAP_VDSO_32, as CRIU does), below
+ * 4 GiB, and the calls run on a stack below 4 GiB; code and data of this
+ * static, non-PIE binary are there already.  Done last: libc's vDSO
+ * pointers are stale from then on.
+ */
+/* Global: the assembly below names them. */
+unsigned long compat_rsp;
+unsigned int compat_esp;
+static char compat_path[4096];
+long compat_syscall3(long nr, long a1, long a2, long a3);
+__asm__(
+	".text\n"
+	".globl compat_syscall3\n"
+	"compat_syscall3:\n"
+	"	pushq %rbx\n"
+	"	pushq %rbp\n"
+	"	pushq %r12\n"
+	"	pushq %r13\n"
+	"	pushq %r14\n"
+	"	pushq %r15\n"
+	"	movq %rsp, compat_rsp(%rip)\n"
+	"	movl %edi, %eax\n"
+	"	movl %esi, %ebx\n"
+	"	xchgl %ecx, %edx\n"
+	"	movl compat_esp(%rip), %esp\n"
+	"	ljmpl *compat_far32(%rip)\n"
+	".code32\n"
+	"compat_code32:\n"
+	"	call 1f\n"
+	"	ljmpl $0x33, $compat_back64\n"
+	/* As the vDSO's __kernel_vsyscall enters with SYSCALL. */
+	"1:	pushl %ecx\n"
+	"	pushl %edx\n"
+	"	pushl %ebp\n"
+	"	movl %ecx, %ebp\n"
+	"	syscall\n"
+	"	int $0x80\n"
+	".code64\n"
+	"compat_back64:\n"
+	"	movq compat_rsp(%rip), %rsp\n"
+	"	popq %r15\n"
+	"	popq %r14\n"
+	"	popq %r13\n"
+	"	popq %r12\n"
+	"	popq %rbp\n"
+	"	popq %rbx\n"
+	"	movslq %eax, %rax\n"
+	"	ret\n"
+	".data\n"
+	"compat_far32:\n"
+	"	.long compat_code32\n"
+	"	.word 0x23\n"
+	".text\n");
+
+/* The 32-bit vDSO in place of the 64-bit one, below 4 GiB: 1 if done. */
+static int compat_setup(void)
+{
+	unsigned long lo, hi;
+	char line[512];
+	void *stack;
+	FILE *maps;
+	int ok = 1;
+
+	if ((unsigned long)compat_path >= 1UL << 32 ||
+	    (unsigned long)compat_syscall3 >= 1UL << 32)
+		return 0;
+	maps = fopen("/proc/self/maps", "re");
+	if (!maps)
+		return 0;
+	while (fgets(line, sizeof(line), maps))
+		if ((strstr(line, "[vdso]") || strstr(line, "[vvar")) &&
+		    sscanf(line, "%lx-%lx", &lo, &hi) == 2 &&
+		    munmap((void *)lo, hi - lo))
+			ok = 0;
+	fclose(maps);
+	if (!ok || syscall(SYS_arch_prctl, ARCH_MAP_VDSO_32, 0x50000000UL) < 0)
+		return 0;
+	stack = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	if (stack == MAP_FAILED || (unsigned long)stack >= 1UL << 32)
+		return 0;
+	compat_esp = (unsigned int)(unsigned long)stack + 4 * page - 16;
+	maps = fopen("/proc/self/maps", "re");
+	if (!maps)
+		return 0;
+	ok = 0;
+	while (fgets(line, sizeof(line), maps))
+		if (strstr(line, "[vdso]") &&
+		    sscanf(line, "%lx-%lx", &lo, &hi) == 2 && hi <= 1UL << 32)
+			ok = 1;
+	fclose(maps);
+	return ok;
+}
+
+static sigjmp_buf compat_fault;
+
+static void compat_segv(int sig)
+{
+	(void)sig;
+	siglongjmp(compat_fault, 1);
+}
+
+/*
+ * N opens and closes of FILE through the 32-bit entry; how many worked.
+ * A CPU or kernel that refuses 32-bit code (a fault on the far jump) ends
+ * it: none.
+ */
+static int compat_traffic(const char *file, int n)
+{
+	volatile int done = 0;
+	long fd;
+	int i;
+
+	snprintf(compat_path, sizeof(compat_path), "%s", file);
+	if (!compat_setup())
+		return 0;
+	if (sigsetjmp(compat_fault, 1)) {
+		signal(SIGSEGV, SIG_DFL);
+		return done;
+	}
+	signal(SIGSEGV, compat_segv);
+	for (i = 0; i < n; i++) {
+		fd = compat_syscall3(5, (long)compat_path, 0, 0);  /* open */
+		if (fd < 0)
+			break;
+		if (compat_syscall3(6, fd, 0, 0) == 0)             /* close */
+			done++;
+	}
+	signal(SIGSEGV, SIG_DFL);
+	return done;
+}
+#else
+static int compat_traffic(const char *file, int n)
+{
+	(void)file;
+	(void)n;
+	return 0;
+}
+#endif
+
 /* Cheap system calls for the timer interrupts to land in. */
 static void busy(void)
 {
@@ -298,7 +454,7 @@ static void busy(void)
 int main(int argc, char **argv)
 {
 	char go[4096], p[4096];
-	int fd, rounds, r, tcp, tfds[2] = { -1, -1 };
+	int fd, rounds, r, tcp, compat, tfds[2] = { -1, -1 };
 
 	if (argc == 2 && !strcmp(argv[1], "-"))
 		return 0;
@@ -346,8 +502,14 @@ int main(int argc, char **argv)
 		close(tfds[0]);
 		close(tfds[1]);
 	}
-	printf("frames_work: done: rounds %d tcp %d threads %d\n", rounds,
-	       tcp, 2 * rounds);
+	path_of(p, sizeof(p), "compat");
+	fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("compat file");
+	close(fd);
+	compat = compat_traffic(p, rounds);
+	printf("frames_work: done: rounds %d tcp %d threads %d compat %d\n",
+	       rounds, tcp, 2 * rounds, compat);
 	fflush(stdout);
 	path_of(p, sizeof(p), "done");
 	fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
