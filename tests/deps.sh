@@ -14,12 +14,14 @@
 #   binutils            readelf: is the static binary static?
 #   valgrind            memory checks
 #   python3, librsvg2-bin  parse --json; render --svg to a PNG
+#   bpftrace            the frames suite runs it in the VM (tests/vm/run.sh
+#                       -r shares the host's root with the guest)
 #
 # Prints what it installs on stderr; exit 1 when a package cannot be had.
 set -eu
 
 PKGS="musl-tools groff-base mandoc man-db bash-completion binutils valgrind
-	python3 librsvg2-bin"
+	python3 librsvg2-bin bpftrace"
 
 log() { echo "deps: $*" >&2; }
 

@@ -83,6 +83,16 @@ vm_suite() {
 		-- sh /t/all.sh /t
 }
 
+# show_bt's stacks against bpftrace's, frame for frame, in one boot of
+# its own: with the host's root shared in (-r) for bpftrace, and memory for
+# bpftrace's stack map (128 Ki stacks of 127 frames, allocated up front).
+frames_suite() {
+	tests/vm/run.sh -k "$1" -r -m 1G -t 900 -f "$STATIC/show_bt" \
+		-f "$STATIC/frames_work" -f tests/lib.sh \
+		-f tests/e2e/frames.sh -f tests/e2e/frames_check.awk \
+		-- sh /t/frames.sh /t
+}
+
 if [ $ALL = 1 ]; then
 	suite unit tests/unit/run.sh
 	suite unit-valgrind tests/unit/run.sh valgrind
@@ -96,14 +106,21 @@ fi
 
 # The Debian kernels, two at a time: each QEMU is single-threaded and
 # there are 2 cores.  tests/vm/kit.sh first, alone, so that two runs do
-# not both fetch the kit.  Per kernel: the end-to-end suites, then the
+# not both fetch the kit (-r: with the modules that share the host's root,
+# for the frames suite).  Per kernel: the end-to-end suites, then the
 # hostile-input table (in a boot of its own, with the two vCPUs its load
-# rows need), then the JSON and SVG checks.
+# rows need), then the JSON and SVG checks, then (x86) the frames against
+# bpftrace's.
 kernel_suites() {
 	for k in "$@"; do
 		suite vm-$k vm_suite $k
 		suite hostile-$k sh tests/hostile/vm.sh $k
 		suite json-svg-$k sh tests/e2e/json_svg.sh -k $k
+		# Not on arm64 yet: run.sh -r shares the host's (x86-64) root.
+		case $k in
+		arm64-*) ;;
+		*) suite frames-$k frames_suite $k ;;
+		esac
 	done
 }
 echo "suite vm-kit: checking the VM kit (QEMU, busybox, Debian kernels $KERNELS)" | say
@@ -129,7 +146,7 @@ fi
 # shellcheck disable=SC2086
 if [ -z "$X86" ]; then
 	kernel_suites $ARM64
-elif tests/vm/kit.sh $X86 > "$LOG/kit.log" 2>&1 &&
+elif tests/vm/kit.sh -r $X86 > "$LOG/kit.log" 2>&1 &&
    sh tests/hostile/build.sh static > "$LOG/hostile-build.log" 2>&1; then
 	# Two workers: the slow kernels first, one in each.
 	set -- $(for k in 6.12 5.10 6.1 $ARM64; do

@@ -39,7 +39,7 @@ D=${1:?usage: frames.sh DIR}
 PREFIX=frames/$(uname -r)
 L=$D/lib.sh
 [ -r "$L" ] || L=$(dirname "$0")/../lib.sh
-# shellcheck source=tests/lib.sh
+# shellcheck source=tests/lib.sh disable=SC1091
 . "$L"
 CHECK=$D/frames_check.awk
 [ -r "$CHECK" ] || CHECK=$(dirname "$0")/frames_check.awk
@@ -61,11 +61,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-BIN=$T
 cp "$D/show_bt" "$D/frames_work" "$T/" || {
 	fail setup "cannot copy show_bt and frames_work from $D"
 	exit 1
 }
+# shellcheck disable=SC2034 # lib.sh's start_tracing runs $SB
 SB=$T/show_bt
 if ! command -v bpftrace > /dev/null; then
 	fail setup "no bpftrace here (Debian's bpftrace, on the host whose root tests/vm/run.sh -r shares)"
@@ -77,7 +77,7 @@ kernel_snapshot
 mkdir "$T/w"
 "$T/frames_work" "$T/w" "$ROUNDS" > "$T/work.out" 2> "$T/work.err" &
 W=$!
-workload_ready() { [ -e "$T/w/ready" ] || ! kill -0 $W 2> /dev/null; }
+workload_ready() { [ -e "$T/w/ready" ] || ! kill -0 "$W" 2> /dev/null; }
 if ! poll 1200 workload_ready || [ ! -e "$T/w/ready" ]; then
 	fail setup "frames_work did not get ready: $(cat "$T/work.err")"
 	exit 1
@@ -94,7 +94,7 @@ done
 BPFTRACE_MAP_KEYS_MAX=65536 bpftrace -e "$prog" > "$T/bt.out" 2> "$T/bt.err" &
 BT=$!
 bt_ready() {
-	grep -q '^frames: attached' "$T/bt.out" || ! kill -0 $BT 2> /dev/null
+	grep -q '^frames: attached' "$T/bt.out" || ! kill -0 "$BT" 2> /dev/null
 }
 # show_bt: -a for the addresses; a window far longer than the run.  On
 # kprobes, as bpftrace 0.17 attaches (perf_event_open, then
@@ -117,7 +117,7 @@ fi
 # Go; then wait for the work to end and the process to sleep in pause():
 # it makes no more calls, so both tracers have seen them all.
 : > "$T/w/go"
-work_done() { [ -e "$T/w/done" ] || ! kill -0 $W 2> /dev/null; }
+work_done() { [ -e "$T/w/done" ] || ! kill -0 "$W" 2> /dev/null; }
 asleep() {
 	[ "$(cut -d' ' -f3 "/proc/$W/stat" 2> /dev/null)" = S ] &&
 		grep -q '^Threads:[[:space:]]*1$' "/proc/$W/status"
@@ -144,7 +144,7 @@ BT=''
 kill $W
 wait $W 2> /dev/null
 W=''
-if [ $sbrc -ne 0 ] || [ $btrc -ne 0 ]; then
+if [ "$sbrc" -ne 0 ] || [ "$btrc" -ne 0 ]; then
 	fail setup "show_bt exit $sbrc, bpftrace exit $btrc: $(tail -3 "$T/sb.err") $(tail -3 "$T/bt.err")"
 	exit 1
 fi
@@ -235,6 +235,7 @@ grep -q '^pass names\|^fail names' "$T/verdicts" ||
 	fail names "frames_check.awk gave no verdict: $(head -c 300 "$T/verdicts")"
 
 # Coverage: frames after an entry frame at a function's first byte.
+# shellcheck disable=SC2086 # its words
 set -- ${counts:-aestart 0 pred 0}
 if [ "$2" -gt 0 ]; then
 	pass coverage_entry
@@ -242,4 +243,4 @@ else
 	fail coverage_entry "the workload made no stack with a frame right after an entry frame at a function's first byte (an interrupt or exception taken there): nothing tells naming by address from naming by address - 1"
 fi
 kernel_unharmed kernel_unharmed
-[ $failed = 0 ]
+[ "$failed" = 0 ]

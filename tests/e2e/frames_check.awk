@@ -157,7 +157,7 @@ function context(key,   n, a, i, nm, fault) {
 	fault = 0
 	for (i = 2; i <= n; i++) {
 		nm = fname(NAME[a[i]])
-		if (nm ~ /^(__do_softirq|handle_softirqs|do_softirq|run_ksoftirqd)$/)
+		if (nm ~ /^(__do_softirq|__softirqentry_text_start|handle_softirqs|do_softirq|run_ksoftirqd)$/)
 			return "softirq"
 		if (nm ~ /page_fault|mem_abort|translation_fault/)
 			fault = 1
