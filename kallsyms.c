@@ -287,6 +287,30 @@ int ksym_is_marker(const char *name)
 		ends_with(name, len, "thunk_end"));
 }
 
+/*
+ * Code the kernel puts on a stack as a return address of its own making,
+ * no call before it: kretprobes' and rethook's trampolines replace a
+ * function's return address with their first byte (5.10's
+ * kretprobe_trampoline, arm64's __kretprobe_trampoline, x86's
+ * arch_rethook_trampoline), as the function graph tracer does with
+ * return_to_handler.  Where the unwinder does not put the real return
+ * address back, the frame is that first byte.
+ */
+int ksym_is_return_trampoline(const char *name)
+{
+	static const char *const names[] = {
+		"kretprobe_trampoline", "__kretprobe_trampoline",
+		"arch_rethook_trampoline", "rethook_trampoline",
+		"return_to_handler",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return 1;
+	return 0;
+}
+
 int ksym_is_padding(const char *name)
 {
 	return !strncmp(name, "__pfx_", 6) || !strncmp(name, "__cfi_", 6);

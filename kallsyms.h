@@ -94,6 +94,13 @@ int ksym_is_marker(const char *name);
  * nops and traps that never run, there for call thunks and CFI).
  */
 int ksym_is_padding(const char *name);
+/*
+ * Whether a name is a return trampoline (kretprobe_trampoline,
+ * arch_rethook_trampoline, return_to_handler, ...): its first byte stands
+ * on a stack as a return address that no call made.
+ */
+int ksym_is_return_trampoline(const char *name);
+#define KSYM_TRAMPOLINES_MAX	8
 unsigned long ksym_last_end(unsigned long last);
 
 #define KSYM_SUGGESTIONS 3

@@ -120,6 +120,9 @@ static int copy_line(struct kallsyms_copy *c, const struct kline *l)
 		else if (!strcmp(l->name + strlen(ENTRY_TEXT), "end"))
 			c->entry_end = l->addr;
 	}
+	if (!l->module && c->ntramps < KSYM_TRAMPOLINES_MAX &&
+	    ksym_is_return_trampoline(l->name))
+		c->tramps[c->ntramps++] = l->addr;
 	if (!c->keep_all && !ksym_is_placed(l->type, l->addr))
 		return 0;	/* the resolver never looks at them */
 	err = lines_grow(c);

@@ -66,6 +66,8 @@ struct kallsyms_copy {
 	size_t ntail, tail_cap;
 	unsigned long entry_start;	/* __entry_text_start, or 0 */
 	unsigned long entry_end;	/* __entry_text_end, or 0 */
+	unsigned long tramps[KSYM_TRAMPOLINES_MAX];	/* return trampolines */
+	unsigned int ntramps;
 	uint64_t modules_stamp;		/* a hash of /proc/modules */
 	uint32_t bpf_last_id;		/* the highest BPF program id */
 };

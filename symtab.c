@@ -132,29 +132,41 @@ static int source_resolve(const struct source *src,
 }
 
 /*
- * The kernel's entry text, [__entry_text_start, __entry_text_end): the
+ * What tells the kinds of frames apart, from the running kernel's own
+ * symbols: its entry text, [__entry_text_start, __entry_text_end), the
  * code that exceptions and interrupts enter through (x86-64's asm_exc_*,
  * asm_sysvec_*, asm_common_interrupt; arm64's el1h_64_irq, el1h_64_sync;
- * 5.10's el1_irq), under whatever names the running kernel gives it.  Left
- * 0, 0 when the symbols are not there: then no frame is taken for an
- * interrupted one.
+ * 5.10's el1_irq), whatever names the kernel gives it; and its return
+ * trampolines (ksym_is_return_trampoline()).  Left empty where the
+ * symbols are not there: then every frame past 0 is a return address.
  */
-static void entry_text_find(struct symtab *tab, const struct source *src)
+static void landmarks_find(struct symtab *tab, const struct source *src)
 {
-	/* Sorted, as kallsyms_addrs() wants them. */
+	/* Sorted, as kallsyms_addrs() wants them; the entry text first. */
 	static const char *const names[] = {
 		"__entry_text_end", "__entry_text_start",
+		"__kretprobe_trampoline", "arch_rethook_trampoline",
+		"kretprobe_trampoline", "rethook_trampoline",
+		"return_to_handler",
 	};
-	unsigned long addrs[2] = { 0, 0 };
-	unsigned int counts[2] = { 0, 0 };
+	enum { NNAMES = sizeof(names) / sizeof(names[0]) };
+	unsigned long addrs[NNAMES] = { 0 };
+	unsigned int counts[NNAMES] = { 0 }, i;
 
 	if (src->copy) {
 		/* Noted as the copy was read. */
 		addrs[0] = src->copy->entry_end;
 		addrs[1] = src->copy->entry_start;
-	} else if (kallsyms_addrs(src->path, names, 2, addrs, counts) ||
-		   counts[0] != 1 || counts[1] != 1) {
+		tab->ntramps = src->copy->ntramps;
+		memcpy(tab->tramps, src->copy->tramps, sizeof(tab->tramps));
+	} else if (kallsyms_addrs(src->path, names, NNAMES, addrs, counts)) {
 		return;
+	} else {
+		for (i = 2; i < NNAMES; i++)
+			if (counts[i] == 1 && tab->ntramps < KSYM_TRAMPOLINES_MAX)
+				tab->tramps[tab->ntramps++] = addrs[i];
+		if (counts[0] != 1 || counts[1] != 1)
+			return;
 	}
 	if (addrs[1] && addrs[1] < addrs[0]) {
 		tab->entry_start = addrs[1];
@@ -163,20 +175,27 @@ static void entry_text_find(struct symtab *tab, const struct source *src)
 }
 
 /*
- * Whether frame f holds an interrupted instruction pointer rather than a
- * return address.  The unwinder crosses an exception or an interrupt
- * through the registers the entry code saved: the frame before is a
- * return address into the entry text (the entry stub called its C
- * handler), and the frame itself is the instruction the CPU was about to
- * run (regs->ip, arm64's ELR), often a function's first.  Frame 0 is the
- * probed address itself.
+ * Whether frame f (past 0, the probed address) is named by its own
+ * address rather than as a return address:
+ * - an interrupted instruction pointer.  The unwinder crosses an exception
+ *   or an interrupt through the registers the entry code saved: the frame
+ *   before is a return address into the entry text (the entry stub called
+ *   its C handler), and the frame itself is the instruction the CPU was
+ *   about to run (regs->ip, arm64's ELR), often a function's first;
+ * - a return trampoline's first byte, which no call put there.
  */
-static int frame_interrupted(const struct symtab *tab, const struct stack *s,
-			     unsigned int f)
+static int frame_by_own_address(const struct symtab *tab,
+				const struct stack *s, unsigned int f)
 {
 	unsigned long prev;
+	unsigned int i;
 
-	if (!f || !tab->entry_end)
+	if (!f)
+		return 0;
+	for (i = 0; i < tab->ntramps; i++)
+		if (s->ips[f] == tab->tramps[i])
+			return 1;
+	if (!tab->entry_end)
 		return 0;
 	prev = s->ips[f - 1];
 	if (f > 1)
@@ -234,7 +253,7 @@ out:
 
 /*
  * The frames' addresses, each kind sorted and each address once: return
- * addresses first, then interrupted instruction pointers, then frame 0s,
+ * addresses first, then the frames named by their own address, then frame 0s,
  * in one allocation.
  */
 static int frames_collect(struct symtab *tab, const struct stack_set *set)
@@ -249,13 +268,13 @@ static int frames_collect(struct symtab *tab, const struct stack_set *set)
 		return -ENOMEM;
 	for (i = 0; i < set->n; i++)
 		for (f = 1; f < set->stacks[i].nframes; f++)
-			if (!frame_interrupted(tab, &set->stacks[i], f))
+			if (!frame_by_own_address(tab, &set->stacks[i], f))
 				tab->addrs[tab->n++] = set->stacks[i].ips[f];
 	tab->n = sort_unique(tab->addrs, tab->n);
 	tab->addrs_ip = tab->addrs + tab->n;
 	for (i = 0; i < set->n; i++)
 		for (f = 1; f < set->stacks[i].nframes; f++)
-			if (frame_interrupted(tab, &set->stacks[i], f))
+			if (frame_by_own_address(tab, &set->stacks[i], f))
 				tab->addrs_ip[tab->n_ip++] =
 					set->stacks[i].ips[f];
 	tab->n_ip = sort_unique(tab->addrs_ip, tab->n_ip);
@@ -282,7 +301,7 @@ static int symtab_build_with(struct symtab *tab, const struct stack_set *set,
 	if (err)
 		return err;
 	if (set->n)
-		entry_text_find(tab, src);
+		landmarks_find(tab, src);
 	err = frames_collect(tab, set);
 	if (err)
 		return err;
@@ -374,7 +393,7 @@ const struct ksym *symtab_frame_sym(const struct symtab *tab,
 
 	if (f == 0)
 		sym = find(tab->addrs0, tab->syms0, tab->n0, s->ips[0]);
-	else if (frame_interrupted(tab, s, f))
+	else if (frame_by_own_address(tab, s, f))
 		sym = find(tab->addrs_ip, tab->syms_ip, tab->n_ip, s->ips[f]);
 	if (!sym)
 		sym = find(tab->addrs, tab->syms, tab->n, s->ips[f]);

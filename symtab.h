@@ -33,7 +33,9 @@ struct symtab_proc {
  * - interrupted instruction pointers, the frame right after a return
  *   address into the kernel's entry text (entry_start..entry_end, from
  *   kallsyms), named after the function of addr itself: the instruction
- *   the CPU was about to run, often a function's first.
+ *   the CPU was about to run, often a function's first.  So is the first
+ *   byte of a return trampoline (kretprobe_trampoline, return_to_handler:
+ *   tramps), which the kernel puts on a stack with no call before it.
  * No frame is named after padding (__pfx_, __cfi_), a section marker or a
  * data symbol.  addrs_ip, addrs0 and their syms live in the allocations of
  * addrs and syms.  A table filled by hand with only addrs, syms and n (the
@@ -43,13 +45,15 @@ struct symtab {
 	unsigned long *addrs;	/* return addresses, sorted, each once */
 	struct ksym *syms;	/* the function of each, as above */
 	size_t n;
-	unsigned long *addrs_ip;	/* interrupted ips, sorted, once */
+	unsigned long *addrs_ip;	/* by their own address, sorted, once */
 	struct ksym *syms_ip;	/* the function of each, by addr */
 	size_t n_ip;
 	unsigned long *addrs0;	/* frame 0 of each stack, sorted, once */
 	struct ksym *syms0;	/* the function of each, as traced */
 	size_t n0;
 	unsigned long entry_start, entry_end;	/* entry text; 0: unknown */
+	unsigned long tramps[KSYM_TRAMPOLINES_MAX];	/* return trampolines */
+	unsigned int ntramps;
 	struct symtab_proc *procs;	/* every pid of the set, sorted */
 	size_t nprocs;
 };

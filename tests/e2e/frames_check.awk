@@ -24,7 +24,9 @@
 # address inside the entry code: its address - 1 is there) are named by
 # their own address; every
 # other frame by address - 1, unless address - 1 is in padding, a section
-# marker or no text symbol, where it is named by its own address.
+# marker or no text symbol, where it is named by its own address.  A
+# return trampoline's first byte (kretprobe_trampoline, return_to_handler,
+# ...) is named by its own address too.
 # bpftrace names every frame by its own address.  So the two must name
 # the same function (compared by start address: address - offset) except
 # where address - 1 is in a function other than the one at the address:
@@ -358,6 +360,9 @@ END {
 			rule = "own"
 			if (f == 1)
 				rule = "frame0"
+			else if (KIND[A] == "func" && START[A] == A &&
+				 RESNAME[A] ~ /^(__)?(kretprobe|arch_rethook|rethook)_trampoline$|^return_to_handler$/)
+				rule = "trampoline"
 			else if (in_entry(f == 2 ? a[1] : asub(a[f - 1], 1))) {
 				rule = "after-entry"
 				if (KIND[A] == "func" && START[A] == A) {

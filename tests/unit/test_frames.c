@@ -15,6 +15,8 @@
  *   address into each kernel's entry code (asm_sysvec_apic_timer_interrupt,
  *   asm_common_interrupt, asm_exc_page_fault; el1h_64_irq, el1h_64_sync),
  *   named after that function, not the one before it;
+ * - a return trampoline's first byte (kretprobe_trampoline,
+ *   arch_rethook_trampoline, return_to_handler), named after it;
  * - section markers that share an address with a function, a .cold part,
  *   padding and data.
  * A resolver that names every frame past 0 by addr - 1 fails the second
@@ -149,6 +151,11 @@ static void test_x86_6_1(void)
 		     "0xffffffff81c01b20",
 		     4, 0xffffffff8132d295ull, 0xffffffff81a10321ull,
 		     0xffffffff81c01160ull, 0xffffffff81c01b20ull);
+	/* rethook's and the function graph tracer's return trampolines. */
+	expect_names(k, "kmem_cache_free+0x5;arch_rethook_trampoline+0x0;"
+		     "return_to_handler+0x0",
+		     3, 0xffffffff8132d295ull, 0xffffffff81076930ull,
+		     0xffffffff810768d0ull);
 	test_end("frames_x86_6.1");
 }
 
@@ -206,6 +213,13 @@ static void test_x86_5_10(void)
 		     "__x64_sys_exit+0x20;do_syscall_64+0x33",
 		     4, 0xffffffff812ae795ull, 0xffffffff81092b80ull,
 		     0xffffffff810934a0ull, 0xffffffff819095a3ull);
+	/*
+	 * A kretprobe on the function the frame returns into: 5.10's
+	 * unwinder leaves kretprobe_trampoline's first byte, which no call
+	 * put there (addr - 1 would be elfcorehdr_read).
+	 */
+	expect_names(k, "kmem_cache_free+0x5;kretprobe_trampoline+0x0", 2,
+		     0xffffffff812ae795ull, 0xffffffff81068310ull);
 	test_end("frames_x86_5.10");
 }
 
@@ -234,6 +248,10 @@ static void test_arm64_6_1(void)
 		     0xffffdb59dc69be30ull, 0xffffdb59dc628788ull);
 	expect_names(k, "kmem_cache_free+0x8;__kern_my_cpu_offset+0x8",
 		     2, 0xffffdb59dc971f78ull, 0xffffdb59dc614348ull);
+	expect_names(k, "kmem_cache_free+0x8;__kretprobe_trampoline+0x0;"
+		     "return_to_handler+0x0",
+		     3, 0xffffdb59dc971f78ull, 0xffffdb59dc638284ull,
+		     0xffffdb59dc62d19cull);
 	test_end("frames_arm64_6.1");
 }
 
