@@ -100,10 +100,7 @@ static int ask_perf_link(int prog_fd);
 static void ask_helpers(struct kfeature_answers *a, __u32 kern_version);
 static void ask_load(enum bpf_prog_type type, const struct bpf_insn *insns,
 		     size_t insn_cnt, __u32 kern_version,
-		     int (*refused)(const char *log),
-		     struct kfeature_load *ans);
-static int helper_refused(const char *log);
-static int prealloc_refused(const char *log);
+		     enum kfeature_refusal asked, struct kfeature_load *ans);
 static int closed(int fd);
 static int prog_load(enum bpf_prog_type type, const struct bpf_insn *insns,
 		     size_t insn_cnt, __u32 kern_version, char *log,
@@ -247,7 +244,7 @@ static void ask_uses_map(int map_fd, struct kfeature_load *ans)
 	};
 
 	ask_load(BPF_PROG_TYPE_PERF_EVENT, insns, ARRAY_SIZE(insns), 0,
-		 prealloc_refused, ans);
+		 KFEATURE_NOT_PREALLOCATED, ans);
 }
 
 /*
@@ -328,9 +325,8 @@ static int ask_perf_link(int prog_fd)
 
 /*
  * Helpers: a kprobe program that calls one, with arguments the verifier
- * takes.  A helper the kernel lacks is refused as "invalid func" (a
- * number past the kernel's last), "unknown func" or "program of this type
- * cannot use helper" (6.x), the three forms bpftool and libbpf look for.
+ * takes.  A helper the kernel lacks is refused in the verifier's words
+ * (kfeature_log_refuses()).
  */
 static void ask_helpers(struct kfeature_answers *a, __u32 kern_version)
 {
@@ -344,20 +340,19 @@ static void ask_helpers(struct kfeature_answers *a, __u32 kern_version)
 	};
 
 	ask_load(BPF_PROG_TYPE_KPROBE, get_stack, ARRAY_SIZE(get_stack),
-		 kern_version, helper_refused, &a->get_stack);
+		 kern_version, KFEATURE_UNKNOWN_HELPER, &a->get_stack);
 	ask_load(BPF_PROG_TYPE_KPROBE, ns_pid_tgid, ARRAY_SIZE(ns_pid_tgid),
-		 kern_version, helper_refused, &a->ns_pid_tgid);
+		 kern_version, KFEATURE_UNKNOWN_HELPER, &a->ns_pid_tgid);
 }
 
 /*
  * Load a probe program and close it.  Only a refusal is loaded again,
- * with the verifier's log, so that refused() can tell the refusal asked
- * about from any other: a kernel that has everything pays one load.
+ * with the verifier's log, to tell the refusal asked about from any
+ * other: a kernel that has everything pays one load.
  */
 static void ask_load(enum bpf_prog_type type, const struct bpf_insn *insns,
 		     size_t insn_cnt, __u32 kern_version,
-		     int (*refused)(const char *log),
-		     struct kfeature_load *ans)
+		     enum kfeature_refusal asked, struct kfeature_load *ans)
 {
 	char log[PROBE_LOG_SIZE];
 	int err;
@@ -374,20 +369,7 @@ static void ask_load(enum bpf_prog_type type, const struct bpf_insn *insns,
 	if (err >= 0)
 		close(err);
 	else
-		ans->refused = refused(log);
-}
-
-/* The verifier refused a call to a helper it does not offer (its words). */
-static int helper_refused(const char *log)
-{
-	return strstr(log, "invalid func ") || strstr(log, "unknown func ") ||
-	       strstr(log, "program of this type cannot use helper ");
-}
-
-/* The verifier refused a map that is not preallocated. */
-static int prealloc_refused(const char *log)
-{
-	return strstr(log, "preallocated") != NULL;
+		ans->refused = kfeature_log_refuses(log, asked);
 }
 
 /* 0 or -errno, the fd closed: the question is whether it could be made. */
@@ -430,6 +412,27 @@ static int sys_bpf(enum bpf_cmd cmd, union bpf_attr *attr)
 	long ret = syscall(__NR_bpf, cmd, attr, sizeof(*attr));
 
 	return ret < 0 ? -errno : (int)ret;
+}
+
+/*
+ * The verifier's words.  A helper the kernel lacks: "invalid func" (a
+ * number past the kernel's last), "unknown func" (one it does not offer
+ * this program type; older kernels) or "program of this type cannot use
+ * helper" (newer ones), the forms bpftool and libbpf look for too.  A map
+ * not preallocated, in a perf_event program: "perf_event programs can
+ * only use preallocated hash map" (4.x to 6.0).
+ */
+int kfeature_log_refuses(const char *log, enum kfeature_refusal why)
+{
+	switch (why) {
+	case KFEATURE_UNKNOWN_HELPER:
+		return strstr(log, "invalid func ") ||
+		       strstr(log, "unknown func ") ||
+		       strstr(log, "program of this type cannot use helper ");
+	case KFEATURE_NOT_PREALLOCATED:
+		return strstr(log, "can only use preallocated") != NULL;
+	}
+	return 0;
 }
 
 /* ---- the decision: answers to fields, no system call ---- */

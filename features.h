@@ -108,6 +108,19 @@ struct kfeature_answers {
  */
 void kfeatures_ask(struct kfeature_answers *a);
 
+/* Why a probe program may be refused, the reason a question asks about. */
+enum kfeature_refusal {
+	KFEATURE_UNKNOWN_HELPER,	/* the helper it calls */
+	KFEATURE_NOT_PREALLOCATED,	/* a hash map of BPF_F_NO_PREALLOC */
+};
+
+/*
+ * Whether a verifier log (BPF_PROG_LOAD's, log_level 1) refuses the
+ * program for that reason, in the words of the kernels from 4.18 on:
+ * how kfeatures_ask() tells a "no" from a refusal for anything else.
+ */
+int kfeature_log_refuses(const char *log, enum kfeature_refusal why);
+
 /* The fields from the answers; no system call. */
 void kfeatures_decide(struct kfeatures *f, const struct kfeature_answers *a);
 

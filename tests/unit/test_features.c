@@ -6,8 +6,9 @@
  * kfeatures_ask() puts (upstream 4.18, 5.4, 5.10, 5.15, 6.1, 6.6, 6.7,
  * 6.12; RHEL 9's 5.14, whose BPF is 6.x's; kernels of unknown version;
  * answers that say nothing, as to someone not root), and every field is
- * checked.  Then the real thing on this machine (as root: bpf()): the
- * answers this kernel gives, the fields it must have, nothing left open
+ * checked; and verifier logs, to the refusals they are.  Then the real
+ * thing on this machine (as root: bpf()): this kernel's words for an
+ * unknown helper, the answers this kernel gives, the fields it must have, nothing left open
  * or changed behind, the same fields for a process that may not use
  * bpf() (its refusals are no answer, the version decides), and
  * SHOW_BT_TEST_KERNEL.  The time kfeatures_probe() takes goes to stderr,
@@ -27,7 +28,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "../../bpf.h"
 #include "../../features.h"
+#include "../../insn.h"
 #include "unit.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -274,7 +277,106 @@ static void check_pidns(void)
 	test_end("features_decide_pidns");
 }
 
+/* Verifier logs, as kernels print them, and what they refuse. */
+struct log_case {
+	const char *log;
+	int helper, prealloc;	/* the refusal it is, if any */
+};
+
+static const struct log_case logs[] = {
+	{ "0: (85) call unknown#120\ninvalid func unknown#120\n"
+	  "processed 1 insns (limit 131072), stack depth 0\n", 1, 0 },
+	{ "0: (85) call bpf_get_ns_current_pid_tgid#120\n"
+	  "unknown func bpf_get_ns_current_pid_tgid#120\n", 1, 0 },
+	{ "0: R1=ctx() R10=fp0\n0: (85) call bpf_d_path#147\n"
+	  "program of this type cannot use helper bpf_d_path#147\n"
+	  "processed 1 insns (limit 1000000) max_states_per_insn 0 "
+	  "total_states 0 peak_states 0 mark_read 0\n", 1, 0 },
+	{ "perf_event programs can only use preallocated hash map\n"
+	  "processed 0 insns (limit 1000000)\n", 0, 1 },
+	{ "perf_event programs can only use preallocated inner hash map\n",
+	  0, 1 },
+	/* Refusals for something else. */
+	{ "0: (85) call bpf_map_lookup_elem#1\n"
+	  "R1 type=ctx expected=map_ptr\n", 0, 0 },
+	{ "R2 !read_ok\n", 0, 0 },
+	{ "", 0, 0 },
+};
+
+static void check_logs(void)
+{
+	size_t i;
+	int helper, prealloc;
+
+	for (i = 0; i < ARRAY_SIZE(logs); i++) {
+		helper = kfeature_log_refuses(logs[i].log,
+					      KFEATURE_UNKNOWN_HELPER);
+		prealloc = kfeature_log_refuses(logs[i].log,
+						KFEATURE_NOT_PREALLOCATED);
+		EXPECT(!helper == !logs[i].helper &&
+		       !prealloc == !logs[i].prealloc,
+		       "log %zu: an unknown helper %d (want %d), not "
+		       "preallocated %d (want %d)", i, helper, logs[i].helper,
+		       prealloc, logs[i].prealloc);
+	}
+	test_end("features_log_refuses");
+}
+
 /* ---- on this machine ---- */
+
+/*
+ * This kernel's own words: a call to a helper number it does not have
+ * is refused as an unknown helper; a known helper called wrongly (EACCES),
+ * or an unknown opcode (EINVAL, as an unknown helper is), for something
+ * else.
+ */
+static void check_this_kernels_words(void)
+{
+	const struct bpf_insn unknown[] = {
+		BPF_CALL_HELPER(__BPF_FUNC_MAX_ID + 1000),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	/* bpf_map_lookup_elem(ctx, ...): r1 is no map */
+	const struct bpf_insn wrong[] = {
+		BPF_CALL_HELPER(BPF_FUNC_map_lookup_elem),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	/* EINVAL too, for something else than a helper */
+	const struct bpf_insn bad_op[] = {
+		{ .code = 0xff },
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	static char log[4096];
+	int fd;
+
+	fd = bpf_prog_load_kprobe(unknown, ARRAY_SIZE(unknown), "test", "GPL",
+				  1, log, sizeof(log));
+	EXPECT(fd == -EINVAL, "an unknown helper: %s, want EINVAL",
+	       fd < 0 ? strerror(-fd) : "loaded");
+	EXPECT(kfeature_log_refuses(log, KFEATURE_UNKNOWN_HELPER),
+	       "an unknown helper, not in those words: %s", log);
+	if (fd >= 0)
+		close(fd);
+	fd = bpf_prog_load_kprobe(wrong, ARRAY_SIZE(wrong), "test", "GPL", 1,
+				  log, sizeof(log));
+	EXPECT(fd < 0, "a helper called wrongly loaded");
+	EXPECT(!kfeature_log_refuses(log, KFEATURE_UNKNOWN_HELPER),
+	       "a helper called wrongly read as unknown: %s", log);
+	if (fd >= 0)
+		close(fd);
+	fd = bpf_prog_load_kprobe(bad_op, ARRAY_SIZE(bad_op), "test", "GPL",
+				  1, log, sizeof(log));
+	EXPECT(fd == -EINVAL, "an unknown opcode: %s, want EINVAL",
+	       fd < 0 ? strerror(-fd) : "loaded");
+	EXPECT(!kfeature_log_refuses(log, KFEATURE_UNKNOWN_HELPER),
+	       "an unknown opcode read as an unknown helper: %s", log);
+	if (fd >= 0)
+		close(fd);
+	test_end("features_this_kernels_words");
+}
 
 static int open_fds(void)
 {
@@ -477,6 +579,8 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(kernels); i++)
 		check_kernel(&kernels[i]);
 	check_pidns();
+	check_logs();
+	check_this_kernels_words();
 	check_this_kernel();
 	check_not_permitted();
 	check_test_kernel();
