@@ -85,7 +85,9 @@
  * kernel's own reason (a load or an attach refused); lack it where using
  * it would go wrong in silence, or the old way costs nothing.  These are
  * also what show_bt assumed of a kernel of unknown version before this
- * table existed.
+ * table existed (but for own_calls_skipped(), which took such a kernel
+ * for one without bpf_get_ns_current_pid_tgid() where process_filter()
+ * took it for one with).
  */
 enum { UNKNOWN_NO = 0, UNKNOWN_YES = 1 };
 
@@ -180,7 +182,6 @@ static void ask_memlock(struct kfeature_answers *a)
 {
 	struct rlimit usual, zero;
 
-	a->memlock_usual = KFEATURE_NOT_ASKED;
 	if (getrlimit(RLIMIT_MEMLOCK, &usual)) {
 		a->memlock_zero = -errno;
 		return;
@@ -210,11 +211,12 @@ static void ask_memlock(struct kfeature_answers *a)
  * Allocation inside a probe: 6.1 (commit 96da3f7d489d, "bpf: Remove
  * tracing program restriction on map types", once hash maps allocate from
  * the BPF memory allocator) let every tracing program use a map that is
- * not preallocated.  Before, a kprobe program that does only has a
- * warning (WARN_ONCE: it taints the kernel), never to be asked; but a
- * perf_event program that does is refused outright, with "perf_event
- * programs can only use preallocated hash map" in the log (4.x to 6.0).
- * That program only names the map, and is never attached.
+ * not preallocated.  Before, a kprobe program that uses one is let
+ * through with a warning (from 5.7, a WARN_ONCE, which taints the
+ * kernel): not a question to put.  But a perf_event program that uses
+ * one is refused outright, "perf_event programs can only use
+ * preallocated hash map" (4.x to 6.0), by the same check the commit
+ * removed.  That program only names the map, and is never attached.
  */
 static void ask_hash_maps(struct kfeature_answers *a)
 {
@@ -444,20 +446,32 @@ void kfeatures_decide(struct kfeatures *f, const struct kfeature_answers *a)
 	if (f->version_known)
 		f->version = a->version;
 
+	/* Unknown: yes, the program's load says what is missing. */
 	f->helper_get_stack = since(load_answer(&a->get_stack), a, 4, 18,
 				    UNKNOWN_YES);
 	f->helper_ns_pid_tgid = since(load_answer(&a->ns_pid_tgid), a, 5, 7,
 				      UNKNOWN_YES);
-	/* A program that loads without it does not need it. */
+	/*
+	 * A program that loads without it does not need it.  Unknown: no,
+	 * as there would be no version to give anyway.
+	 */
 	f->kprobe_needs_kern_version =
 		until(negated(load_answer(&a->kern_version_0)), a, 5, 0,
 		      UNKNOWN_NO);
+	/* Unknown: yes, the map create says E2BIG (prog.c then chunks). */
 	f->hash_keys_over_512 = since(errno_answer(a->big_key, 0, -E2BIG),
 				      a, 5, 11, UNKNOWN_YES);
+	/*
+	 * Unknown: no.  Wrongly assumed, a kernel from 5.7 to 6.0 warns and
+	 * taints, an older one allocates inside the probe; preallocation
+	 * works on all.
+	 */
 	f->hash_alloc_in_probe = since(load_answer(&a->perf_event_nopre), a,
 				       6, 1, UNKNOWN_NO);
+	/* Unknown: no; it only words the message of a refused map. */
 	f->maps_charge_memlock = until(memlock_answer(a), a, 5, 11,
 				       UNKNOWN_NO);
+	/* Unknown: yes, the link create says what is missing. */
 	f->perf_event_links = since(errno_answer(a->perf_link, -EBADF,
 						 -EINVAL),
 				    a, 5, 15, UNKNOWN_YES);
@@ -467,8 +481,8 @@ void kfeatures_decide(struct kfeatures *f, const struct kfeature_answers *a)
 	 * without attaching a kprobe; and no other question of the same
 	 * kernel change (6.7, "bpf: Add missed stats for kprobes") has an
 	 * answer that a backport of something else could not also give.
-	 * Wrongly assumed, the summary would say 0 skipped where the kernel
-	 * counted nothing: no.
+	 * Unknown: no.  Wrongly assumed, the summary would say 0 skipped
+	 * where the kernel counted nothing.
 	 */
 	f->kprobe_skips_counted = since(-1, a, 6, 7, UNKNOWN_NO);
 

@@ -8,9 +8,10 @@
  * answers that say nothing, as to someone not root), and every field is
  * checked; and verifier logs, to the refusals they are.  Then the real
  * thing on this machine (as root: bpf()): this kernel's words for an
- * unknown helper, the answers this kernel gives, the fields it must have, nothing left open
- * or changed behind, the same fields for a process that may not use
- * bpf() (its refusals are no answer, the version decides), and
+ * unknown helper; the answers this kernel gives and the fields it must
+ * have, with nothing left open or changed behind; the same fields for a
+ * process that may not use bpf() (its refusals are no answer, the
+ * version decides); a process in a pid namespace of its own; and
  * SHOW_BT_TEST_KERNEL.  The time kfeatures_probe() takes goes to stderr,
  * for the record; nothing here depends on it.
  *
@@ -26,6 +27,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sched.h>
 #include <sys/wait.h>
 
 #include "../../bpf.h"
@@ -546,6 +548,60 @@ static const struct kernel_case *kernel_case(const char *name)
 	abort();
 }
 
+/*
+ * In a pid namespace of its own (unshare, then a child: the first
+ * process of the new namespace), the process is in a child namespace,
+ * /proc/self/ns/pid's; outside, it is not.
+ */
+static void check_child_pidns(void)
+{
+	struct kfeatures f, outside;
+	struct stat st;
+	int p[2], status = 0;
+	ssize_t n = -1;
+	pid_t pid;
+
+	kfeatures_probe(&outside);
+	if (pipe(p)) {
+		EXPECT(0, "pipe: %s", strerror(errno));
+		test_end("features_probe_child_pidns");
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		if (unshare(CLONE_NEWPID))
+			_exit(2);
+		pid = fork();
+		if (pid == 0) {
+			kfeatures_probe(&f);
+			n = write(p[1], &f, sizeof(f));
+			_exit(n == sizeof(f) ? 0 : 1);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid)
+			_exit(3);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 4);
+	}
+	close(p[1]);
+	memset(&f, 0, sizeof(f));
+	if (pid > 0)
+		n = read(p[0], &f, sizeof(f));
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	EXPECT(n == sizeof(f) && WIFEXITED(status) && !WEXITSTATUS(status),
+	       "the child sent %zd bytes, status %d (2: unshare failed)", n,
+	       status);
+	EXPECT(f.in_child_pidns && f.pidns_ino &&
+	       (!stat("/proc/self/ns/pid", &st) && f.pidns_ino != st.st_ino),
+	       "in a new pid namespace: in_child_pidns %d, inode %llu",
+	       f.in_child_pidns, f.pidns_ino);
+	EXPECT(f.helper_ns_pid_tgid == outside.helper_ns_pid_tgid &&
+	       f.perf_event_links == outside.perf_event_links,
+	       "other fields differ in a new pid namespace");
+	test_end("features_probe_child_pidns");
+}
+
 /* SHOW_BT_TEST_KERNEL: nothing is asked, the version stands alone. */
 static void check_test_kernel(void)
 {
@@ -583,6 +639,7 @@ int main(void)
 	check_this_kernels_words();
 	check_this_kernel();
 	check_not_permitted();
+	check_child_pidns();
 	check_test_kernel();
 	return test_failed ? 1 : 0;
 }
