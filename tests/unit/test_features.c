@@ -504,6 +504,8 @@ static void check_not_permitted(void)
 		test_end("features_probe_not_permitted");
 		return;
 	}
+	/* Nothing buffered for the child to print again (valgrind does). */
+	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
@@ -567,6 +569,7 @@ static void check_child_pidns(void)
 		test_end("features_probe_child_pidns");
 		return;
 	}
+	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
