@@ -217,6 +217,8 @@ static void ask_memlock(struct kfeature_answers *a)
  * one is refused outright, "perf_event programs can only use
  * preallocated hash map" (4.x to 6.0), by the same check the commit
  * removed.  That program only names the map, and is never attached.
+ * (A kernel with that commit but not the allocator would be misread:
+ * a backport of the commit alone to 5.15.y was proposed in April 2025.)
  */
 static void ask_hash_maps(struct kfeature_answers *a)
 {
