@@ -124,6 +124,10 @@ build test_output tests/unit/test_output.c output.c symtab.c kallsyms.c \
 build test_frames tests/unit/test_frames.c symtab.c kallsyms.c \
 	kallsyms_copy.c bpf.c kversion.c &&
 	run test_frames $B/test_frames tests/fixtures/kallsyms
+# The kernel feature table: decisions from each kernel's answers, and this
+# kernel's own (bpf() as root).
+build test_features tests/unit/test_features.c features.c bpf.c kversion.c &&
+	run test_features $B/test_features
 build test_options tests/unit/test_options.c options.c &&
 	run test_options $B/test_options
 # The codec alone, with prog.c for the built-in program: no bpf.c.
