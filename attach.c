@@ -9,7 +9,6 @@
 #include "attach.h"
 #include "kallsyms.h"
 #include "kprobe.h"
-#include "kversion.h"
 #include "load.h"
 #include "msg.h"
 
@@ -28,12 +27,11 @@ static void entry_caller_note(const struct probes *probes,
  */
 int attach_choose(const struct options *opts, struct probes *probes)
 {
-	struct kversion kv;
-	int known = !kversion_running(&kv);
+	const struct kfeatures *f = &probes->feat;
 
-	if (opts->attach == ATTACH_LINK && known && !kversion_ge(&kv, 5, 15)) {
-		err_msg("--attach link needs Linux 5.15 or later (perf-event BPF links), and this is %u.%u: use --attach ioctl",
-			kv.major, kv.minor);
+	if (opts->attach == ATTACH_LINK && !f->perf_event_links) {
+		err_msg("--attach link needs Linux 5.15 or later (perf-event BPF links), and this is %s: use --attach ioctl",
+			kfeatures_release(f));
 		return -EOPNOTSUPP;
 	}
 	if (opts->attach == ATTACH_MULTI && !probes->multi_avail) {
@@ -44,9 +42,10 @@ int attach_choose(const struct options *opts, struct probes *probes)
 	probes->use_multi = opts->attach == ATTACH_MULTI ||
 			    (opts->attach == ATTACH_DEFAULT &&
 			     probes->multi_avail && probes->multi_able > 1);
+	/* Links by default only where they tell the kprobes' skips. */
 	probes->use_link = opts->attach == ATTACH_LINK ||
-			   (opts->attach != ATTACH_IOCTL && known &&
-			    kversion_ge(&kv, 6, 7));
+			   (opts->attach != ATTACH_IOCTL &&
+			    f->perf_event_links && f->kprobe_skips_counted);
 	return 0;
 }
 

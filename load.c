@@ -9,11 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 
 #include "bpf.h"
 #include "bpfasm.h"
-#include "kversion.h"
 #include "load.h"
 #include "msg.h"
 
@@ -25,28 +23,27 @@ static const char *not_permitted =
 #define CAP_SYS_ADMIN_BIT	21
 #define CAP_BPF_BIT		39
 
-/* The first pid namespace's inode number (include/linux/proc_ns.h). */
-#define PROC_PID_INIT_INO	0xEFFFFFFCu
-
 /*
  * 4096 instructions take under 200 KiB of text: a --prog file past 1 MiB
  * (or one without end, such as /dev/zero) is no program.
  */
 #define PROG_FILE_MAX	(1 << 20)
 
-static int create_maps(struct prog_maps *maps, const struct options *opts);
+static int create_maps(struct prog_maps *maps, const struct options *opts,
+		       const struct kfeatures *f);
 static int build_prog(struct prog *prog, const struct prog_maps *maps,
-		      const struct options *opts);
+		      const struct options *opts,
+		      const struct kfeatures *f);
 static int load_prog(const struct prog *prog, const struct options *opts,
 		     enum bpf_attach_type type);
 static void attach_type_note(FILE *out, const struct options *opts,
 			     const struct probes *probes);
-static int process_filter(const struct options *opts, struct prog_config *cfg);
+static int process_filter(const struct options *opts,
+			  const struct kfeatures *f, struct prog_config *cfg);
 static char *read_file(const char *path);
 static void raise_memlock(void);
-static unsigned long long memlock_bound(void);
+static unsigned long long memlock_bound(const struct kfeatures *f);
 static int has_cap(unsigned int cap);
-static int must_prealloc(void);
 
 /*
  * Maps, program (built-in or --prog), load; --xlated shows the result.
@@ -62,7 +59,8 @@ int load_program(const struct options *opts, struct prog_maps *maps,
 	int fd, err;
 
 	raise_memlock();
-	if (create_maps(maps, opts) || build_prog(prog, maps, opts))
+	if (create_maps(maps, opts, &probes->feat) ||
+	    build_prog(prog, maps, opts, &probes->feat))
 		return -1;
 	fd = load_prog(prog, opts, type);
 	if (fd >= 0 && probes->use_multi && opts->check &&
@@ -87,17 +85,20 @@ int load_program(const struct options *opts, struct prog_maps *maps,
 int dump_program(const struct options *opts)
 {
 	struct prog_maps maps;
+	struct kfeatures f;
 	struct prog prog;
 
+	kfeatures_guess(&f);
 	prog_maps_standin(&maps, DEFAULT_SLOTS, stack_depth());
-	if (build_prog(&prog, &maps, opts))
+	if (build_prog(&prog, &maps, opts, &f))
 		return EXIT_FAIL;
 	bpfasm_print(stdout, &prog, &maps);
 	attach_type_note(stdout, opts, NULL);
 	return EXIT_OK;
 }
 
-static int create_maps(struct prog_maps *maps, const struct options *opts)
+static int create_maps(struct prog_maps *maps, const struct options *opts,
+		       const struct kfeatures *f)
 {
 	unsigned int depth = stack_depth();
 	int err;
@@ -106,14 +107,15 @@ static int create_maps(struct prog_maps *maps, const struct options *opts)
 		err_msg("kernel.perf_event_max_stack is 0: the kernel takes no stack at all (set it to 1 or more; 127 is its default)");
 		return -EINVAL;
 	}
+	/* Before 6.1 no map entry may be allocated inside a probe. */
 	err = prog_maps_create(maps, opts->slots, opts->max_stacks, depth,
-			       must_prealloc());
+			       !f->hash_alloc_in_probe);
 	if (err == -EMFILE || err == -ENFILE)
 		err_msg("cannot create BPF maps: %s: raise the limit (ulimit -n)",
 			strerror(-err));
-	else if ((err == -EPERM || err == -EACCES) && memlock_bound())
+	else if ((err == -EPERM || err == -EACCES) && memlock_bound(f))
 		err_msg("cannot create BPF maps: %s: before Linux 5.11 BPF maps count against RLIMIT_MEMLOCK (ulimit -l is %llu KiB), which only root or CAP_SYS_RESOURCE can raise",
-			strerror(-err), memlock_bound());
+			strerror(-err), memlock_bound(f));
 	else if (err == -EPERM || err == -EACCES)
 		err_msg("cannot create BPF maps: %s: %s", strerror(-err),
 			not_permitted);
@@ -124,14 +126,15 @@ static int create_maps(struct prog_maps *maps, const struct options *opts)
 
 /* The built-in program, or with --prog the user's. */
 static int build_prog(struct prog *prog, const struct prog_maps *maps,
-		      const struct options *opts)
+		      const struct options *opts,
+		      const struct kfeatures *f)
 {
 	struct prog_config cfg;
 	char why[512], *text;
 	int err;
 
 	if (!opts->prog_file) {
-		err = process_filter(opts, &cfg);
+		err = process_filter(opts, f, &cfg);
 		if (err)
 			return err;
 		prog_build(prog, maps, &cfg);
@@ -239,31 +242,29 @@ unsigned int stack_depth(void)
  * can.  Before, -p is refused, and show_bt cannot leave its own calls
  * out (it says so).
  */
-static int process_filter(const struct options *opts, struct prog_config *cfg)
+static int process_filter(const struct options *opts,
+			  const struct kfeatures *f, struct prog_config *cfg)
 {
-	struct kversion kv;
-	struct stat st;
-
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->pid = opts->pid;
 	cfg->self = getpid();
 	cfg->per_process = opts->per_process;
 	cfg->entry_lr = arm64_entry(opts);
-	if (stat("/proc/self/ns/pid", &st) || st.st_ino == PROC_PID_INIT_INO)
+	if (!f->in_child_pidns)
 		return 0;
-	if (!kversion_running(&kv) && !kversion_ge(&kv, 5, 7)) {
+	if (!f->helper_ns_pid_tgid) {
 		if (opts->pid || opts->per_process) {
-			err_msg("%s inside a pid namespace (a container) needs Linux 5.7 or later (bpf_get_ns_current_pid_tgid), and this is %u.%u",
-				opts->pid ? "-p" : "-P", kv.major, kv.minor);
+			err_msg("%s inside a pid namespace (a container) needs Linux 5.7 or later (bpf_get_ns_current_pid_tgid), and this is %s",
+				opts->pid ? "-p" : "-P", kfeatures_release(f));
 			return -EOPNOTSUPP;
 		}
-		err_msg("note: inside a pid namespace on Linux %u.%u, show_bt's own calls cannot be told apart and may be counted",
-			kv.major, kv.minor);
+		err_msg("note: inside a pid namespace on Linux %s, show_bt's own calls cannot be told apart and may be counted",
+			kfeatures_release(f));
 		cfg->self = 0;
 		return 0;
 	}
-	cfg->ns_dev = st.st_dev;
-	cfg->ns_ino = st.st_ino;
+	cfg->ns_dev = f->pidns_dev;
+	cfg->ns_ino = f->pidns_ino;
 	return 0;
 }
 
@@ -359,12 +360,11 @@ static void raise_memlock(void)
  * create them (CAP_BPF or CAP_SYS_ADMIN) and the limit could not be raised
  * (no CAP_SYS_RESOURCE): the limit in KiB; else 0.
  */
-static unsigned long long memlock_bound(void)
+static unsigned long long memlock_bound(const struct kfeatures *f)
 {
-	struct kversion kv;
 	struct rlimit r;
 
-	if (kversion_running(&kv) || kversion_ge(&kv, 5, 11) ||
+	if (!f->maps_charge_memlock ||
 	    getrlimit(RLIMIT_MEMLOCK, &r) || r.rlim_cur == RLIM_INFINITY ||
 	    !(has_cap(CAP_BPF_BIT) || has_cap(CAP_SYS_ADMIN_BIT)))
 		return 0;
@@ -384,14 +384,4 @@ static int has_cap(unsigned int cap)
 	if (f)
 		fclose(f);
 	return found && cap < 64 && (eff >> cap & 1);
-}
-
-/* ---- before 6.1: no map entry allocated inside a probe ---- */
-
-/* Kernels before 6.1 must not allocate map entries inside a probe. */
-static int must_prealloc(void)
-{
-	struct kversion kv;
-
-	return kversion_running(&kv) || !kversion_ge(&kv, 6, 1);
 }

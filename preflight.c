@@ -10,7 +10,6 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
-#include "kversion.h"
 #include "msg.h"
 #include "preflight.h"
 
@@ -43,14 +42,12 @@ int check_stdio(void)
  * bpf_get_stack(), which the lossless path needs, 4.18.  Older ones are
  * told in one line, not by a verifier log about an unknown helper.
  */
-int check_kernel(void)
+int check_kernel(const struct kfeatures *f)
 {
-	struct kversion kv;
-
-	if (kversion_running(&kv) || kversion_ge(&kv, 4, 18))
+	if (f->helper_get_stack)
 		return 0;
-	err_msg("this kernel is %u.%u: show_bt needs Linux 4.18 or later (bpf_get_stack, which the kernel cannot do before)",
-		kv.major, kv.minor);
+	err_msg("this kernel is %s: show_bt needs Linux 4.18 or later (bpf_get_stack, which the kernel cannot do before)",
+		kfeatures_release(f));
 	return -EOPNOTSUPP;
 }
 

@@ -8,6 +8,8 @@
 #ifndef SHOW_BT_PREFLIGHT_H
 #define SHOW_BT_PREFLIGHT_H
 
+#include "kfeatures.h"
+
 /*
  * Closed standard descriptors would be reused by the first maps created,
  * and the output would go into a BPF map: stdin and stderr get /dev/null;
@@ -16,7 +18,7 @@
 int check_stdio(void);
 
 /* The oldest kernel show_bt can work on: 4.18 (bpf_get_stack). */
-int check_kernel(void);
+int check_kernel(const struct kfeatures *f);
 
 /* -p names a process: one that exists, and not one of its threads. */
 int check_pid(int pid);

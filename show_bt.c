@@ -80,6 +80,7 @@ int main(int argc, char **argv)
 static int run(const struct options *opts, enum mode mode)
 {
 	struct probes probes = { 0 };
+	struct kfeatures feat;
 	struct prog_maps maps;
 	struct prog prog;
 	char why[1024], label[64];
@@ -90,13 +91,15 @@ static int run(const struct options *opts, enum mode mode)
 	sigset_t stop;
 
 	prog_maps_init(&maps);
-	if (check_kernel() || check_pid(opts->pid) ||
+	kfeatures_probe(&feat);
+	if (check_kernel(&feat) || check_pid(opts->pid) ||
 	    (mode == MODE_TRACE && export_check(opts)))
 		goto out;
 	if (targets_expand(opts, &probes, why, sizeof(why))) {
 		err_msg("%s", why);
 		goto out;
 	}
+	probes.feat = feat;
 	if (attach_choose(opts, &probes))
 		goto out;
 

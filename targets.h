@@ -21,6 +21,7 @@
 
 #include <linux/types.h>
 
+#include "kfeatures.h"
 #include "kview.h"
 #include "options.h"
 
@@ -70,6 +71,7 @@ struct probes {
 	char multi_note[400];	/* why it took fewer, or none */
 	int perf_prog;		/* the program for perf kprobes when the
 				 * caller's is loaded for the link */
+	struct kfeatures feat;	/* what the kernel can do: asked once */
 };
 
 /*

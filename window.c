@@ -8,19 +8,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/membarrier.h>
 
 #include "attach.h"
 #include "bpf.h"
-#include "kversion.h"
 #include "msg.h"
 #include "testhook.h"
 #include "window.h"
-
-/* The first pid namespace's inode number (include/linux/proc_ns.h). */
-#define PROC_PID_INIT_INO	0xEFFFFFFCu
 
 static int stop_taken(void);
 static int gate_set(const struct prog_maps *maps, __u64 open);
@@ -32,7 +27,8 @@ static void skips_since(struct skips *end, const struct skips *start);
 static void kallsyms_copy_begin(const struct options *opts,
 				struct probes *probes, int prog_fd,
 				struct kallsyms_copy *ksyms);
-static int own_calls_skipped(const struct options *opts);
+static int own_calls_skipped(const struct options *opts,
+			     const struct kfeatures *f);
 static unsigned int prog_id(int prog_fd);
 
 /*
@@ -178,10 +174,9 @@ static void skips_read(const struct probes *probes, int prog_fd,
 {
 	struct bpf_prog_info info;
 	unsigned long long missed;
-	struct kversion kv;
 
 	s->recursion = s->kprobe = -1;
-	if (kversion_running(&kv) || !kversion_ge(&kv, 6, 7))
+	if (!probes->feat.kprobe_skips_counted)
 		return;
 	memset(&info, 0, sizeof(info));
 	if (!bpf_prog_get_info(prog_fd, &info))
@@ -235,7 +230,7 @@ static void kallsyms_copy_begin(const struct options *opts,
 		}
 		kallsyms_copy_free(ksyms);
 	}
-	if (own_calls_skipped(opts))
+	if (own_calls_skipped(opts, &probes->feat))
 		kallsyms_copy_start(ksyms, KALLSYMS_PATH,
 				    KALLSYMS_MODULES_PATH);
 }
@@ -245,17 +240,12 @@ static void kallsyms_copy_begin(const struct options *opts,
  * read /proc/kallsyms during the window: the built-in one does, but in a
  * pid namespace before Linux 5.7 (process_filter()); a --prog one may not.
  */
-static int own_calls_skipped(const struct options *opts)
+static int own_calls_skipped(const struct options *opts,
+			     const struct kfeatures *f)
 {
-	struct kversion kv;
-	struct stat st;
-
 	if (opts->prog_file)
 		return 0;
-	if (opts->pid > 0 || stat("/proc/self/ns/pid", &st) ||
-	    st.st_ino == PROC_PID_INIT_INO)
-		return 1;
-	return !kversion_running(&kv) && kversion_ge(&kv, 5, 7);
+	return opts->pid > 0 || !f->in_child_pidns || f->helper_ns_pid_tgid;
 }
 
 /* A loaded program's id, or 0. */

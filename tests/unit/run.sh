@@ -126,7 +126,7 @@ build test_frames tests/unit/test_frames.c symtab.c kallsyms.c \
 	run test_frames $B/test_frames tests/fixtures/kallsyms
 # The kernel feature table: decisions from each kernel's answers, and this
 # kernel's own (bpf() as root).
-build test_features tests/unit/test_features.c features.c bpf.c kversion.c &&
+build test_features tests/unit/test_features.c kfeatures.c bpf.c kversion.c &&
 	run test_features $B/test_features
 build test_options tests/unit/test_options.c options.c &&
 	run test_options $B/test_options

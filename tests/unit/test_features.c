@@ -31,7 +31,7 @@
 #include <sys/wait.h>
 
 #include "../../bpf.h"
-#include "../../features.h"
+#include "../../kfeatures.h"
 #include "../../insn.h"
 #include "unit.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * features.c - what the running kernel can do, asked once per run; see
- * features.h.
+ * kfeatures.c - what the running kernel can do, asked once per run; see
+ * kfeatures.h.
  *
  * The questions, in the order asked; each is answered yes, no, or not at
  * all:
@@ -41,7 +41,7 @@
 #include <sys/syscall.h>
 
 #include "bpf.h"
-#include "features.h"
+#include "kfeatures.h"
 #include "insn.h"
 #include "prog.h"
 
@@ -147,6 +147,22 @@ void kfeatures_ask(struct kfeature_answers *a)
 		a->perf_link = ask_perf_link(fd);
 		close(fd);
 	}
+}
+
+const char *kfeatures_release(const struct kfeatures *f)
+{
+	return f->release;
+}
+
+void kfeatures_guess(struct kfeatures *f)
+{
+	struct kfeature_answers a;
+
+	memset(&a, 0, sizeof(a));
+	a.version_err = kversion_running(&a.version);
+	ask_pidns(&a);
+	not_asked(&a);
+	kfeatures_decide(f, &a);
 }
 
 static void not_asked(struct kfeature_answers *a)
@@ -445,8 +461,13 @@ void kfeatures_decide(struct kfeatures *f, const struct kfeature_answers *a)
 {
 	memset(f, 0, sizeof(*f));
 	f->version_known = !a->version_err;
-	if (f->version_known)
+	if (f->version_known) {
 		f->version = a->version;
+		snprintf(f->release, sizeof(f->release), "%u.%u",
+			 f->version.major, f->version.minor);
+	} else {
+		snprintf(f->release, sizeof(f->release), "an unknown version");
+	}
 
 	/* Unknown: yes, the program's load says what is missing. */
 	f->helper_get_stack = since(load_answer(&a->get_stack), a, 4, 18,

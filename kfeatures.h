@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * features.h - what the running kernel can do, asked once per run.
+ * kfeatures.h - what the running kernel can do, asked once per run.
  *
  * Each field of struct kfeatures is one capability show_bt decides by, 1
  * or 0.  Where the kernel can be asked without side effects it is asked
@@ -15,10 +15,10 @@
  * kfeatures_ask() puts the questions and keeps the raw answers (errnos),
  * kfeatures_decide() turns answers into fields.  kfeatures_probe() is
  * both.  How each field is asked, and what decides when the answer says
- * nothing, is told at its decision in features.c.
+ * nothing, is told at its decision in kfeatures.c.
  */
-#ifndef SHOW_BT_FEATURES_H
-#define SHOW_BT_FEATURES_H
+#ifndef SHOW_BT_KFEATURES_H
+#define SHOW_BT_KFEATURES_H
 
 #include "kversion.h"
 
@@ -26,6 +26,7 @@ struct kfeatures {
 	/* The running kernel's upstream version, for messages. */
 	struct kversion version;
 	int version_known;
+	char release[32];	/* kfeatures_release()'s words */
 
 	/* bpf_get_stack() (4.18): show_bt cannot count without it. */
 	int helper_get_stack;
@@ -126,5 +127,17 @@ void kfeatures_decide(struct kfeatures *f, const struct kfeature_answers *a);
 
 /* kfeatures_ask() then kfeatures_decide(): once per run. */
 void kfeatures_probe(struct kfeatures *f);
+
+/*
+ * The kernel's version for a message, "5.10" ("an unknown version" when
+ * it could not be read), in a buffer of f's.
+ */
+const char *kfeatures_release(const struct kfeatures *f);
+
+/*
+ * The fields from the version and the pid namespace alone, no question
+ * put to bpf(): for --dump, which asks the kernel nothing.
+ */
+void kfeatures_guess(struct kfeatures *f);
 
 #endif
