@@ -4,7 +4,8 @@
 # the man page (lint, rendering, sections, every option of --help in it and
 # the reverse), the bash completion (sourced in bash, its function called
 # with COMP_WORDS and COMP_CWORD set, on fixture files), the static musl
-# binary (size at most 200 KiB, static, behaving as the dynamic one) and
+# binary (size at most 200 KiB, static, behaving as the dynamic one), the
+# arm64 one (the same size, static, musl, mappable with 64 KiB pages) and
 # stackcount's option names.
 #
 #   sh tests/install/run.sh     (from anywhere; after `make test-bins`)
@@ -12,7 +13,10 @@
 # One "PASS: install/NAME" or "FAIL: install/NAME: why" line per check on
 # stdout, make's chatter on stderr; exit 1 when any check failed.  Needs
 # what `make deps` installs (musl-tools, groff-base, mandoc, man-db,
-# bash-completion, binutils): a missing tool is a failure, never a skip.
+# bash-completion, binutils), and for arm64 what `make test-bins-arm64`
+# fetches itself (the cross gcc through tests/vm/kit.sh, Debian's arm64
+# musl through tests/vm/musl.sh): a missing tool is a failure, never a
+# skip.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 B=tests/build/install
@@ -363,7 +367,7 @@ for args in "--version" "--help" "--dump -p 1" "--dump -P -p 7 --depth 5" \
 done
 [ $ok = 1 ] && pass static_same_output
 # Without musl-gcc, make says how to get it and builds with glibc.
-make -n MUSL_GCC= tests/build/static/show_bt > "$T/n" 2>&1
+make -n HAVE_MUSL= tests/build/static/show_bt > "$T/n" 2>&1
 if ! grep -q 'apt-get install musl-tools' "$T/n"; then
 	fail static_without_musl "make without musl-gcc does not say 'apt-get install musl-tools': $(oneline < "$T/n")"
 elif ! grep -q '^cc .*-static .*-o tests/build/static/show_bt' "$T/n" &&
@@ -373,6 +377,69 @@ elif grep -q '^musl-gcc' "$T/n"; then
 	fail static_without_musl "musl-gcc used when it is said to be missing"
 else
 	pass static_without_musl
+fi
+
+# ---- the arm64 static binary ----
+# make test-bins-arm64: the cross gcc (kit.sh installs it) with Debian's
+# arm64 musl (tests/vm/musl.sh fetches it); the arm64 VM suites run it.
+A64=tests/build/static-arm64/show_bt
+A64_MAX_PAGE=65536			# RHEL's and others' arm64 kernels: 64 KiB pages
+if make test-bins-arm64 >&2; then
+	check arm64_static_musl_built "the stamp says '$(cat tests/build/static-arm64/.build-flags 2> /dev/null)', not the cross gcc with musl's specs" \
+		grep -q '^aarch64-linux-gnu-gcc -specs [^ ]*/musl-gcc\.specs ' \
+		tests/build/static-arm64/.build-flags
+	size=$(wc -c < $A64)
+	check arm64_static_size "$A64 is $size bytes, more than 200 KiB ($MAX_STATIC)" \
+		test "$size" -le $MAX_STATIC
+	readelf -hlW $A64 > "$T/a64" 2>&1
+	if ! grep -q 'Machine: *AArch64' "$T/a64" ||
+	   ! grep -q 'Type: *EXEC' "$T/a64"; then
+		fail arm64_static_is_static "$A64 is no arm64 executable: $(oneline < "$T/a64")"
+	elif grep -q INTERP "$T/a64"; then
+		fail arm64_static_is_static "$A64 has a program interpreter"
+	elif grep -q GLIBC_ $A64; then
+		fail arm64_static_is_static "$A64 holds GLIBC_ strings: glibc, not musl"
+	else
+		pass arm64_static_is_static
+	fi
+	# The kernel maps each PT_LOAD from the page holding p_offset to the
+	# page holding p_vaddr: with pages of 4, 16 or 64 KiB that needs
+	# p_offset = p_vaddr modulo the page size, and the segments in pages
+	# of their own.  All three hold when they hold for 64 KiB.
+	why=$(awk -v P=$A64_MAX_PAGE '
+	function hex(s,   i, n) {
+		s = tolower(substr(s, 3))
+		for (i = 1; i <= length(s); i++)
+			n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return n
+	}
+	function mod(a) { return a - int(a / P) * P }
+	$1 == "LOAD" {
+		off = hex($2); va = hex($3); mem = hex($6); al = hex($NF); n++
+		if (al < P || mod(al) != 0)
+			{ printf "LOAD %d: p_align %s, not a multiple of %d; ", n, $NF, P }
+		if (mod(va) != mod(off))
+			{ printf "LOAD %d: p_offset %s and p_vaddr %s differ modulo %d; ", n, $2, $3, P }
+		if (n > 1 && int(va / P) <= last)
+			{ printf "LOAD %d: starts in the %d-byte page where LOAD %d ends; ", n, P, n - 1 }
+		last = int((va + mem - 1) / P)
+	}
+	END { if (n == 0) printf "no LOAD segment" }' "$T/a64")
+	check arm64_static_64k_pages "$A64 cannot be mapped with $A64_MAX_PAGE-byte pages: $why" \
+		test -z "$why"
+else
+	fail arm64_static_musl_built "make test-bins-arm64 failed (see stderr)"
+fi
+# Without musl for arm64, make says so loudly and builds with glibc.
+make -n CROSS=aarch64-linux-gnu- HAVE_MUSL= tests/build/static-arm64/show_bt \
+	> "$T/n" 2>&1
+if ! grep -q 'WARNING: no musl for arm64' "$T/n"; then
+	fail arm64_static_without_musl "make without arm64 musl gives no WARNING: $(oneline < "$T/n")"
+elif ! grep -q '^aarch64-linux-gnu-gcc .*-static .*-o tests/build/static-arm64/show_bt' "$T/n" ||
+     grep -q -- '-specs' "$T/n"; then
+	fail arm64_static_without_musl "no plain glibc cross build without arm64 musl: $(oneline < "$T/n")"
+else
+	pass arm64_static_without_musl
 fi
 
 # ---- stackcount's names ----
