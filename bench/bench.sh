@@ -114,15 +114,27 @@ strip -o "$BUILD/show_bt.stripped" "$BUILD/show_bt"
 			echo "INFO size_musl=$(size_of "$BUILD/show_bt.musl")"
 			echo "INFO size_musl_stripped=$(size_of "$BUILD/show_bt.musl.stripped")"
 		fi
-		# shellcheck disable=SC2086
-		if musl-gcc -std=gnu11 -Os -static -s -I"$u" \
-			-o "$BUILD/show_bt.musl.os" $srcs 2>>"$BUILD/musl.log"; then
-			echo "INFO size_musl_os=$(size_of "$BUILD/show_bt.musl.os")"
+		# What ships is what make builds, with its flags.
+		if make -s -C "$top" tests/build/static/show_bt >>"$BUILD/musl.log" 2>&1 &&
+			grep -q '^musl-gcc ' "$top/tests/build/static/.build-flags"; then
+			echo "INFO size_musl_os=$(size_of "$top/tests/build/static/show_bt")"
 		else
 			echo "INFO size_musl=failed: $(grep -m1 error "$BUILD/musl.log")"
 		fi
 	else
 		echo "INFO size_musl=not measured: musl-gcc (musl-tools) not installed"
+	fi
+	# The arm64 one, as make test-bins-arm64 builds it (the cross gcc
+	# with Debian's arm64 musl, tests/vm/musl.sh), where the cross gcc is.
+	if ! command -v aarch64-linux-gnu-gcc >/dev/null; then
+		echo "INFO size_musl_arm64=not measured: no aarch64-linux-gnu-gcc (make test-bins-arm64 installs it)"
+	elif make -s -C "$top" CROSS=aarch64-linux-gnu- \
+		tests/build/static-arm64/show_bt >>"$BUILD/musl.log" 2>&1 &&
+		grep -q -- '-specs [^ ]*/musl-gcc\.specs ' \
+			"$top/tests/build/static-arm64/.build-flags"; then
+		echo "INFO size_musl_arm64=$(size_of "$top/tests/build/static-arm64/show_bt")"
+	else
+		echo "INFO size_musl_arm64=not measured: no musl build for arm64 (see $BUILD/musl.log)"
 	fi
 	echo "INFO host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 	echo "INFO host_cpus=$(nproc)"
