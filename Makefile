@@ -114,11 +114,14 @@ endif
 # unwinds show_bt's own stack (no C++ exceptions; musl's thread
 # cancellation does not unwind), and .eh_frame was 16 KiB of it.
 STATIC_OPT = -Os -fno-asynchronous-unwind-tables -fno-unwind-tables
-# With musl, -z norelro: musl applies PT_GNU_RELRO in its dynamic linker
-# only, never in a static binary, so the segment protects nothing there;
-# on arm64 it cost 46 KiB of file padding (the relro end is aligned to
-# 64 KiB).  glibc applies it in static binaries too: its build keeps it.
-MUSL_FLAGS = -Wl,-z,norelro
+# With musl:
+# - -z norelro: musl applies PT_GNU_RELRO in its dynamic linker only, never
+#   in a static binary, so the segment protects nothing there; on arm64 it
+#   cost 44 KiB of file padding (the relro end is aligned to 64 KiB).
+#   glibc applies it in static binaries too: its build keeps it;
+# - --gc-sections: musl's libc.a has a section per function, and the
+#   linker drops those nothing refers to (2 KiB on arm64).
+MUSL_FLAGS = -Wl,-z,norelro -Wl,--gc-sections
 # For arm64 targets (tests/install/run.sh checks the program headers):
 # - max-page-size 64 KiB (the linker's default, made explicit): every
 #   PT_LOAD is aligned to 64 KiB and has p_offset = p_vaddr modulo 64 KiB,
