@@ -87,8 +87,10 @@ vm_suite() {
 # its own: with the host's root shared in (-r) for bpftrace, and memory for
 # bpftrace's stack map (128 Ki stacks of 127 frames, allocated up front).
 frames_suite() {
-	tests/vm/run.sh -k "$1" -r -m 1G -t 900 -f "$STATIC/show_bt" \
-		-f "$STATIC/frames_work" -f tests/lib.sh \
+	bins=$STATIC
+	case $1 in arm64-*) bins=$B/static-arm64 ;; esac
+	tests/vm/run.sh -k "$1" -r -m 1G -t 1500 -f "$bins/show_bt" \
+		-f "$bins/frames_work" -f tests/lib.sh \
 		-f tests/e2e/frames.sh -f tests/e2e/frames_check.awk \
 		-- sh /t/frames.sh /t
 }
@@ -109,18 +111,14 @@ fi
 # not both fetch the kit (-r: with the modules that share the host's root,
 # for the frames suite).  Per kernel: the end-to-end suites, then the
 # hostile-input table (in a boot of its own, with the two vCPUs its load
-# rows need), then the JSON and SVG checks, then (x86) the frames against
-# bpftrace's.
+# rows need), then the JSON and SVG checks, then the frames against
+# bpftrace's (arm64: in kit.sh's arm64 root with its bpftrace).
 kernel_suites() {
 	for k in "$@"; do
 		suite vm-$k vm_suite $k
 		suite hostile-$k sh tests/hostile/vm.sh $k
 		suite json-svg-$k sh tests/e2e/json_svg.sh -k $k
-		# Not on arm64 yet: run.sh -r shares the host's (x86-64) root.
-		case $k in
-		arm64-*) ;;
-		*) suite frames-$k frames_suite $k ;;
-		esac
+		suite frames-$k frames_suite $k
 	done
 }
 echo "suite vm-kit: checking the VM kit (QEMU, busybox, Debian kernels $KERNELS)" | say
@@ -136,7 +134,7 @@ done
 # writer and hostile helpers.  If any is missing its suites fail, here,
 # and the x86 ones still run.
 if [ -n "$ARM64" ] &&
-   ! { tests/vm/kit.sh arm64-6.1 && make -s test-bins-arm64 &&
+   ! { tests/vm/kit.sh -r arm64-6.1 && make -s test-bins-arm64 &&
        sh tests/hostile/build.sh arm64; } > "$LOG/kit-arm64.log" 2>&1; then
 	echo "FAIL: vm-arm64-6.1: the arm64 kit, cross compiler or test binaries could not be set up (tests/vm/kit.sh arm64-6.1, make test-bins-arm64): $(tail -3 "$LOG/kit-arm64.log" | tr '\n' ' ')" \
 		> "$LOG/vm-kit-arm64.done"

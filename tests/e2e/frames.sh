@@ -152,15 +152,26 @@ pass setup
 echo "INFO: $PREFIX: $(cat "$T/work.out")"
 echo "INFO: $PREFIX: $(grep '^show_bt: .* calls in ' "$T/sb.err")"
 
+# arm64, every probe at a function's entry: show_bt puts x30 in as frame 1
+# (the caller, whose return address only x30 holds there); bpftrace's
+# stacks lack it.  That frame is left out of the comparison, and the
+# stacks that differ only in it are one stack of bpftrace's.
+drop1=0
+if grep -q '(arm64 entry: x30 as frame 1)' "$T/sb.err"; then
+	drop1=1
+	echo "INFO: $PREFIX: arm64: show_bt's frame 1 (x30, the caller, which bpftrace's stacks lack) is left out of the comparison"
+fi
+
 # Both outputs as "sb|bt COUNT ADDR|NAME..." lines (frames_check.awk).
-awk '
-	/^  [0-9a-f]+ / { s = s " " $1 "|" $2; next }
+awk -v drop1=$drop1 '
+	/^  [0-9a-f]+ / { n++; if (!(drop1 && n == 2)) s = s " " $1 "|" $2; next }
 	/^  \[/ { lost = $0; sub(/^  \[/, "", lost); sub(/\].*/, "", lost); gsub(/ /, "_", lost); next }
 	/^    [0-9]+$/ {
 		if (lost != "") print "sblost", $1, lost
-		else print "sb", $1 s
-		s = ""; lost = ""
-	}' "$T/sb.out" > "$T/stacks"
+		else { c[s] += $1; if (!(s in seen)) { seen[s] = 1; order[++m] = s } }
+		s = ""; lost = ""; n = 0
+	}
+	END { for (i = 1; i <= m; i++) print "sb", c[order[i]] order[i] }' "$T/sb.out" > "$T/stacks"
 sed -n 's/.* \([0-9][0-9]*\) calls in .*/sbcalls \1/p' "$T/sb.err" >> "$T/stacks"
 awk '
 	/^@s\[\]: [0-9]+$/ { sub(/.*: /, ""); print "btlost", $0; next }
