@@ -4,14 +4,16 @@
 # output (stdout) and exit status. Harness failures (no boot, panic, timeout,
 # missing markers) print "vm: FAIL <kernel>: <why>" on stderr and exit 125.
 #
-#   run.sh -k KERNEL [-t TIMEOUT] [-s SMP] [-m MEM] [-r [-H]] [-f HOST_FILE]...
-#          -- COMMAND [ARGS...]
+#   run.sh -k KERNEL [-t TIMEOUT] [-s SMP] [-m MEM] [-a ARGS] [-r [-H]]
+#          [-f HOST_FILE]... -- COMMAND [ARGS...]
 #
 # KERNEL: 5.10, 6.1 or 6.12 (Debian's x86-64 kernels, qemu-system-x86_64) or
 # arm64-6.1 (Debian's arm64 kernel, qemu-system-aarch64 -M virt -cpu max).
 # -f files land in /t (the guest's cwd, first in PATH); they must be static
 # binaries for the guest's architecture (tests/build/static-arm64/ for arm64:
 # make test-bins-arm64) or scripts. -m: the guest's memory (default 512M).
+# -a: arguments appended to the kernel command line (e.g. -a lockdown=integrity;
+# several in one -a, space-separated, or several -a).
 #
 # -r (x86 kernels): the command runs in the host's root file system instead
 # of the busybox initramfs, so that host programs (bpftrace, python, bcc's
@@ -44,7 +46,7 @@ fail() {
 	exit 125
 }
 usage() {
-	echo "usage: $0 -k 5.10|6.1|6.12|arm64-6.1 [-t SECONDS] [-s SMP] [-m MEM] [-r [-H]] [-f FILE]... -- COMMAND [ARGS...]" >&2
+	echo "usage: $0 -k 5.10|6.1|6.12|arm64-6.1 [-t SECONDS] [-s SMP] [-m MEM] [-a KERNEL_ARGS] [-r [-H]] [-f FILE]... -- COMMAND [ARGS...]" >&2
 	exit 125
 }
 
@@ -61,12 +63,14 @@ smp=1
 mem=512M
 hostroot=0
 headers=0
-while getopts k:t:s:m:rHf: opt; do
+extra=
+while getopts k:t:s:m:a:rHf: opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
 	t) tmo=$OPTARG ;;
 	s) smp=$OPTARG ;;
 	m) mem=$OPTARG ;;
+	a) extra="$extra $OPTARG" ;;
 	r) hostroot=1 ;;
 	H) headers=1 ;;
 	f) cp -p -- "$OPTARG" "$r/t/" || fail "cannot copy -f $OPTARG" ;;
@@ -193,7 +197,7 @@ qs=0
 # quiet + loglevel=1 keep kernel chatter off the console (panics still show);
 # oops/softlockup become panics and panic=-1 reboots, which -no-reboot turns
 # into a QEMU exit, so a broken guest ends at once instead of at the timeout.
-append="quiet loglevel=1 panic=-1 oops=panic softlockup_panic=1"
+append="quiet loglevel=1 panic=-1 oops=panic softlockup_panic=1$extra"
 if [ $arch = arm64 ]; then
 	# pauth-impdef: the same pointer authentication, with QEMU's cheap
 	# algorithm instead of QARMA (several times faster under TCG).
