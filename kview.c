@@ -217,6 +217,28 @@ int kview_traceable(struct kview *kv, const char *name)
 	return names_has(&kv->traceable, name);
 }
 
+int kview_traceable_count(struct kview *kv, const char *name)
+{
+	char *const *names, **hit;
+	size_t n, lo, hi;
+	int err = kview_traceable_list(kv, &names, &n);
+
+	if (err == -ENOMEM)
+		return err;
+	if (err || !n)
+		return -ENOENT;
+	hit = bsearch(&name, names, n, sizeof(*names), str_cmp);
+	if (!hit)
+		return 0;
+	/* Repeats are neighbours in the sorted list. */
+	lo = hi = hit - names;
+	while (lo > 0 && !strcmp(names[lo - 1], name))
+		lo--;
+	while (hi + 1 < n && !strcmp(names[hi + 1], name))
+		hi++;
+	return hi - lo + 1 > INT_MAX ? INT_MAX : (int)(hi - lo + 1);
+}
+
 /* The number a /proc or /sys file holds (-1 if none), or -errno. */
 static int read_int(const char *path, int *v)
 {

@@ -117,6 +117,12 @@ int kview_traceable_list(struct kview *kv, char *const **names, size_t *n);
 int kview_traceable(struct kview *kv, const char *name);
 
 /*
+ * How often ftrace's list names name: one line for each function of
+ * that name it can trace.  -ENOENT when that cannot be known, or -ENOMEM.
+ */
+int kview_traceable_count(struct kview *kv, const char *name);
+
+/*
  * Hand the view's copy of /proc/kallsyms over (kallsyms_copy.h), if it has
  * read the file: the window then need not read it again.  The view reads
  * the file anew if asked of it later.  0, or -ENOENT when it has none.

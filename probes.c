@@ -57,58 +57,99 @@ static int probe_add(struct probes *p, int type, const char *func,
 }
 
 /*
- * Several static functions share t's name: probe each by address.  A
- * copy the kernel refuses is left out, and named in p->shared_note; if
+ * The addresses of every function named t->name, into info: 0, or
+ * -EADDRNOTAVAIL when they cannot be told apart (hidden by kptr_restrict,
+ * or fewer than two), -ETOOMANYREFS when there are more than show_bt
+ * keeps, -ENOMEM, or why kallsyms cannot be read.
+ */
+static int shared_addrs(struct probes *p, const struct target *t,
+			struct ksym_name_info *info)
+{
+	int ret = kview_lookup(&p->kv, t->name, info);
+
+	if (ret == -EACCES || (!ret && info->naddrs < 2))
+		return -EADDRNOTAVAIL;
+	if (ret)
+		return ret;
+	return info->text > info->naddrs ? -ETOOMANYREFS : 0;
+}
+
+/*
+ * A name of n functions was probed at ok of them: count it, and keep what
+ * the first such name with refusals has to say (p->shared_note): how many
+ * it names, which of them was refused and why, and one that is probed.
+ */
+static void shared_done(struct probes *p, const struct target *t,
+			unsigned int n, unsigned int ok,
+			unsigned long refused_at, int why,
+			unsigned long probed_at)
+{
+	p->shared++;
+	if (ok == n)
+		return;
+	p->shared_partial++;
+	p->shared_refused += n - ok;
+	if (!p->shared_note[0])
+		snprintf(p->shared_note, sizeof(p->shared_note),
+			 "%.200s names %u functions, and the kernel refused a kprobe on %u of them, such as %.200s@0x%lx (%s); %.200s@0x%lx took one",
+			 t->name, n, n - ok, t->name, refused_at,
+			 strerror(-why), t->name, probed_at);
+}
+
+/*
+ * Several static functions share t's name: probe each by address, on
+ * every kernel (since about 6.6, and in backports, the kernel refuses the
+ * name with EADDRNOTAVAIL; before, it probes one of them without a word).
+ * A copy the kernel refuses is left out and said (shared_done()); if
  * none can be probed, the first refusal is the answer.
  */
 static int attach_shared(struct probes *p, const struct target *t, int type,
 			 int prog_fd)
 {
 	struct ksym_name_info info;
+	unsigned long refused_at = 0, probed_at = 0;
 	unsigned int i, ok = 0;
-	int ret = kview_lookup(&p->kv, t->name, &info);
+	int ret = shared_addrs(p, t, &info);
 	int first = 0;
 
-	if (ret == -ENOMEM)
-		return ret;
-	/* Hidden addresses: the functions cannot be told apart. */
-	if (ret == -EACCES || info.naddrs < 2)
-		return -EADDRNOTAVAIL;
 	if (ret)
 		return ret;
-	if (info.text > info.naddrs)
-		return -ETOOMANYREFS;
 	for (i = 0; i < info.naddrs; i++) {
 		ret = probe_add(p, type, NULL, info.addrs[i], t->offset,
 				prog_fd);
 		if (ret == -ENOMEM || ret == -EMFILE || ret == -ENFILE)
 			return ret;
 		if (!ret) {
-			ok++;
+			if (!ok++)
+				probed_at = info.addrs[i];
 			continue;
 		}
-		if (!first)
+		if (!first) {
 			first = ret;
-		p->shared_refused++;
-		if (!p->shared_note[0])
-			snprintf(p->shared_note, sizeof(p->shared_note),
-				 "%.300s@%lx (%s)", t->name, info.addrs[i],
-				 strerror(-ret));
+			refused_at = info.addrs[i];
+		}
 	}
 	if (!ok)
 		return first;
-	p->shared++;
+	shared_done(p, t, info.naddrs, ok, refused_at, first, probed_at);
 	return 0;
 }
 
+/*
+ * A name kallsyms lists once goes to the kernel as it is.  The kernel's
+ * EADDRNOTAVAIL is still heeded: where kallsyms could not be read, it is
+ * how a shared name shows.
+ */
 static int attach_one(struct probes *p, const struct target *t, int type,
 		      int prog_fd)
 {
 	int ret;
 
+	if (target_shared(t))
+		return attach_shared(p, t, type, prog_fd);
 	ret = probe_add(p, type, t->addr ? NULL : t->name, t->addr,
 			t->offset, prog_fd);
-	if (ret == -EADDRNOTAVAIL)
+	if (ret == -EADDRNOTAVAIL && !t->addr)
 		return attach_shared(p, t, type, prog_fd);
 	return ret;
 }
@@ -239,19 +280,60 @@ static int same_name(const struct probes *p, size_t i)
 	       (i + 1 < p->ntargets && !strcmp(p->targets[i + 1].name, name));
 }
 
+/* How many functions t names: the link needs room for each. */
+static size_t target_functions(const struct target *t)
+{
+	return target_shared(t) ? t->copies : 1;
+}
+
 /*
- * Which targets the link is offered: those it may take
+ * The addresses the link would take for t, into addrs (room for
+ * target_functions(t)): its one start, or the start of every function
+ * that shares its name, if ftrace can trace them all (the name is listed
+ * as often as it has functions: the link is all or nothing, and cannot
+ * be told which of them ftrace refuses).  Returns how many, 0 to leave t
+ * to kprobes, or -ENOMEM.
+ */
+static int target_link_addrs(struct probes *p, const struct target *t,
+			     unsigned long *addrs)
+{
+	struct ksym_name_info info;
+	unsigned int i;
+	int ret;
+
+	if (!target_shared(t)) {
+		addrs[0] = t->kaddr;
+		return 1;
+	}
+	ret = shared_addrs(p, t, &info);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret || info.naddrs != t->copies)
+		return 0;
+	ret = kview_traceable_count(&p->kv, t->name);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret >= 0 && (unsigned int)ret < info.naddrs)
+		return 0;
+	for (i = 0; i < info.naddrs; i++)
+		addrs[i] = info.addrs[i];
+	return info.naddrs;
+}
+
+/*
+ * Which functions the link is offered: those of the targets it may take
  * (target_multi_able()) that are not on the kprobe blacklist, which only
  * perf kprobes check: a function named alone that kprobes refuse is
  * refused either way (patterns left the blacklist out already).  Their
- * addresses go to addrs (ascending target order), their indexes to idx;
- * *n is how many.  Returns 0 or -ENOMEM.
+ * addresses go to addrs (ascending target order; a shared name's one
+ * after the other), their targets' indexes to idx; *n is how many.
+ * Returns 0 or -ENOMEM.
  */
 static int multi_pick(struct probes *p, unsigned long *addrs, size_t *idx,
 		      size_t *n)
 {
 	size_t i;
-	int listed;
+	int listed, k, j;
 
 	*n = 0;
 	for (i = 0; i < p->ntargets; i++) {
@@ -265,8 +347,11 @@ static int multi_pick(struct probes *p, unsigned long *addrs, size_t *idx,
 			return listed;
 		if (listed)
 			continue;
-		addrs[*n] = t->kaddr;
-		idx[(*n)++] = i;
+		k = target_link_addrs(p, t, addrs + *n);
+		if (k < 0)
+			return k;
+		for (j = 0; j < k; j++)
+			idx[(*n)++] = i;
 	}
 	return 0;
 }
@@ -309,11 +394,14 @@ static int ulong_cmp(const void *pa, const void *pb)
 int probes_attach_multi(struct probes *p, int prog_fd, char *err,
 			size_t size)
 {
-	unsigned long *addrs = calloc(p->ntargets + 1, sizeof(*addrs));
-	size_t *idx = calloc(p->ntargets + 1, sizeof(*idx));
-	size_t i, n, m;
+	unsigned long *addrs;
+	size_t *idx, i, n, m, room = 1;
 	int ret, fd;
 
+	for (i = 0; i < p->ntargets; i++)
+		room += target_functions(&p->targets[i]);
+	addrs = calloc(room, sizeof(*addrs));
+	idx = calloc(room, sizeof(*idx));
 	p->multi_note[0] = '\0';
 	if (!addrs || !idx) {
 		ret = diag_fail(err, size, -ENOMEM, "out of memory");
@@ -352,6 +440,10 @@ int probes_attach_multi(struct probes *p, int prog_fd, char *err,
 	p->nmulti = n;
 	for (i = 0; i < n; i++)
 		p->targets[idx[i]].on_multi = 1;
+	/* A shared name's functions went on together: all of them. */
+	for (i = 0; i < p->ntargets; i++)
+		if (p->targets[i].on_multi && target_shared(&p->targets[i]))
+			p->shared++;
 	/* Kept for probes_frame0(), which then needs no memory of its own. */
 	qsort(addrs, n, sizeof(*addrs), ulong_cmp);
 	free(p->multi_starts);
@@ -367,7 +459,12 @@ out:
 
 size_t probes_perf_left(const struct probes *p)
 {
-	return p->ntargets - p->nmulti;
+	size_t i, n = 0;
+
+	/* Not ntargets - nmulti: a shared name is several functions. */
+	for (i = 0; i < p->ntargets; i++)
+		n += !p->targets[i].on_multi;
+	return n;
 }
 
 int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
@@ -438,21 +535,26 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 
 /*
  * Whether a run would put t on the kprobe_multi link: a link of its own,
- * made and closed at once, tells.
+ * made and closed at once, tells.  Returns how many functions it took
+ * (a shared name's all), or 0.
  */
-static int check_multi(struct probes *p, const struct target *t,
-		       int prog_fd)
+static size_t check_multi(struct probes *p, const struct target *t,
+			  int prog_fd)
 {
-	int fd;
+	unsigned long addrs[KSYM_ADDRS_MAX];
+	int n, fd;
 
 	if (!p->use_multi || !target_multi_able(t) ||
 	    kview_blacklisted(&p->kv, t->name))
 		return 0;
-	fd = kprobe_multi_attach(prog_fd, &t->kaddr, 1);
+	n = target_link_addrs(p, t, addrs);
+	if (n <= 0)
+		return 0;	/* out of memory: kprobes will say */
+	fd = kprobe_multi_attach(prog_fd, addrs, n);
 	if (fd < 0)
 		return 0;
 	close(fd);
-	return 1;
+	return n;
 }
 
 /* One --check line: "NAME: ok", "NAME: ok, but ...", or "cannot trace". */
@@ -460,10 +562,11 @@ static int check_one(struct probes *p, const struct target *t, int type,
 		     int prog_fd, FILE *out)
 {
 	char desc[KSYM_NAME_LEN + 32], why[1024];
-	size_t before = p->nfds;
+	size_t before = p->nfds, partial = p->shared_partial, probed = 0;
 	int ret = 0, perf_fd = p->use_multi ? p->perf_prog : prog_fd;
 
 	target_desc(t, desc, sizeof(desc));
+	p->shared_note[0] = '\0';
 	if (t->addr)
 		ret = diag_check_addr(&p->kv, t, why, sizeof(why));
 	if (!ret && t->offset &&
@@ -471,9 +574,13 @@ static int check_one(struct probes *p, const struct target *t, int type,
 		fprintf(out, "%s: cannot trace: %s\n", desc, why);
 		return 1;
 	}
+	if (!ret)
+		probed = check_multi(p, t, prog_fd);
 	/* Else a perf kprobe, as a run falls back to. */
-	if (!ret && !check_multi(p, t, prog_fd))
+	if (!ret && !probed) {
 		ret = attach_one(p, t, type, perf_fd);
+		probed = p->nfds - before;
+	}
 	if (ret) {
 		if (!t->addr || ret != -ENOENT)
 			diag_reason(&p->kv, t, ret, why, sizeof(why));
@@ -481,9 +588,12 @@ static int check_one(struct probes *p, const struct target *t, int type,
 		return 1;
 	}
 	fprintf(out, "%s: ok", desc);
-	if (p->nfds - before > 1)
+	if (p->shared_partial > partial)
+		fprintf(out, "; but %s: the calls of the others would not be counted (pick one with NAME@ADDR)",
+			p->shared_note);
+	else if (probed > 1 || target_shared(t))
 		fprintf(out, "; %zu functions share this name and each was probed (pick one with NAME@ADDR)",
-			p->nfds - before);
+			probed);
 	if (kview_traceable(&p->kv, t->name) == 0)
 		fprintf(out, "; probed with a breakpoint, as ftrace cannot trace it (patterns skip it)");
 	if (target_may_miss(t->name))

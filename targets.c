@@ -250,15 +250,25 @@ static int targets_locate(struct probes *p)
 		if (err && !hidden)
 			return err;
 		t->copies = count;
+		t->hidden = hidden;
 		t->kaddr = t->addr ? t->addr :
 			   count == 1 && !hidden ? addr : 0;
 	}
 	return 0;
 }
 
+int target_shared(const struct target *t)
+{
+	return !t->addr && t->copies > 1;
+}
+
 int target_multi_able(const struct target *t)
 {
-	return !t->offset && t->kaddr;
+	if (t->offset)
+		return 0;
+	if (target_shared(t))
+		return !t->hidden && t->copies <= KSYM_ADDRS_MAX;
+	return t->kaddr != 0;
 }
 
 int targets_expand(const struct options *opts, struct probes *p,
@@ -267,8 +277,11 @@ int targets_expand(const struct options *opts, struct probes *p,
 	size_t i, cap = 0, matched;
 	struct target *t;
 	int ret = 0, dedup;
+	struct kview kv = p->kv;
 
+	/* A view the caller made (a test, of files of its own) stays. */
 	memset(p, 0, sizeof(*p));
+	p->kv = kv;
 	for (i = 0; i < opts->nfuncs && !ret; i++) {
 		const struct func_spec *spec = &opts->funcs[i];
 
@@ -287,15 +300,16 @@ int targets_expand(const struct options *opts, struct probes *p,
 		return ret;
 	targets_dedup(p);
 	/*
-	 * kallsyms serves both: addresses to probe each function once, and
-	 * whether the kernel has kprobe_multi links for the several
-	 * functions that would use one.  Unreadable, it tells neither, and
-	 * nothing is merged.
+	 * kallsyms serves all three: which names several functions share
+	 * (each is probed, whatever the kernel would do with the name),
+	 * addresses to probe each function once, and whether the kernel has
+	 * kprobe_multi links.  The window takes the copy over to name the
+	 * frames (kview_give_kallsyms()), so a run still reads it once.
+	 * Unreadable, it tells none of them: names go to the kernel as they
+	 * are, and nothing is merged.
 	 */
 	dedup = p->ntargets > 1 && !opts->check;
-	if (dedup || opts->attach == ATTACH_MULTI ||
-	    (opts->attach == ATTACH_DEFAULT && p->ntargets > 1))
-		ret = targets_locate(p);
+	ret = targets_locate(p);
 	if (ret == -ENOMEM)
 		return diag_fail(err, size, ret, "out of memory");
 	/* --check gives each argument its verdict; tracing counts once. */
@@ -304,8 +318,11 @@ int targets_expand(const struct options *opts, struct probes *p,
 		if (ret)
 			return diag_fail(err, size, ret, "out of memory");
 	}
-	for (i = 0; i < p->ntargets; i++)
-		p->multi_able += target_multi_able(&p->targets[i]);
+	for (i = 0; i < p->ntargets; i++) {
+		t = &p->targets[i];
+		if (target_multi_able(t))
+			p->multi_able += target_shared(t) ? t->copies : 1;
+	}
 	for (i = 0, matched = 0; i < p->ntargets; i++)
 		matched += p->targets[i].from_pattern;
 	if (matched > opts->max_probes)

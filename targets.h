@@ -2,10 +2,12 @@
 /*
  * targets.h - from FUNCTION arguments to the functions a run probes.
  *
- * Names are probed by name (the kernel resolves them: nothing to read
- * first).  Patterns expand over the functions ftrace can trace, less the
- * kprobe blacklist.  A name several static functions share is probed at
- * each of their addresses, or at the one NAME@ADDR picks.  Two arguments
+ * Names are probed by name (the kernel resolves them).  Patterns expand
+ * over the functions ftrace can trace, less the kprobe blacklist.  A name
+ * several static functions share (several text symbols in /proc/kallsyms,
+ * read for every run: some kernels refuse such a name, older ones probe
+ * one of the functions without a word) is probed at each of their
+ * addresses, or at the one NAME@ADDR picks.  Two arguments
  * that are one probe site (an alias, NAME@ADDR beside NAME, NAME+4 where
  * the kernel skips an ENDBR) are probed once.
  *
@@ -34,6 +36,7 @@ struct target {
 				 * when unknown, hidden, or several
 				 * functions share the name */
 	unsigned int copies;	/* text symbols of that name in kallsyms */
+	int hidden;		/* kallsyms hides their addresses */
 	int on_multi;		/* attached through the kprobe_multi link */
 };
 
@@ -53,8 +56,10 @@ struct probes {
 	/* "N of M ...; the first refusal: WHY", room for a whole WHY */
 	char refused_note[1024 + 128];
 	size_t shared;		/* names probed at several addresses */
-	size_t shared_refused;	/* copies of those the kernel refused */
-	char shared_note[400];	/* the first of them: NAME@ADDR (why) */
+	size_t shared_partial;	/* those of them the kernel refused in part */
+	size_t shared_refused;	/* the functions it refused */
+	/* The first such name: "NAME names N functions, and ..." */
+	char shared_note[3 * KSYM_NAME_LEN / 2];
 	size_t merged;		/* arguments that were another's function */
 	/*
 	 * The kprobe_multi link (kprobe.h).  Descriptors here are 0 when
@@ -62,8 +67,9 @@ struct probes {
 	 */
 	int multi_known;	/* targets_expand() looked in kallsyms... */
 	int multi_avail;	/* ...and the kernel has such links */
-	size_t multi_able;	/* targets a link may take: offset 0, and
-				 * one known address */
+	size_t multi_able;	/* functions a link may take: targets at
+				 * offset 0 with known addresses, each
+				 * counted as the functions it names */
 	int use_multi;		/* attach those through one such link */
 	int multi_link;		/* its fd */
 	size_t nmulti;		/* the functions on it */
@@ -76,13 +82,23 @@ struct probes {
 
 /*
  * Expand the FUNCTION arguments of opts into p->targets (p is reset
- * first; probes_free() frees it).  Returns 0, or a negative errno with a
+ * first, but for p->kv: a zeroed view, or one a test made; probes_free()
+ * frees it).  Returns 0, or a negative errno with a
  * one-line reason in err.
  */
 int targets_expand(const struct options *opts, struct probes *p,
 		   char *err, size_t size);
 
-/* Whether a kprobe_multi link may take t: an entry with one address. */
+/*
+ * Whether t names several functions: its name is shared (kallsyms lists
+ * it as more than one text symbol) and no NAME@ADDR picked one.
+ */
+int target_shared(const struct target *t);
+
+/*
+ * Whether a kprobe_multi link may take t: an entry whose addresses are
+ * known (one, or those of every function sharing its name).
+ */
 int target_multi_able(const struct target *t);
 
 /* "NAME", "NAME@0xADDR", "NAME+0xOFF": t as its argument named it. */

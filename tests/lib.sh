@@ -207,3 +207,32 @@ nested_skips() {
 	# shellcheck disable=SC2034 # for the caller
 	brc=$?
 }
+
+# stop_at PHASE OUT ARGS...: $SB ARGS in the background with
+# SHOW_BT_TEST_STOP=PHASE (testhook.h), pid $tracer, into $T/OUT.out and
+# $T/OUT.err, until it has said so and stopped itself (state T in
+# /proc/PID/stat); else 1, once it has ended (killed if it had not), its
+# status in $rc.  resume_tracing then ends its window.
+proc_stopped() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2> /dev/null)" = T ]; }
+said_stop() { grep -q "^show_bt: test: stopped at $2\$" "$1" 2> /dev/null; }
+stop_or_end() { { said_stop "$1" "$2" && proc_stopped "$3"; } || ! kill -0 "$3" 2> /dev/null; }
+stop_at() {
+	_l_phase=$1 _l_out=$2
+	shift 2
+	SHOW_BT_TEST_STOP=$_l_phase "$SB" "$@" > "$T/$_l_out.out" \
+		2> "$T/$_l_out.err" &
+	tracer=$!
+	poll 1200 stop_or_end "$T/$_l_out.err" "$_l_phase" "$tracer" &&
+		said_stop "$T/$_l_out.err" "$_l_phase" &&
+		proc_stopped "$tracer" && return 0
+	kill -9 "$tracer" 2> /dev/null
+	wait "$tracer"
+	rc=$?
+	return 1
+}
+# resume_tracing: let $tracer go on from its stop and end its window with
+# SIGINT (blocked in show_bt, so taken whenever it comes); $rc its status.
+resume_tracing() {
+	kill -CONT "$tracer"
+	stop_tracing
+}

@@ -32,6 +32,15 @@
  * the frames map there (prog.h).  Each call first drains the socket and
  * arms the aio poll again (it is one-shot), and after the sendfile reaps
  * the completion and reads the eventfd.
+ *
+ *   writer --kprobe NAME
+ *
+ * asks the kernel itself for a kprobe on NAME by name, through the kprobe
+ * PMU as show_bt would ask (disabled, closed at once), and exits 0 if it
+ * made one, 1 with why on stderr if it refused: whether the kernel takes
+ * a name that several functions share (and probes one of them) or
+ * refuses it (EADDRNOTAVAIL), which kprobe_events cannot tell, as the
+ * kernel may answer it otherwise (Debian's 5.10).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -51,7 +60,9 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <linux/aio_abi.h>
+#include <errno.h>
 #include <linux/bpf.h>
+#include <linux/perf_event.h>
 #include <sys/uio.h>
 
 static int out_fd, src_fd, map_fd = -1;
@@ -203,6 +214,33 @@ static int one_call(const char *kind, long i)
 	return -2;
 }
 
+static int kprobe_by_name(const char *name)
+{
+	struct perf_event_attr attr;
+	FILE *f = fopen("/sys/bus/event_source/devices/kprobe/type", "re");
+	int type = -1, fd;
+
+	if (!f || fscanf(f, "%d", &type) != 1) {
+		fprintf(stderr, "writer: no kprobe PMU\n");
+		return 2;
+	}
+	fclose(f);
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = type;
+	attr.config1 = (__u64)(unsigned long)name;	/* kprobe_func */
+	attr.disabled = 1;
+	fd = syscall(__NR_perf_event_open, &attr, -1, 0, -1,
+		     PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "writer: kprobe on %s: %s\n", name,
+			strerror(errno));
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
 static int open_files(const char *path)
 {
 	char src[4096];
@@ -240,8 +278,10 @@ int main(int argc, char **argv)
 	int a, sig;
 	char *eq;
 
+	if (argc == 3 && !strcmp(argv[1], "--kprobe"))
+		return kprobe_by_name(argv[2]);
 	if (argc < 3) {
-		fprintf(stderr, "usage: writer FILE KIND=N...\n");
+		fprintf(stderr, "usage: writer FILE KIND=N... | --kprobe NAME\n");
 		return 2;
 	}
 	for (a = 2; a < argc; a++) {

@@ -112,6 +112,11 @@ build test_probes tests/unit/test_probes.c probes.c bpf.c diagnose.c \
 	kprobe.c stackmap.c testhook.c kview.c kallsyms.c kallsyms_copy.c \
 	kversion.c targets.c prog.c options.c -lpthread &&
 	run test_probes $B/test_probes
+# A shared name's probes, against a fake kernel (tests/unit/fake_kprobe.c).
+build test_shared tests/unit/test_shared.c tests/unit/fake_kprobe.c probes.c \
+	bpf.c diagnose.c stackmap.c testhook.c kview.c kallsyms.c \
+	kallsyms_copy.c kversion.c targets.c prog.c options.c -lpthread &&
+	run test_shared $B/test_shared $B
 # The copy against the file, on the fixtures, test_kallsyms's files and
 # the host's own kallsyms (not under valgrind: 100,000 lines and more).
 build test_kallsyms_copy tests/unit/test_kallsyms_copy.c kallsyms_copy.c \

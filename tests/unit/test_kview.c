@@ -331,6 +331,16 @@ static void test_read_once(void)
 		EXPECT(kview_traceable(&kv, "foo_init") == 1 &&
 		       kview_traceable(&kv, "vfs_writev") == 0,
 		       "round %d: traceable", round);
+		/* Each function of a shared name is a line of its own. */
+		EXPECT(kview_traceable_count(&kv, "dup_fn") == 2 &&
+		       kview_traceable_count(&kv, "vfs_write") == 1 &&
+		       kview_traceable_count(&kv, "x") == 1 &&
+		       kview_traceable_count(&kv, "vfs_writev") == 0,
+		       "round %d: traceable counts: dup_fn %d, vfs_write %d, x %d, vfs_writev %d",
+		       round, kview_traceable_count(&kv, "dup_fn"),
+		       kview_traceable_count(&kv, "vfs_write"),
+		       kview_traceable_count(&kv, "x"),
+		       kview_traceable_count(&kv, "vfs_writev"));
 		/* Gone after the first round: the view must not look. */
 		unlink(ks);
 		unlink(bl);
@@ -343,7 +353,8 @@ static void test_read_once(void)
 	err = kview_lookup(&kv, "dup_fn", &info);
 	EXPECT(err == -ENOENT, "lookup of a missing file: %d", err);
 	EXPECT(kview_blacklisted(&kv, "listed_fn") == 0, "missing blacklist");
-	EXPECT(kview_traceable(&kv, "vfs_write") == -ENOENT,
+	EXPECT(kview_traceable(&kv, "vfs_write") == -ENOENT &&
+	       kview_traceable_count(&kv, "vfs_write") == -ENOENT,
 	       "missing traceable list");
 	err = kview_traceable_list(&kv, &names, &n);
 	EXPECT(err == -ENOENT && !n, "missing traceable list: %d", err);
