@@ -32,6 +32,12 @@ vg() {
 		--log-file="$T/$name.vg" "$SB" "$@" \
 		> "$T/$name.out" 2> "$T/$name.err" < /dev/null
 	rc=$?
+	# Debian's valgrind 3.19 has no model of BPF_LINK_CREATE (bpf command
+	# 28), which kfeatures.c's question about perf-event links makes: it
+	# warns once and runs the call.  The call only reads its attribute
+	# union, which is zeroed whole, and writes no memory: nothing is
+	# hidden by leaving that one line out.
+	sed -i '/^--[0-9]*-- WARNING: unhandled eBPF command 28$/d' "$T/$name.vg"
 	if [ -s "$T/$name.vg" ] || [ $rc = 99 ]; then
 		fail "$name" "memcheck: $(grep -m3 -E '==[0-9]+== [A-Z]' "$T/$name.vg" | tr '\n' ' ')"
 		return
