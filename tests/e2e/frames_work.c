@@ -36,6 +36,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,10 +267,24 @@ static void fork_exec(void)
 		die("fork, exec, wait");
 }
 
+/*
+ * A thread with a file table and fs info of its own: do_exit() frees them
+ * (exit_files(), exit_fs(): kmem_cache_free), so every exit makes stacks
+ * through do_exit, and so through the return address after the exit
+ * system call's noreturn call.  Shared with the process, nothing would be
+ * freed there, and whether any stack went through do_exit was chance.
+ */
+static void own_tables(void)
+{
+	if (unshare(CLONE_FILES | CLONE_FS))
+		die("unshare(CLONE_FILES | CLONE_FS)");
+}
+
 static void *thread_pthread_exit(void *arg)
 {
 	(void)arg;
 	file_traffic("thread1");
+	own_tables();
 	pthread_exit(NULL);
 }
 
@@ -277,6 +292,7 @@ static void *thread_sys_exit(void *arg)
 {
 	(void)arg;
 	file_traffic("thread2");
+	own_tables();
 	/* The kernel clears the tid that pthread_join waits on. */
 	syscall(SYS_exit, 0);
 	return NULL;
