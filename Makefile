@@ -27,7 +27,7 @@ endif
 SRCS = show_bt.c bpf.c prog.c kprobe.c kallsyms.c kallsyms_copy.c options.c \
        stackmap.c symtab.c output.c targets.c kview.c probes.c diagnose.c \
        bpfasm_text.c bpfasm_xlated.c kversion.c testhook.c export.c json.c \
-       svg.c utf8.c
+       svg.c utf8.c perm.c
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard *.h)
 
