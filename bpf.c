@@ -86,6 +86,15 @@ int bpf_prog_next_id(unsigned int start, unsigned int *next)
 	return err;
 }
 
+int bpf_prog_get_fd_by_id(unsigned int id)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_id = id;
+	return sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr);
+}
+
 /*
  * Kernels before 5.0 refuse kprobe programs whose kern_version is not the
  * running kernel's LINUX_VERSION_CODE; later ones ignore the field.  The

@@ -23,6 +23,9 @@ int bpf_map_next_key(int map_fd, const void *key, void *next_key);
 /* The id of the loaded BPF program after id start (-ENOENT: none). */
 int bpf_prog_next_id(unsigned int start, unsigned int *next);
 
+/* A descriptor of the loaded program id (CAP_SYS_ADMIN), or -errno. */
+int bpf_prog_get_fd_by_id(unsigned int id);
+
 /*
  * Load a BPF_PROG_TYPE_KPROBE program under license ("GPL": helpers such
  * as bpf_get_stackid() are offered to GPL-compatible programs only).  With

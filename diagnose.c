@@ -8,6 +8,7 @@
 #include "diagnose.h"
 #include "kallsyms.h"
 #include "kprobe.h"
+#include "perm.h"
 
 int diag_fail(char *err, size_t size, int ret, const char *fmt, ...)
 {
@@ -187,20 +188,6 @@ static int symbol_reason(const struct target *t,
 	return 1;
 }
 
-/* Permission: perf_event_paranoid above 2 wants CAP_SYS_ADMIN. */
-static void perm_reason(struct kview *kv, const char *why, char *buf,
-			size_t size)
-{
-	int paranoid = kview_sysctl(kv, KVIEW_PERF_PARANOID);
-
-	if (paranoid > 2)
-		snprintf(buf, size, "%s: kernel.perf_event_paranoid is %d, so perf events need CAP_SYS_ADMIN (or set it to 2 and use CAP_BPF and CAP_PERFMON)",
-			 why, paranoid);
-	else
-		snprintf(buf, size, "%s: run as root (or with CAP_BPF and CAP_PERFMON)",
-			 why);
-}
-
 void diag_reason(struct kview *kv, const struct target *t, int e, char *buf,
 		 size_t size)
 {
@@ -208,8 +195,9 @@ void diag_reason(struct kview *kv, const struct target *t, int e, char *buf,
 	struct ksym_name_info info;
 	int ret, listed, traceable;
 
+	/* Lockdown, capabilities, perf_event_paranoid, an LSM (perm.h). */
 	if (e == -EPERM || e == -EACCES) {
-		perm_reason(kv, why, buf, size);
+		perm_reason(PERM_KPROBE, e, buf, size);
 		return;
 	}
 	if (e == -EMFILE || e == -ENFILE) {

@@ -19,7 +19,6 @@ static const char *const traceable_paths[] = {
 static const char *const sysctl_paths[KVIEW_NSYSCTLS] = {
 	[KVIEW_KPROBES_ENABLED] = KPROBES_ENABLED,
 	[KVIEW_FTRACE_ENABLED] = FTRACE_ENABLED,
-	[KVIEW_PERF_PARANOID] = "/proc/sys/kernel/perf_event_paranoid",
 };
 
 /*
@@ -35,7 +34,10 @@ static int settle(int err)
 	return err ? err : 1;
 }
 
-/* The first of paths that opens, or NULL with -errno in *err. */
+/*
+ * The first of paths that opens, or NULL with -errno in *err: a path
+ * that is there but refused tells more than one that is not there.
+ */
 static FILE *open_first(const char *const *paths, size_t n, int *err)
 {
 	size_t i;
@@ -46,7 +48,8 @@ static FILE *open_first(const char *const *paths, size_t n, int *err)
 		f = fopen(paths[i], "re");
 		if (f)
 			return f;
-		*err = -errno;
+		if (errno != ENOENT || *err == -ENOENT)
+			*err = -errno;
 	}
 	return NULL;
 }
@@ -102,7 +105,9 @@ static int str_cmp(const void *a, const void *b)
  * The names of the first of paths that opens, into set, sorted: each
  * line's name starts after the first tab when after_tab is set (the
  * blacklist's "0xSTART-0xEND\tname"), else at the line's start
- * ("name [module]"), and ends at a blank.  -ENOENT when none opens.
+ * ("name [module]"), and ends at a blank.  -ENOENT when none opens, but
+ * -EPERM or -EACCES when one is there and refused (kernel lockdown
+ * refuses tracefs to root), which the caller explains.
  */
 static int names_read(struct kview_names *set, const char *const *paths,
 		      size_t npaths, int after_tab)
@@ -115,7 +120,8 @@ static int names_read(struct kview_names *set, const char *const *paths,
 	memset(set, 0, sizeof(*set));
 	f = open_first(paths, npaths, &err);
 	if (!f)
-		return err == -EMFILE || err == -ENFILE ? err : -ENOENT;
+		return err == -EMFILE || err == -ENFILE || err == -EPERM ||
+		       err == -EACCES ? err : -ENOENT;
 	err = slurp_file(f, &set->buf);
 	if (err)
 		return err;

@@ -37,7 +37,6 @@ struct kview_names {
 enum kview_sysctl {
 	KVIEW_KPROBES_ENABLED,	/* debugfs kprobes/enabled */
 	KVIEW_FTRACE_ENABLED,	/* kernel.ftrace_enabled */
-	KVIEW_PERF_PARANOID,	/* kernel.perf_event_paranoid */
 	KVIEW_NSYSCTLS
 };
 
@@ -106,7 +105,8 @@ int kview_blacklisted(struct kview *kv, const char *name);
 /*
  * The functions ftrace can trace, sorted, repeats kept (a name several
  * functions share is listed as often): 0, or a negative errno when the
- * list cannot be read (-ENOENT: tracefs is not mounted).
+ * list cannot be read (-ENOENT: tracefs is not mounted, or has no such
+ * file; -EPERM or -EACCES: it was refused).
  */
 int kview_traceable_list(struct kview *kv, char *const **names, size_t *n);
 

@@ -14,14 +14,9 @@
 #include "bpfasm.h"
 #include "load.h"
 #include "msg.h"
+#include "perm.h"
 
 #define PERF_MAX_STACK "/proc/sys/kernel/perf_event_max_stack"
-
-static const char *not_permitted =
-	"run as root (or with CAP_BPF and CAP_PERFMON)";
-
-#define CAP_SYS_ADMIN_BIT	21
-#define CAP_BPF_BIT		39
 
 /*
  * 4096 instructions take under 200 KiB of text: a --prog file past 1 MiB
@@ -43,7 +38,8 @@ static int process_filter(const struct options *opts,
 static char *read_file(const char *path);
 static void raise_memlock(void);
 static unsigned long long memlock_bound(const struct kfeatures *f);
-static int has_cap(unsigned int cap);
+static const char *perm_line(enum perm_op op, int err, char *line,
+			     size_t size);
 
 /*
  * Maps, program (built-in or --prog), load; --xlated shows the result.
@@ -101,6 +97,7 @@ static int create_maps(struct prog_maps *maps, const struct options *opts,
 		       const struct kfeatures *f)
 {
 	unsigned int depth = stack_depth();
+	char line[1024];
 	int err;
 
 	if (!depth) {
@@ -117,8 +114,8 @@ static int create_maps(struct prog_maps *maps, const struct options *opts,
 		err_msg("cannot create BPF maps: %s: before Linux 5.11 BPF maps count against RLIMIT_MEMLOCK (ulimit -l is %llu KiB), which only root or CAP_SYS_RESOURCE can raise",
 			strerror(-err), memlock_bound(f));
 	else if (err == -EPERM || err == -EACCES)
-		err_msg("cannot create BPF maps: %s: %s", strerror(-err),
-			not_permitted);
+		err_msg("cannot create BPF maps: %s",
+			perm_line(PERM_MAP_CREATE, err, line, sizeof(line)));
 	else if (err)
 		err_msg("cannot create BPF maps: %s", strerror(-err));
 	return err;
@@ -165,16 +162,17 @@ static int load_prog(const struct prog *prog, const struct options *opts,
 	const char *license = prog->license[0] ? prog->license : "GPL";
 	unsigned int level = opts->verifier_log;
 	size_t log_size = 16 << 20;
-	char *log = NULL;
+	char *log = NULL, why[1024];
 	int fd;
 
 	if (level)
 		log = calloc(1, log_size);
 	fd = bpf_prog_load_kprobe_as(prog->insns, prog->len, "show_bt",
 				     license, type, level, log, log_size);
+	/* EACCES is the verifier's: its log says why. */
 	if (fd == -EPERM && !level) {
-		err_msg("cannot load the BPF program: %s: %s",
-			strerror(-fd), not_permitted);
+		err_msg("cannot load the BPF program: %s",
+			perm_line(PERM_PROG_LOAD, fd, why, sizeof(why)));
 		return fd;
 	}
 	if (fd == -EMFILE || fd == -ENFILE) {
@@ -366,22 +364,15 @@ static unsigned long long memlock_bound(const struct kfeatures *f)
 
 	if (!f->maps_charge_memlock ||
 	    getrlimit(RLIMIT_MEMLOCK, &r) || r.rlim_cur == RLIM_INFINITY ||
-	    !(has_cap(CAP_BPF_BIT) || has_cap(CAP_SYS_ADMIN_BIT)))
+	    !(perm_has_cap(CAP_BPF_BIT) || perm_has_cap(CAP_SYS_ADMIN_BIT)))
 		return 0;
 	return r.rlim_cur / 1024 ? r.rlim_cur / 1024 : 1;
 }
 
-/* Whether this process has capability cap in effect (CapEff). */
-static int has_cap(unsigned int cap)
+/* perm_reason() into line, which it returns: "STRERROR: why". */
+static const char *perm_line(enum perm_op op, int err, char *line,
+			     size_t size)
 {
-	unsigned long long eff = 0;
-	char line[128];
-	FILE *f = fopen("/proc/self/status", "re");
-	int found = 0;
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "CapEff: %llx", &eff) == 1;
-	if (f)
-		fclose(f);
-	return found && cap < 64 && (eff >> cap & 1);
+	perm_reason(op, err, line, size);
+	return line;
 }

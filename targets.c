@@ -8,6 +8,7 @@
 
 #include "diagnose.h"
 #include "kprobe.h"
+#include "perm.h"
 #include "targets.h"
 
 static struct target *target_add(struct probes *p, size_t *cap)
@@ -43,6 +44,31 @@ static int pickable(struct kview *kv, const char *name)
 	return listed < 0 ? listed : !listed;
 }
 
+/*
+ * Why ftrace's list of traceable functions cannot be read (ret), which a
+ * pattern needs.  Locked down for confidentiality, the kernel refuses
+ * tracefs (EPERM) or, locked down from boot, never made its files
+ * (ENOENT): the lockdown is the cause either way, and said first.
+ */
+static int no_traceable_list(const struct func_spec *spec, int ret,
+			     char *err, size_t size)
+{
+	struct perm_facts f;
+	char why[1024];
+
+	perm_gather(NULL, PERM_TRACEFS, &f);
+	if (ret == -EPERM || ret == -EACCES ||
+	    f.lockdown == PERM_LOCKDOWN_CONFIDENTIALITY) {
+		perm_explain(&f, PERM_TRACEFS, ret, why, sizeof(why));
+		return diag_fail(err, size, ret == -ENOENT ? -EPERM : ret,
+				 "cannot list traceable functions for '%s' (%s): %s",
+				 spec->arg, KVIEW_TRACEABLE, why);
+	}
+	return diag_fail(err, size, -ENOENT,
+			 "cannot list traceable functions for '%s': no %s (mount tracefs: mount -t tracefs none /sys/kernel/tracing)",
+			 spec->arg, KVIEW_TRACEABLE);
+}
+
 static int expand_pattern(const struct func_spec *spec, struct probes *p,
 			  size_t *cap, char *err, size_t size)
 {
@@ -54,9 +80,7 @@ static int expand_pattern(const struct func_spec *spec, struct probes *p,
 	if (ret == -ENOMEM)
 		return diag_fail(err, size, ret, "out of memory");
 	if (ret)
-		return diag_fail(err, size, -ENOENT,
-				 "cannot list traceable functions for '%s': no %s (mount tracefs: mount -t tracefs none /sys/kernel/tracing)",
-				 spec->arg, KVIEW_TRACEABLE);
+		return no_traceable_list(spec, ret, err, size);
 	for (i = 0; i < n; i++) {
 		if (fnmatch(spec->name, names[i], 0))
 			continue;

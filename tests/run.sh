@@ -112,13 +112,15 @@ fi
 # for the frames suite).  Per kernel: the end-to-end suites, then the
 # hostile-input table (in a boot of its own, with the two vCPUs its load
 # rows need), then the JSON and SVG checks, then the frames against
-# bpftrace's (arm64: in kit.sh's arm64 root with its bpftrace).
+# bpftrace's (arm64: in kit.sh's arm64 root with its bpftrace), then two
+# boots locked down (lockdown=integrity, lockdown=confidentiality).
 kernel_suites() {
 	for k in "$@"; do
 		suite vm-$k vm_suite $k
 		suite hostile-$k sh tests/hostile/vm.sh $k
 		suite json-svg-$k sh tests/e2e/json_svg.sh -k $k
 		suite frames-$k frames_suite $k
+		suite lockdown-$k sh tests/e2e/lockdown.sh -k $k
 	done
 }
 echo "suite vm-kit: checking the VM kit (QEMU, busybox, Debian kernels $KERNELS)" | say

@@ -108,15 +108,18 @@ build test_kallsyms tests/unit/test_kallsyms.c kallsyms.c &&
 build test_kview tests/unit/test_kview.c kview.c kallsyms.c kallsyms_copy.c \
 	kprobe.c bpf.c kversion.c &&
 	run test_kview $B/test_kview tests/fixtures/kallsyms $B
-build test_probes tests/unit/test_probes.c probes.c bpf.c diagnose.c \
+build test_probes tests/unit/test_probes.c probes.c bpf.c diagnose.c perm.c \
 	kprobe.c stackmap.c testhook.c kview.c kallsyms.c kallsyms_copy.c \
 	kversion.c targets.c prog.c options.c -lpthread &&
 	run test_probes $B/test_probes
 # A shared name's probes, against a fake kernel (tests/unit/fake_kprobe.c).
 build test_shared tests/unit/test_shared.c tests/unit/fake_kprobe.c probes.c \
-	bpf.c diagnose.c stackmap.c testhook.c kview.c kallsyms.c \
+	bpf.c diagnose.c perm.c stackmap.c testhook.c kview.c kallsyms.c \
 	kallsyms_copy.c kversion.c targets.c prog.c options.c -lpthread &&
 	run test_shared $B/test_shared $B
+# The cause of an EPERM or EACCES, from files standing in for the system's.
+build test_perm tests/unit/test_perm.c perm.c bpf.c kversion.c &&
+	run test_perm $B/test_perm $B
 # The copy against the file, on the fixtures, test_kallsyms's files and
 # the host's own kallsyms (not under valgrind: 100,000 lines and more).
 build test_kallsyms_copy tests/unit/test_kallsyms_copy.c kallsyms_copy.c \
