@@ -64,7 +64,7 @@ if command -v setpriv > /dev/null; then
 	SB_SAVED=$SB SB=$T/sb
 	AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
 	expect not_permitted 1 \
-		'^show_bt: cannot create BPF maps: Operation not permitted: run as root \(or with CAP_BPF and CAP_PERFMON\)$' \
+		'^show_bt: cannot create BPF maps: Operation not permitted: show_bt lacks CAP_SYS_ADMIN, or CAP_BPF \(CapEff in /proc/self/status is 0+\): run as root \(or with CAP_BPF and CAP_PERFMON\)$' \
 		vfs_write
 	SB=$SB_SAVED AS=
 else
