@@ -114,10 +114,13 @@ static int copy_line(struct kallsyms_copy *c, const struct kline *l)
 
 	if (l->addr)
 		c->nonzero++;
-	if (!l->module && !strncmp(l->name, ENTRY_TEXT, strlen(ENTRY_TEXT))) {
-		if (!strcmp(l->name + strlen(ENTRY_TEXT), "start"))
+	if (ksym_is_text(l->type) &&
+	    !strncmp(l->name, ENTRY_TEXT, strlen(ENTRY_TEXT))) {
+		if (!strcmp(l->name + strlen(ENTRY_TEXT), "start") &&
+		    !c->entry_starts++)
 			c->entry_start = l->addr;
-		else if (!strcmp(l->name + strlen(ENTRY_TEXT), "end"))
+		else if (!strcmp(l->name + strlen(ENTRY_TEXT), "end") &&
+			 !c->entry_ends++)
 			c->entry_end = l->addr;
 	}
 	if (!l->module && c->ntramps < KSYM_TRAMPOLINES_MAX &&
@@ -384,6 +387,8 @@ static int index_build(struct kallsyms_copy *c)
 {
 	size_t i, from = 0, nruns = 0, ntail = 0;
 
+	if (c->entry_starts != 1 || c->entry_ends != 1)
+		c->entry_start = c->entry_end = 0;
 	c->last = 0;
 	for (i = 0; i <= c->n; i++) {
 		int placed = i < c->n && line_placed(c, i);
