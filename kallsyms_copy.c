@@ -561,6 +561,7 @@ static void name_as_asked(const struct kallsyms_copy *c, struct ksym *sym,
 				b.found = 1;
 				b.l = l;
 				snprintf(b.buf, sizeof(b.buf), "%s", l.name);
+				b.l.name = b.buf;	/* buf: the next line's */
 			}
 		}
 	}
