@@ -529,7 +529,8 @@ static int name_cmp(const void *key, const void *elem)
 
 /*
  * Frame 0 under an asked-for name: of the text lines at sym's start in
- * its module whose name was asked for, the best.
+ * its module whose name was asked for, the best.  The module as sym
+ * holds it (KSYM_MODULE_MAX - 1 characters), as kallsyms.c compares.
  */
 static void name_as_asked(const struct kallsyms_copy *c, struct ksym *sym,
 			  const char *const *names, size_t nnames)
@@ -552,7 +553,8 @@ static void name_as_asked(const struct kallsyms_copy *c, struct ksym *sym,
 			if (l.addr != sym->addr)
 				break;
 			if (!ksym_is_text(l.type) ||
-			    strcmp(l.module ? l.module : "", sym->module) ||
+			    strncmp(l.module ? l.module : "", sym->module,
+				    KSYM_MODULE_MAX - 1) ||
 			    !bsearch(l.name, names, nnames, sizeof(*names),
 				     name_cmp))
 				continue;

@@ -19,7 +19,8 @@
  * a section marker (ksym_is_marker()), or x lies past the end of the
  * highest symbol's next page (ksym_last_end()).  With a name asked for,
  * the best of the asked names among the text symbols at that start in the
- * same module.  A file where every address is 0 is refused (-EACCES).
+ * same module (as far as struct ksym holds its name: KSYM_MODULE_MAX - 1
+ * characters).  A file where every address is 0 is refused (-EACCES).
  *
  * Checked against it: kallsyms.c's one pass (kallsyms_resolve_named()),
  * kallsyms_copy.c's whole copy (kallsyms_copy_read_all(), which must also
@@ -187,7 +188,8 @@ static void ref_resolve(const struct file *f, unsigned long x, int named,
 		for (i = first; i < lo; i++) {
 			l = f->placed[i];
 			if (ksym_is_text(l->type) &&
-			    !strcmp(l->module, best->module) &&
+			    !strncmp(l->module, best->module,
+				     KSYM_MODULE_MAX - 1) &&
 			    asked(f, l->name) && (!as || better(l, as)))
 				as = l;
 		}
