@@ -30,8 +30,9 @@
  * and from the copy, on stacks made of those addresses: both name every
  * frame alike, and as symtab.h's rule says from the reference (frame 0 at
  * its address, as traced; a frame after a return address into the entry
- * text at its address; any other by address - 1, or where that is in
- * nothing that runs, by its address; never padding).
+ * text, or at a return trampoline's first byte, at its address; any
+ * other by address - 1, or where that is in nothing that runs, by its
+ * address; never padding), with the same entry text and trampolines.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -306,6 +307,29 @@ static int runs(const struct ksym *s)
 	return s->addr && !ksym_is_padding(s->name);
 }
 
+static int is_tramp(const struct symtab *tab, unsigned long a)
+{
+	unsigned int i;
+
+	for (i = 0; i < tab->ntramps; i++)
+		if (tab->tramps[i] == a)
+			return 1;
+	return 0;
+}
+
+/* Whether two tables found the same trampolines, in any order. */
+static int same_tramps(const struct symtab *a, const struct symtab *b)
+{
+	unsigned int i;
+
+	if (a->ntramps != b->ntramps)
+		return 0;
+	for (i = 0; i < a->ntramps; i++)
+		if (!is_tramp(b, a->tramps[i]) || !is_tramp(a, b->tramps[i]))
+			return 0;
+	return 1;
+}
+
 /* The reference's name for frame fr of st, by symtab.h's rule. */
 static void ref_frame(const struct file *f, const struct symtab *tab,
 		      const struct stack *st, unsigned int fr,
@@ -317,8 +341,9 @@ static void ref_frame(const struct file *f, const struct symtab *tab,
 		ref_resolve(f, a, 1, sym);
 	} else {
 		prev = st->ips[fr - 1] - (fr > 1);
-		if (tab->entry_end && prev >= tab->entry_start &&
-		    prev < tab->entry_end) {
+		if (is_tramp(tab, a) ||
+		    (tab->entry_end && prev >= tab->entry_start &&
+		     prev < tab->entry_end)) {
 			ref_resolve(f, a, 0, sym);
 		} else {
 			ref_resolve(f, a ? a - 1 : 0, 0, sym);
@@ -365,6 +390,10 @@ static void check_frames(const struct file *f, const unsigned long *addrs,
 		   "the entry text is %#lx..%#lx from the file, %#lx..%#lx "
 		   "from the copy", tab[0].entry_start, tab[0].entry_end,
 		   tab[1].entry_start, tab[1].entry_end);
+	fuzz_check(same_tramps(&tab[0], &tab[1]), "%u return trampolines "
+		   "from the file (first %#lx), %u from the copy (first %#lx)",
+		   tab[0].ntramps, tab[0].ntramps ? tab[0].tramps[0] : 0,
+		   tab[1].ntramps, tab[1].ntramps ? tab[1].tramps[0] : 0);
 	for (i = 0; !err[0] && i < nstacks; i++) {
 		for (fr = 0; fr < stacks[i].nframes; fr++) {
 			ref_frame(f, &tab[0], &stacks[i], fr, &want);
