@@ -315,7 +315,7 @@ int ksym_is_return_trampoline(const char *name)
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i]))
-			return 1;
+			return i + 1;
 	return 0;
 }
 

@@ -110,7 +110,7 @@ static int copy_line(struct kallsyms_copy *c, const struct kline *l)
 {
 	uint32_t off = NO_NAME, mod = NO_NAME;
 	const char *prev;
-	int err;
+	int err, tramp;
 
 	if (l->addr)
 		c->nonzero++;
@@ -123,9 +123,9 @@ static int copy_line(struct kallsyms_copy *c, const struct kline *l)
 			 !c->entry_ends++)
 			c->entry_end = l->addr;
 	}
-	if (!l->module && c->ntramps < KSYM_TRAMPOLINES_MAX &&
-	    ksym_is_return_trampoline(l->name))
-		c->tramps[c->ntramps++] = l->addr;
+	tramp = ksym_is_text(l->type) ? ksym_is_return_trampoline(l->name) : 0;
+	if (tramp && !c->tramp_count[tramp - 1]++)
+		c->tramp_first[tramp - 1] = l->addr;
 	if (!c->keep_all && !ksym_is_placed(l->type, l->addr))
 		return 0;	/* the resolver never looks at them */
 	err = lines_grow(c);
@@ -389,6 +389,10 @@ static int index_build(struct kallsyms_copy *c)
 
 	if (c->entry_starts != 1 || c->entry_ends != 1)
 		c->entry_start = c->entry_end = 0;
+	c->ntramps = 0;
+	for (i = 0; i < KSYM_TRAMPOLINES_MAX; i++)
+		if (c->tramp_count[i] == 1)
+			c->tramps[c->ntramps++] = c->tramp_first[i];
 	c->last = 0;
 	for (i = 0; i <= c->n; i++) {
 		int placed = i < c->n && line_placed(c, i);
