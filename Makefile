@@ -226,6 +226,24 @@ clean: clean-objs
 .PHONY: all static install uninstall deps clean clean-objs test test-bins demo FORCE
 .PHONY: test-bins-arm64 test-repeat
 
+# Fuzzing: a libFuzzer target for every parser of outside input (the
+# --prog assembler, --dump's instructions read back, kallsyms lines, kernel
+# version strings, the command line), each run for FUZZ_SECONDS under ASan
+# and UBSan with clang-19, one after the other, nice -n 19 (FUZZ_TARGETS
+# picks some).  What they find is saved in tests/fuzz/findings/TARGET/;
+# `make fuzz-merge` folds their new inputs into the committed corpus,
+# tests/fuzz/corpus/TARGET/, which `make test` replays once (the suite
+# "fuzz"; no timing).  See tests/fuzz/run.sh.
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS ?=
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh fuzz $(FUZZ_TARGETS)
+
+fuzz-merge:
+	sh tests/fuzz/run.sh merge $(FUZZ_TARGETS)
+
+.PHONY: fuzz fuzz-merge
+
 # Benchmarks: show_bt against its floors, bpftrace and stackcount, in QEMU
 # guests (natively where the kernel has kprobes); prints the table and
 # writes bench/results.md. See bench/bench.sh. `make test` does not use it.

@@ -73,8 +73,15 @@ static int kallsyms_scan(const char *path,
 	io = malloc(KALLSYMS_IO_SIZE);
 	if (io)
 		setvbuf(f, io, _IOFBF, KALLSYMS_IO_SIZE);
+	/*
+	 * Whether fgets() cut a line: it filled buf (its last byte is then
+	 * the NUL) and the last character is not the newline.  Not by
+	 * looking for the newline: a NUL byte in the line would hide it.
+	 */
+	buf[sizeof(buf) - 1] = 1;
 	while (fgets(buf, sizeof(buf), f)) {
-		int whole = strchr(buf, '\n') != NULL || feof(f);
+		int whole = buf[sizeof(buf) - 1] ||
+			    buf[sizeof(buf) - 2] == '\n' || feof(f);
 
 		if (!skipping && whole && !kline_parse(buf, &l)) {
 			if (l.addr)
@@ -82,6 +89,7 @@ static int kallsyms_scan(const char *path,
 			fn(&l, ctx);
 		}
 		skipping = !whole && !feof(f);
+		buf[sizeof(buf) - 1] = 1;
 	}
 	if (ferror(f))
 		err = -EIO;
@@ -307,7 +315,7 @@ int ksym_is_return_trampoline(const char *name)
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i]))
-			return 1;
+			return i + 1;
 	return 0;
 }
 

@@ -97,7 +97,8 @@ int ksym_is_padding(const char *name);
 /*
  * Whether a name is a return trampoline (kretprobe_trampoline,
  * arch_rethook_trampoline, return_to_handler, ...): its first byte stands
- * on a stack as a return address that no call made.
+ * on a stack as a return address that no call made.  0, or 1 + which of
+ * them (below KSYM_TRAMPOLINES_MAX).
  */
 int ksym_is_return_trampoline(const char *name);
 #define KSYM_TRAMPOLINES_MAX	8

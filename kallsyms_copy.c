@@ -110,19 +110,22 @@ static int copy_line(struct kallsyms_copy *c, const struct kline *l)
 {
 	uint32_t off = NO_NAME, mod = NO_NAME;
 	const char *prev;
-	int err;
+	int err, tramp;
 
 	if (l->addr)
 		c->nonzero++;
-	if (!l->module && !strncmp(l->name, ENTRY_TEXT, strlen(ENTRY_TEXT))) {
-		if (!strcmp(l->name + strlen(ENTRY_TEXT), "start"))
+	if (ksym_is_text(l->type) &&
+	    !strncmp(l->name, ENTRY_TEXT, strlen(ENTRY_TEXT))) {
+		if (!strcmp(l->name + strlen(ENTRY_TEXT), "start") &&
+		    !c->entry_starts++)
 			c->entry_start = l->addr;
-		else if (!strcmp(l->name + strlen(ENTRY_TEXT), "end"))
+		else if (!strcmp(l->name + strlen(ENTRY_TEXT), "end") &&
+			 !c->entry_ends++)
 			c->entry_end = l->addr;
 	}
-	if (!l->module && c->ntramps < KSYM_TRAMPOLINES_MAX &&
-	    ksym_is_return_trampoline(l->name))
-		c->tramps[c->ntramps++] = l->addr;
+	tramp = ksym_is_text(l->type) ? ksym_is_return_trampoline(l->name) : 0;
+	if (tramp && !c->tramp_count[tramp - 1]++)
+		c->tramp_first[tramp - 1] = l->addr;
 	if (!c->keep_all && !ksym_is_placed(l->type, l->addr))
 		return 0;	/* the resolver never looks at them */
 	err = lines_grow(c);
@@ -384,6 +387,12 @@ static int index_build(struct kallsyms_copy *c)
 {
 	size_t i, from = 0, nruns = 0, ntail = 0;
 
+	if (c->entry_starts != 1 || c->entry_ends != 1)
+		c->entry_start = c->entry_end = 0;
+	c->ntramps = 0;
+	for (i = 0; i < KSYM_TRAMPOLINES_MAX; i++)
+		if (c->tramp_count[i] == 1)
+			c->tramps[c->ntramps++] = c->tramp_first[i];
 	c->last = 0;
 	for (i = 0; i <= c->n; i++) {
 		int placed = i < c->n && line_placed(c, i);
@@ -524,7 +533,8 @@ static int name_cmp(const void *key, const void *elem)
 
 /*
  * Frame 0 under an asked-for name: of the text lines at sym's start in
- * its module whose name was asked for, the best.
+ * its module whose name was asked for, the best.  The module as sym
+ * holds it (KSYM_MODULE_MAX - 1 characters), as kallsyms.c compares.
  */
 static void name_as_asked(const struct kallsyms_copy *c, struct ksym *sym,
 			  const char *const *names, size_t nnames)
@@ -547,7 +557,8 @@ static void name_as_asked(const struct kallsyms_copy *c, struct ksym *sym,
 			if (l.addr != sym->addr)
 				break;
 			if (!ksym_is_text(l.type) ||
-			    strcmp(l.module ? l.module : "", sym->module) ||
+			    strncmp(l.module ? l.module : "", sym->module,
+				    KSYM_MODULE_MAX - 1) ||
 			    !bsearch(l.name, names, nnames, sizeof(*names),
 				     name_cmp))
 				continue;
@@ -556,6 +567,7 @@ static void name_as_asked(const struct kallsyms_copy *c, struct ksym *sym,
 				b.found = 1;
 				b.l = l;
 				snprintf(b.buf, sizeof(b.buf), "%s", l.name);
+				b.l.name = b.buf;	/* buf: the next line's */
 			}
 		}
 	}

@@ -64,10 +64,23 @@ struct kallsyms_copy {
 		uint32_t line;
 	} *tail;			/* the other lines, by address */
 	size_t ntail, tail_cap;
+	/*
+	 * The entry text's bounds as kallsyms_addrs() finds them in the
+	 * file: the one text symbol of each name, or 0 when it is missing
+	 * or there twice (the counts).
+	 */
 	unsigned long entry_start;	/* __entry_text_start, or 0 */
 	unsigned long entry_end;	/* __entry_text_end, or 0 */
+	unsigned int entry_starts, entry_ends;
+	/*
+	 * The return trampolines, found as the entry text is: the one text
+	 * symbol of each name (by ksym_is_return_trampoline() - 1: how many,
+	 * and the first one's address).
+	 */
 	unsigned long tramps[KSYM_TRAMPOLINES_MAX];	/* return trampolines */
 	unsigned int ntramps;
+	unsigned int tramp_count[KSYM_TRAMPOLINES_MAX];
+	unsigned long tramp_first[KSYM_TRAMPOLINES_MAX];
 	uint64_t modules_stamp;		/* a hash of /proc/modules */
 	uint32_t bpf_last_id;		/* the highest BPF program id */
 };

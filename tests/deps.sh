@@ -8,6 +8,9 @@
 #   llvm-19 (llvm elsewhere)  llvm-mc and llvm-objcopy for the encoding tests;
 #                       Debian's llvm-19 assembles every BPF form, BPF_ST
 #                       included (llvm 14, bookworm's "llvm", does not)
+#   clang-19, libclang-rt-19-dev  libFuzzer, ASan and UBSan for the fuzz
+#                       targets (tests/fuzz/; make fuzz, and their corpora
+#                       replayed by make test)
 #   musl-tools          musl-gcc: `make static`, the binary the VM suites run
 #   groff-base, mandoc, man-db   lint and render show_bt.8
 #   bash-completion     where completions are looked for (its .pc file)
@@ -20,8 +23,8 @@
 # Prints what it installs on stderr; exit 1 when a package cannot be had.
 set -eu
 
-PKGS="musl-tools groff-base mandoc man-db bash-completion binutils valgrind
-	python3 librsvg2-bin bpftrace"
+PKGS="clang-19 libclang-rt-19-dev musl-tools groff-base mandoc man-db
+	bash-completion binutils valgrind python3 librsvg2-bin bpftrace"
 
 log() { echo "deps: $*" >&2; }
 
@@ -54,9 +57,11 @@ apt_install $missing || {
 	apt-get update -q >&2 && apt_install $missing
 } || {
 	# A Debian without llvm-19: its llvm, whose llvm-mc the unit tests
-	# try (they fail, saying so, if it cannot assemble BPF_ST).
+	# try (they fail, saying so, if it cannot assemble BPF_ST), and no
+	# clang-19 (the fuzz suite fails, saying so).
 	# shellcheck disable=SC2046
-	apt_install $(echo "$missing " | sed 's/ llvm-19 / llvm /')
+	apt_install $(echo "$missing " | sed 's/ llvm-19 / llvm /;
+		s/ clang-19 / /; s/ libclang-rt-19-dev / /')
 } || {
 	log "cannot install$missing"
 	exit 1

@@ -98,6 +98,7 @@ frames_suite() {
 if [ $ALL = 1 ]; then
 	suite unit tests/unit/run.sh
 	suite unit-valgrind tests/unit/run.sh valgrind
+	suite fuzz sh tests/fuzz/run.sh regress
 	# One after the other: each checks that it left no BPF object behind.
 	suite native sh tests/native.sh ./show_bt
 	suite verifier-native sh tests/e2e/verifier.sh ./show_bt tests/experiments

@@ -1,0 +1,3 @@
+.license "MIT"
+r0 = 0
+exit
