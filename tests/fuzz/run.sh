@@ -10,7 +10,8 @@
 #                                       (make fuzz)
 #   tests/fuzz/run.sh merge [TARGET...] fold what fuzz found into the
 #                                       committed corpus, minimized
-#                                       (-merge=1; make fuzz-merge)
+#                                       (-set_cover_merge=1; make
+#                                       fuzz-merge)
 #   tests/fuzz/run.sh build             only build them
 #
 # The targets (tests/fuzz/fuzz_TARGET.c says what each checks):
@@ -188,7 +189,9 @@ fuzz() {
 }
 
 # merge TARGET...: the committed corpus and the campaign's, minimized
-# into the committed one (only inputs that add coverage stay).
+# into the committed one: -set_cover_merge=1, the smallest set of inputs
+# that keeps every feature (edges and their hit counts) the two reach;
+# -merge=1 keeps about twice as many (720 files for bpfasm, not 451).
 merge() {
 	for t in "$@"; do
 		build "$t" || return 1
@@ -197,7 +200,7 @@ merge() {
 		rm -rf "$new"
 		mkdir -p "$new" "$seeds" "$B/corpus/$t"
 		# shellcheck disable=SC2046
-		"$B/fuzz_$t" $(fuzz_opts "$t") -merge=1 "$new" "$seeds" \
+		"$B/fuzz_$t" $(fuzz_opts "$t") -set_cover_merge=1 "$new" "$seeds" \
 			"$B/corpus/$t" > "$B/$t.merge.log" 2>&1 || {
 			echo "merge/$t: failed ($B/$t.merge.log)" >&2
 			return 1
