@@ -10,7 +10,7 @@
 #include "bpf.h"
 #include "kversion.h"
 
-static int sys_bpf(enum bpf_cmd cmd, union bpf_attr *attr)
+int sys_bpf(enum bpf_cmd cmd, union bpf_attr *attr)
 {
 	long ret = syscall(__NR_bpf, cmd, attr, sizeof(*attr));
 

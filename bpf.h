@@ -12,6 +12,12 @@
 #include <stddef.h>
 #include <linux/bpf.h>
 
+/*
+ * The bpf() system call: 0 or a new fd, or -errno.  The caller zeroes the
+ * whole union first (the kernel refuses non-zero unused bytes).
+ */
+int sys_bpf(enum bpf_cmd cmd, union bpf_attr *attr);
+
 int bpf_map_create(enum bpf_map_type type, unsigned int key_size,
 		   unsigned int value_size, unsigned int max_entries,
 		   unsigned int flags, const char *name);

@@ -107,7 +107,6 @@ static int closed(int fd);
 static int prog_load(enum bpf_prog_type type, const struct bpf_insn *insns,
 		     size_t insn_cnt, __u32 kern_version, char *log,
 		     size_t log_size);
-static int sys_bpf(enum bpf_cmd cmd, union bpf_attr *attr);
 static int since(int answer, const struct kfeature_answers *a,
 		 unsigned int major, unsigned int minor, int unknown);
 static int until(int answer, const struct kfeature_answers *a,
@@ -425,13 +424,6 @@ static int prog_load(enum bpf_prog_type type, const struct bpf_insn *insns,
 		attr.log_size = log_size;
 	}
 	return sys_bpf(BPF_PROG_LOAD, &attr);
-}
-
-static int sys_bpf(enum bpf_cmd cmd, union bpf_attr *attr)
-{
-	long ret = syscall(__NR_bpf, cmd, attr, sizeof(*attr));
-
-	return ret < 0 ? -errno : (int)ret;
 }
 
 /*
