@@ -178,8 +178,16 @@ $(STATIC_DIR)/frames_work: tests/e2e/frames_work.c
 	@mkdir -p $(STATIC_DIR)
 	$(CC) $(CFLAGS) -static -o $@ $< -lpthread
 
+# The workloads of the features suite (tests/e2e/features.sh): every
+# tests/e2e/feat_NAME.c, built static as feat_NAME.
+FEAT_BINS = $(patsubst tests/e2e/%.c,$(STATIC_DIR)/%,\
+	      $(wildcard tests/e2e/feat_*.c))
+$(STATIC_DIR)/feat_%: tests/e2e/feat_%.c
+	@mkdir -p $(STATIC_DIR)
+	$(CC) $(CFLAGS) -static -o $@ $< -lpthread
+
 test-bins: show_bt $(STATIC_DIR)/show_bt $(STATIC_DIR)/writer \
-	$(STATIC_DIR)/frames_work
+	$(STATIC_DIR)/frames_work $(FEAT_BINS)
 
 # The arm64 static show_bt and writer for the arm64 VM (tests/vm/run.sh -k
 # arm64-6.1), without touching ./show_bt; kit.sh installs the cross gcc.
@@ -188,7 +196,9 @@ test-bins-arm64:
 	@command -v $(ARM64_CROSS)gcc > /dev/null || sh tests/vm/kit.sh arm64-6.1
 	$(MAKE) CROSS=$(ARM64_CROSS) tests/build/static-arm64/show_bt \
 		tests/build/static-arm64/writer \
-		tests/build/static-arm64/frames_work
+		tests/build/static-arm64/frames_work \
+		$(patsubst tests/e2e/%.c,tests/build/static-arm64/%,\
+			$(wildcard tests/e2e/feat_*.c))
 
 # Every suite: unit, native (host kernel), end to end in the VM on Debian's
 # 5.10, 6.1 and 6.12 x86-64 kernels and its arm64 6.1 one (and natively

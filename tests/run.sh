@@ -95,6 +95,20 @@ frames_suite() {
 		-- sh /t/frames.sh /t
 }
 
+# The probe points and filters (tracepoints, -i, -c, --comm, --cgroup,
+# -T): every tests/e2e/feat_*.sh in one boot with the host's root (-r, for
+# bpftrace) and two vCPUs (for -c).
+features_suite() {
+	bins=$STATIC
+	case $1 in arm64-*) bins=$B/static-arm64 ;; esac
+	# shellcheck disable=SC2046
+	tests/vm/run.sh -k "$1" -r -s 2 -m 1G -t 1500 -f "$bins/show_bt" \
+		$(for f in "$bins"/feat_*; do [ -e "$f" ] && printf -- '-f %s ' "$f"; done) \
+		$(for f in tests/e2e/feat_*.sh; do [ -e "$f" ] && printf -- '-f %s ' "$f"; done) \
+		-f tests/lib.sh -f tests/e2e/features.sh \
+		-- sh /t/features.sh /t
+}
+
 if [ $ALL = 1 ]; then
 	suite unit tests/unit/run.sh
 	suite unit-valgrind tests/unit/run.sh valgrind
@@ -121,6 +135,7 @@ kernel_suites() {
 		suite hostile-$k sh tests/hostile/vm.sh $k
 		suite json-svg-$k sh tests/e2e/json_svg.sh -k $k
 		suite frames-$k frames_suite $k
+		suite features-$k features_suite $k
 		suite lockdown-$k sh tests/e2e/lockdown.sh -k $k
 	done
 }
