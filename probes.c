@@ -13,6 +13,7 @@
 #include "probes.h"
 #include "stackmap.h"
 #include "testhook.h"
+#include "tracepoint.h"
 
 /* Note an attached probe: its perf fd and its link's, or -1 (ioctl). */
 static int fd_add(struct probes *p, int fd, int link)
@@ -257,13 +258,13 @@ int probes_recursion_missed(const struct probes *p,
 	struct bpf_prog_info info;
 	int err;
 
-	*missed = 0;
-	if (!p->perf_prog || !p->nfds)
-		return 0;
+	err = tracepoints_recursion_missed(p, missed);
+	if (err || !p->perf_prog || !p->nfds)
+		return err;
 	memset(&info, 0, sizeof(info));
 	err = bpf_prog_get_info(p->perf_prog, &info);
 	if (!err)
-		*missed = info.recursion_misses;
+		*missed += info.recursion_misses;
 	return err;
 }
 
@@ -634,21 +635,23 @@ size_t probes_check(struct probes *p, int prog_fd, FILE *out)
 		for (i = 0; i < p->ntargets; i++)
 			fprintf(out, "%s: cannot trace: %s\n",
 				p->targets[i].name, why);
-		return p->ntargets;
+		return p->ntargets + tracepoints_check(p, out);
 	}
 	for (i = 0; i < p->ntargets; i++)
 		bad += check_one(p, &p->targets[i], type, prog_fd, out);
-	return bad;
+	return bad + tracepoints_check(p, out);
 }
 
 void probes_detach(struct probes *p)
 {
 	close_all(p);
+	tracepoints_detach(p);
 }
 
 void probes_free(struct probes *p)
 {
 	close_all(p);
+	tracepoints_free(p);
 	if (p->perf_prog)
 		close(p->perf_prog);
 	free(p->fds);
@@ -662,11 +665,18 @@ void probes_free(struct probes *p)
 void probes_label(const struct probes *p, const struct options *opts,
 		  char *buf, size_t size)
 {
+	size_t n = p->ntargets - p->refused;
+
 	if (opts->nfuncs == 1 && !opts->funcs[0].glob)
 		snprintf(buf, size, "%s", opts->funcs[0].arg);
+	else if (!p->ntps)
+		snprintf(buf, size, "%zu function%s", n, n == 1 ? "" : "s");
+	else if (!n)
+		snprintf(buf, size, "%zu tracepoint%s", p->ntps,
+			 p->ntps == 1 ? "" : "s");
 	else
-		snprintf(buf, size, "%zu function%s", p->ntargets - p->refused,
-			 p->ntargets - p->refused == 1 ? "" : "s");
+		snprintf(buf, size, "%zu function%s and %zu tracepoint%s", n,
+			 n == 1 ? "" : "s", p->ntps, p->ntps == 1 ? "" : "s");
 }
 
 /*
