@@ -646,6 +646,7 @@ void prog_build(struct prog *prog, const struct prog_maps *maps,
 	unsigned int k, nchunks = prog_chunks(maps);
 
 	memset(prog, 0, sizeof(*prog));
+	prog->tp_tag = cfg->tp_tag;
 	note(&a, cfg->tp_tag ?
 		"r6 = ctx (the tracepoint's record; the kernel put the "
 		"registers perf took in its first 8 bytes): calls clobber r1" :

@@ -158,6 +158,7 @@ struct prog {
 	char license[32];	/* "" means "GPL" (--prog: .license "...") */
 	struct prog_note notes[PROG_MAX_NOTES];
 	size_t nnotes;
+	unsigned int tp_tag;	/* built for a tracepoint: its tag, else 0 */
 };
 
 /* Assemble the program for these maps and this configuration. */

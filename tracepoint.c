@@ -26,8 +26,8 @@ static int no_tracefs(int why, char *err, size_t size);
 static void tracepoint_closest(char *const *names, size_t n,
 			       const char *name, int categories, char *buf,
 			       size_t size);
-static int no_tracepoint(const struct func_spec *spec, char *const *names,
-			 size_t n, char *err, size_t size);
+static int no_tracepoint(const struct func_spec *spec, const char *dir,
+			 char *const *names, size_t n, char *err, size_t size);
 static void dedup(struct probes *p);
 
 int tracepoints_expand(const struct options *opts, struct probes *p,
@@ -92,7 +92,7 @@ static int expand_one(const struct func_spec *spec, int check,
 		p->tps[p->ntps - 1].id = -ENOENT;
 		return 0;
 	}
-	return no_tracepoint(spec, names, n, err, size);
+	return no_tracepoint(spec, p->tp_dir, names, n, err, size);
 }
 
 static int add_tracepoint(struct probes *p, size_t *cap, const char *name,
@@ -142,8 +142,8 @@ static void dedup(struct probes *p)
  * No tracepoint matched spec: name the closest names, or where the
  * category itself is unknown, the closest categories.
  */
-static int no_tracepoint(const struct func_spec *spec, char *const *names,
-			 size_t n, char *err, size_t size)
+static int no_tracepoint(const struct func_spec *spec, const char *dir,
+			 char *const *names, size_t n, char *err, size_t size)
 {
 	size_t len = strcspn(spec->name, ":"), i;
 	char close[3 * 80] = "";
@@ -151,7 +151,7 @@ static int no_tracepoint(const struct func_spec *spec, char *const *names,
 	if (spec->glob)
 		return diag_fail(err, size, -ENOENT,
 				 "no tracepoint matches '%s' (%zu tracepoints in %s)",
-				 spec->arg, n, "events/");
+				 spec->arg, n, dir);
 	for (i = 0; i < n; i++)
 		if (!strncmp(names[i], spec->name, len) &&
 		    names[i][len] == ':')
@@ -160,10 +160,10 @@ static int no_tracepoint(const struct func_spec *spec, char *const *names,
 			   sizeof(close));
 	if (i == n)
 		return diag_fail(err, size, -ENOENT,
-				 "no tracepoint category '%.*s' (see events/ in tracefs)%s",
-				 (int)len, spec->name, close);
-	return diag_fail(err, size, -ENOENT, "no tracepoint '%s'%s",
-			 spec->name, close);
+				 "no tracepoint category '%.*s' in %s%s",
+				 (int)len, spec->name, dir, close);
+	return diag_fail(err, size, -ENOENT, "no tracepoint %s in %s%s",
+			 spec->arg, dir, close);
 }
 
 /*
