@@ -558,6 +558,34 @@ static size_t check_multi(struct probes *p, const struct target *t,
 	return n;
 }
 
+/*
+ * A function kallsyms does not list (inlined, or absent from this
+ * kernel): tracepoints whose names share words with its name may mark
+ * the place.  Said at the end of its --check line, when there are any.
+ */
+static void suggest_tracepoints(struct probes *p, const struct target *t,
+				FILE *out)
+{
+	struct ksym_name_info *info = calloc(1, sizeof(*info));
+	char **names = NULL, line[512] = "";
+	const char *dir;
+	size_t n = 0;
+	int why;
+
+	if (!info || t->addr || kview_lookup(&p->kv, t->name, info) ||
+	    info->text)
+		goto out;
+	dir = tracepoint_dir(&why);
+	if (!dir || tracepoint_names(dir, &names, &n))
+		goto out;
+	tracepoint_related(names, n, t->name, line, sizeof(line));
+	if (line[0])
+		fprintf(out, "; tracepoints with words in common: %s", line);
+out:
+	tracepoint_names_free(names, n);
+	free(info);
+}
+
 /* One --check line: "NAME: ok", "NAME: ok, but ...", or "cannot trace". */
 static int check_one(struct probes *p, const struct target *t, int type,
 		     int prog_fd, FILE *out)
@@ -585,7 +613,9 @@ static int check_one(struct probes *p, const struct target *t, int type,
 	if (ret) {
 		if (!t->addr || ret != -ENOENT)
 			diag_reason(&p->kv, t, ret, why, sizeof(why));
-		fprintf(out, "%s: cannot trace: %s\n", desc, why);
+		fprintf(out, "%s: cannot trace: %s", desc, why);
+		suggest_tracepoints(p, t, out);
+		fputc('\n', out);
 		return 1;
 	}
 	fprintf(out, "%s: ok", desc);
@@ -632,9 +662,12 @@ size_t probes_check(struct probes *p, int prog_fd, FILE *out)
 	if (type >= 0 && check_prepare(p, why, sizeof(why)))
 		type = -ENOMEM;
 	if (type < 0) {
-		for (i = 0; i < p->ntargets; i++)
-			fprintf(out, "%s: cannot trace: %s\n",
+		for (i = 0; i < p->ntargets; i++) {
+			fprintf(out, "%s: cannot trace: %s",
 				p->targets[i].name, why);
+			suggest_tracepoints(p, &p->targets[i], out);
+			fputc('\n', out);
+		}
 		return p->ntargets + tracepoints_check(p, out);
 	}
 	for (i = 0; i < p->ntargets; i++)

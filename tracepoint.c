@@ -396,8 +396,13 @@ void tracepoint_related(char *const *names, size_t nnames, const char *func,
 	buf[0] = '\0';
 	for (i = 0; i < nnames && nwords; i++) {
 		s = shared_words(words, nwords, names[i]);
-		/* Most shared first; names come sorted, so ties stay so. */
-		if (!s || (nbest == 5 && s <= score[4]))
+		/*
+		 * Two words in common where the function has two (one word
+		 * alone, "block", would bring a whole category); most shared
+		 * first; names come sorted, so ties stay so.
+		 */
+		if (s < (nwords < 2 ? nwords : 2) ||
+		    (nbest == 5 && s <= score[4]))
 			continue;
 		k = nbest < 5 ? nbest++ : 4;
 		while (k > 0 && score[k - 1] < s) {

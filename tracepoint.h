@@ -40,8 +40,9 @@ int tracepoint_names(const char *dir, char ***names, size_t *n);
 void tracepoint_names_free(char **names, size_t n);
 
 /*
- * Up to n tracepoints whose names share words (split at '_', three
- * letters or more) with a function's name, most shared first, as
+ * Up to five tracepoints whose names share words (split at '_', three
+ * letters or more; two in common where it has two) with a function's name,
+ * most shared first, as
  * "t:CATEGORY:NAME, ..." into buf; "" if none.  For --check, where a
  * function is inlined or absent.
  */
