@@ -112,6 +112,11 @@ build test_probes tests/unit/test_probes.c probes.c bpf.c diagnose.c perm.c \
 	kprobe.c stackmap.c testhook.c kview.c kallsyms.c kallsyms_copy.c \
 	kversion.c targets.c tracepoint.c prog.c options.c -lpthread &&
 	run test_probes $B/test_probes
+build test_tracepoint tests/unit/test_tracepoint.c tracepoint.c probes.c \
+	bpf.c diagnose.c perm.c kprobe.c stackmap.c testhook.c kview.c \
+	kallsyms.c kallsyms_copy.c kversion.c targets.c prog.c options.c \
+	-lpthread &&
+	run test_tracepoint $B/test_tracepoint
 # A shared name's probes, against a fake kernel (tests/unit/fake_kprobe.c).
 build test_shared tests/unit/test_shared.c tests/unit/fake_kprobe.c probes.c \
 	bpf.c diagnose.c perm.c stackmap.c testhook.c kview.c kallsyms.c \
