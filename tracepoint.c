@@ -2,6 +2,7 @@
 /* tracepoint.c - tracepoints as probe points; see tracepoint.h. */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
