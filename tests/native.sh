@@ -159,6 +159,38 @@ else
 	else
 		fail tp_frame1_named "$(head -4 "$T/tp.out" | tr '\n' ' ')"
 	fi
+	# In a container (a pid namespace): -p takes the namespace's pid,
+	# and -P heads the stacks with it.
+	cat > "$T/ns.sh" <<-'EOF'
+	set -u
+	mkdir "$1/nsw"
+	"$2" "$1/nsw" 7 > /dev/null 2>&1 &
+	w=$!
+	while [ ! -e "$1/nsw/ready" ]; do sleep 0.1; done
+	"$3" -d 100000 -P -p $w t:sched:sched_process_fork > "$1/ns.out" 2> "$1/ns.err" &
+	s=$!
+	until grep -q '^show_bt: tracing' "$1/ns.err"; do
+		kill -0 $s 2> /dev/null || exit 1
+		sleep 0.1
+	done
+	: > "$1/nsw/go"
+	while [ ! -e "$1/nsw/done" ]; do sleep 0.1; done
+	kill -INT $s
+	wait $s
+	rc=$?
+	kill $w
+	echo "w=$w rc=$rc"
+	EOF
+	nsres=$(unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$TPW" "$SB" 2>&1)
+	nsw=${nsres#*w=}
+	nsw=${nsw%% *}
+	if [ "$nsres" = "w=$nsw rc=0" ] && [ "$nsw" -lt 100 ] &&
+	   grep -q "^pid $nsw (feat_tracepoint)\$" "$T/ns.out" &&
+	   [ "$(awk '/^    [0-9]+$/ { c += $1 } END { print c }' "$T/ns.out")" = 7 ]; then
+		pass tp_container_pid
+	else
+		fail tp_container_pid "$nsres: $(head -3 "$T/ns.out" | tr '\n' ' ') $(tail -2 "$T/ns.err" | tr '\n' ' ')"
+	fi
 	expect tp_misspelt 1 \
 		"^show_bt: no tracepoint t:sched:sched_swich in /sys/kernel/tracing/events \\(did you mean: t:sched:sched_switch" \
 		-d 1 t:sched:sched_swich
