@@ -420,6 +420,21 @@ static int key_off(const struct prog_maps *m, unsigned int k)
 }
 
 /*
+ * r0 = bpf_get_stack(ctx, scratch + off, size, 0): the frames' bytes,
+ * zero-padded to size; an error is a lost hit.
+ */
+static void emit_get_stack(struct assembler *a, int off, unsigned int size)
+{
+	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, off));
+	emit(a, BPF_MOV64_IMM(BPF_REG_3, size));
+	emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
+	emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
+}
+
+/*
  * arm64 at a function's entry: the frames one slot further on, buf[2..],
  * then frame 0 (the pc) back to buf[1] and x30, the return address into
  * the caller that the unwinder cannot see yet, as frame 1.
@@ -431,13 +446,7 @@ static void group_frames_entry_lr(struct assembler *a,
 		"(depth - 1) * 8, 0), then buf[1] = that frame 0 (the pc) "
 		"and buf[2] = x30, the return address into the caller, which "
 		"the prologue has not saved yet");
-	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
-	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
-	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, SCRATCH_BUF + 16));
-	emit(a, BPF_MOV64_IMM(BPF_REG_3, (m->depth - 1) * sizeof(__u64)));
-	emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
-	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
-	emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
+	emit_get_stack(a, SCRATCH_BUF + 16, (m->depth - 1) * sizeof(__u64));
 	emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_9, 8));
 	emit(a, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_7, SCRATCH_BUF + 16));
@@ -462,13 +471,7 @@ static void group_frames_tagged(struct assembler *a, const struct prog_maps *m,
 	emit(a, BPF_MOV64_IMM(BPF_REG_9, 8));
 	if (m->depth < 2)
 		return;
-	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
-	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
-	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, SCRATCH_BUF + 16));
-	emit(a, BPF_MOV64_IMM(BPF_REG_3, (m->depth - 1) * sizeof(__u64)));
-	emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
-	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
-	emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
+	emit_get_stack(a, SCRATCH_BUF + 16, (m->depth - 1) * sizeof(__u64));
 	emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_9, 8));
 }
@@ -491,13 +494,7 @@ static void group_frames(struct assembler *a, const struct prog_maps *m,
 	} else {
 		note(a, "r9 = bpf_get_stack(ctx, &buf[1], depth * 8, 0): the "
 			"frames' bytes, zero-padded to the depth");
-		emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
-		emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
-		emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, SCRATCH_BUF + 8));
-		emit(a, BPF_MOV64_IMM(BPF_REG_3, m->depth * sizeof(__u64)));
-		emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
-		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
-		emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
+		emit_get_stack(a, SCRATCH_BUF + 8, m->depth * sizeof(__u64));
 		emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
 	}
 
