@@ -11,6 +11,7 @@
 #include "kprobe.h"
 #include "load.h"
 #include "msg.h"
+#include "tracepoint.h"
 
 static void entry_caller_note(const struct probes *probes,
 			      const struct options *opts);
@@ -76,6 +77,11 @@ int attach_probes(struct probes *probes, int prog_fd, const struct prog *prog,
 		err_msg("%s", why);
 		return -1;
 	}
+	if (tracepoints_attach(probes, why, sizeof(why))) {
+		probes_detach(probes);
+		err_msg("%s", why);
+		return -1;
+	}
 	msg_timing("attached");
 	/* The program skips show_bt's own calls: these writes don't count. */
 	if (probes->multi_note[0])
@@ -108,7 +114,7 @@ void attached_with(const struct probes *probes, char *buf,
 	const char *perf = probes->use_link ? "perf-event BPF links" :
 			   "PERF_EVENT_IOC_SET_BPF";
 
-	if (!probes->nmulti)
+	if (!probes->nmulti || !probes->ntargets)
 		snprintf(buf, size, "%s", perf);
 	else if (!probes->nfds)
 		snprintf(buf, size, "a kprobe_multi link");

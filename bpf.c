@@ -115,15 +115,16 @@ int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
 				       log_level, log, log_size);
 }
 
-int bpf_prog_load_kprobe_as(const struct bpf_insn *insns, size_t insn_cnt,
-			    const char *name, const char *license,
-			    enum bpf_attach_type expected_attach_type,
-			    unsigned int log_level, char *log, size_t log_size)
+/* The load of every program show_bt makes: a kprobe's or a tracepoint's. */
+static int prog_load(enum bpf_prog_type type, const struct bpf_insn *insns,
+		     size_t insn_cnt, const char *name, const char *license,
+		     enum bpf_attach_type expected_attach_type,
+		     unsigned int log_level, char *log, size_t log_size)
 {
 	union bpf_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_KPROBE;
+	attr.prog_type = type;
 	attr.expected_attach_type = expected_attach_type;
 	attr.insns = ptr_to_u64(insns);
 	attr.insn_cnt = insn_cnt;
@@ -137,6 +138,23 @@ int bpf_prog_load_kprobe_as(const struct bpf_insn *insns, size_t insn_cnt,
 		attr.log_size = log_size;
 	}
 	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+int bpf_prog_load_kprobe_as(const struct bpf_insn *insns, size_t insn_cnt,
+			    const char *name, const char *license,
+			    enum bpf_attach_type expected_attach_type,
+			    unsigned int log_level, char *log, size_t log_size)
+{
+	return prog_load(BPF_PROG_TYPE_KPROBE, insns, insn_cnt, name, license,
+			 expected_attach_type, log_level, log, log_size);
+}
+
+int bpf_prog_load_tracepoint(const struct bpf_insn *insns, size_t insn_cnt,
+			     const char *name, const char *license,
+			     unsigned int log_level, char *log, size_t log_size)
+{
+	return prog_load(BPF_PROG_TYPE_TRACEPOINT, insns, insn_cnt, name,
+			 license, 0, log_level, log, log_size);
 }
 
 static int obj_get_info(int fd, void *info, __u32 len)

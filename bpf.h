@@ -55,6 +55,16 @@ int bpf_prog_load_kprobe_as(const struct bpf_insn *insns, size_t insn_cnt,
 			    unsigned int log_level, char *log, size_t log_size);
 
 /*
+ * A BPF_PROG_TYPE_TRACEPOINT program: its context is the tracepoint's
+ * record, whose first 8 bytes the kernel overwrites with a pointer to the
+ * registers perf took where the tracepoint fired, which is what
+ * bpf_get_stackid() and bpf_get_stack() unwind from.
+ */
+int bpf_prog_load_tracepoint(const struct bpf_insn *insns, size_t insn_cnt,
+			     const char *name, const char *license,
+			     unsigned int log_level, char *log, size_t log_size);
+
+/*
  * What the kernel knows of a loaded program (BPF_OBJ_GET_INFO_BY_FD):
  * pointers set in info beforehand (xlated_prog_insns, map_ids...) are
  * filled in too.

@@ -355,8 +355,9 @@ void bpfasm_print(FILE *out, const struct prog *prog,
 	struct bpfasm_line line;
 	size_t i, n, k;
 
-	fprintf(out, "# show_bt's BPF program: %zu instructions, for a kprobe "
-		"(license %s).\n", prog->len, license);
+	fprintf(out, "# show_bt's BPF program: %zu instructions, for a %s "
+		"(license %s).\n", prog->len,
+		prog->tp_tag ? "tracepoint" : "kprobe", license);
 	fprintf(out, "# Maps by name:");
 	for (i = 0; i < MAP_NR; i++)
 		fprintf(out, " map[%s]%s", prog_map_name_at(i),

@@ -98,10 +98,12 @@ int export_write(const struct options *opts, const struct probes *probes,
 {
 	struct export_info info = {
 		label, probes->targets, probes->ntargets, window, skipped,
-		opts->per_process, opts->pid, opts->depth
+		opts->per_process, opts->pid, opts->depth, probes->tps,
+		probes->ntps
 	};
 	struct symtab own = { 0 };
 	int err = 0, e;
+
 
 	if (!opts->json && !opts->svg)
 		return 0;

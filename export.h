@@ -23,6 +23,8 @@ struct export_info {
 	int per_process;		/* -P: stacks carry pid and comm */
 	int pid;			/* -p: only this process; 0 for all */
 	unsigned int depth;		/* --depth; 0 for all frames */
+	const struct tp_target *tps;	/* each tracepoint probed */
+	size_t ntps;
 };
 
 /* Whether --json - or --svg - takes stdout: the text output then stays out. */

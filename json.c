@@ -68,6 +68,21 @@ static void put_functions(FILE *out, const struct export_info *info)
 	fputs(info->ntargets ? "\n  ],\n" : "],\n", out);
 }
 
+/* Each tracepoint, with the tag its stacks carry as frame 0's address. */
+static void put_tracepoints(FILE *out, const struct export_info *info)
+{
+	size_t i;
+
+	fputs("  \"tracepoints\": [", out);
+	for (i = 0; i < info->ntps; i++) {
+		fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", out);
+		json_put_string(out, info->tps[i].name);
+		fprintf(out, ", \"id\": %d, \"tag\": \"0x%zx\"}",
+			info->tps[i].id, i + 1);
+	}
+	fputs(info->ntps ? "\n  ],\n" : "],\n", out);
+}
+
 static void put_summary(FILE *out, const struct stack_set *set,
 			const struct export_info *info)
 {
@@ -142,6 +157,7 @@ int json_write(FILE *out, const struct stack_set *set,
 	json_put_string(out, info->label ? info->label : "");
 	fputs(",\n", out);
 	put_functions(out, info);
+	put_tracepoints(out, info);
 	fprintf(out, "  \"window_seconds\": %.6f,\n", info->window);
 	fprintf(out, "  \"per_process\": %s, \"pid\": ",
 		info->per_process ? "true" : "false");

@@ -627,6 +627,8 @@ void ksym_format(char *buf, size_t size, unsigned long addr,
 {
 	if (!sym || !sym->addr)
 		snprintf(buf, size, "0x%lx", addr);
+	else if (sym->type == KSYM_TYPE_TAG)
+		snprintf(buf, size, "%s", sym->name);
 	else if (sym->module[0])
 		snprintf(buf, size, "%s+0x%lx [%s]", sym->name,
 			 addr - sym->addr, sym->module);

@@ -15,6 +15,9 @@
 #define KSYM_NAME_LEN	512	/* the kernel's limit, NUL included */
 #define KSYM_MODULE_MAX	64	/* the kernel's MODULE_NAME_LEN */
 
+/* The type of a name that is no symbol: a tracepoint's tag (symtab.h). */
+#define KSYM_TYPE_TAG	'@'
+
 struct ksym {
 	unsigned long addr;	/* the symbol's start, 0 if none found */
 	char type;		/* nm-style type: 't', 'T', 'd', ... */

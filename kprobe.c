@@ -25,7 +25,7 @@ int kprobe_pmu_type(void)
 	return err ? err : type;
 }
 
-static int perf_event_open(struct perf_event_attr *attr, int cpu)
+int perf_event_open_cpu(struct perf_event_attr *attr, int cpu)
 {
 	long fd = syscall(__NR_perf_event_open, attr, -1, cpu, -1,
 			  PERF_FLAG_FD_CLOEXEC);
@@ -80,7 +80,7 @@ int kprobe_open(int pmu_type, const char *func, unsigned long addr,
 	 * pid -1 with one CPU: the BPF program runs for hits on every CPU
 	 * whatever CPU the event is bound to, so one event is enough.
 	 */
-	return perf_event_open(&attr, 0);
+	return perf_event_open_cpu(&attr, 0);
 }
 
 int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
@@ -91,17 +91,24 @@ int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
 	fd = kprobe_open(pmu_type, func, addr, offset);
 	if (fd < 0)
 		return fd;
-	err = set_prog(fd, prog_fd, link_fd);
-	if (!err && ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
-		err = -errno;
-		if (link_fd)
-			close(*link_fd);
-	}
+	err = perf_event_run_prog(fd, prog_fd, link_fd);
 	if (err) {
 		close(fd);
 		return err;
 	}
 	return fd;
+}
+
+int perf_event_run_prog(int fd, int prog_fd, int *link_fd)
+{
+	int err = set_prog(fd, prog_fd, link_fd);
+
+	if (!err && ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
+		err = -errno;
+		if (link_fd)
+			close(*link_fd);
+	}
+	return err;
 }
 
 /*

@@ -39,6 +39,17 @@ int kprobe_attach(int pmu_type, const char *func, unsigned long addr,
 		  unsigned long offset, int prog_fd, int *link_fd);
 
 /*
+ * What kprobes and tracepoints share (tracepoint.c): open a perf event
+ * for every process on one CPU (the BPF program runs for hits on every
+ * CPU, whatever CPU the event is bound to); put prog_fd on an event as
+ * kprobe_attach() does, and enable it (on failure the link is closed, the
+ * event is left to the caller).  An fd or 0, else a negative errno.
+ */
+struct perf_event_attr;
+int perf_event_open_cpu(struct perf_event_attr *attr, int cpu);
+int perf_event_run_prog(int fd, int prog_fd, int *link_fd);
+
+/*
  * Hits the kprobe of a perf-event link skipped (it was already running a
  * handler on that CPU: an interrupt came during a hit).  0, or -errno
  * where the kernel does not say (before Linux 6.7: the field is there

@@ -28,9 +28,12 @@ static int create_maps(struct prog_maps *maps, const struct options *opts,
 		       const struct kfeatures *f);
 static int build_prog(struct prog *prog, const struct prog_maps *maps,
 		      const struct options *opts,
-		      const struct kfeatures *f);
+		      const struct kfeatures *f, unsigned int tp_tag);
 static int load_prog(const struct prog *prog, const struct options *opts,
-		     enum bpf_attach_type type);
+		     enum bpf_attach_type type, int tracepoint);
+static int load_tracepoints(const struct options *opts,
+			    const struct prog_maps *maps,
+			    struct probes *probes, int main_fd);
 static void attach_type_note(FILE *out, const struct options *opts,
 			     const struct probes *probes);
 static int process_filter(const struct options *opts,
@@ -52,15 +55,21 @@ int load_program(const struct options *opts, struct prog_maps *maps,
 {
 	enum bpf_attach_type type = probes->use_multi ?
 				    BPF_TRACE_KPROBE_MULTI : 0;
+	/* Tracepoints alone: the first one's program is the one shown. */
+	int tp_only = !probes->ntargets && probes->ntps;
 	int fd, err;
 
 	raise_memlock();
 	if (create_maps(maps, opts, &probes->feat) ||
-	    build_prog(prog, maps, opts, &probes->feat))
+	    build_prog(prog, maps, opts, &probes->feat, tp_only))
 		return -1;
-	fd = load_prog(prog, opts, type);
+	fd = load_prog(prog, opts, type, tp_only);
 	if (fd >= 0 && probes->use_multi && opts->check &&
 	    load_for_perf(prog, opts, probes) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (fd >= 0 && load_tracepoints(opts, maps, probes, tp_only ? fd : -1)) {
 		close(fd);
 		return -1;
 	}
@@ -86,11 +95,25 @@ int dump_program(const struct options *opts)
 
 	kfeatures_guess(&f);
 	prog_maps_standin(&maps, DEFAULT_SLOTS, stack_depth());
-	if (build_prog(&prog, &maps, opts, &f))
+	if (build_prog(&prog, &maps, opts, &f, tracepoints_only(opts)))
 		return EXIT_FAIL;
 	bpfasm_print(stdout, &prog, &maps);
 	attach_type_note(stdout, opts, NULL);
 	return EXIT_OK;
+}
+
+/*
+ * Whether the program takes every stack by its frames (prog.c): -P, an
+ * arm64 entry, a tracepoint.
+ */
+static int every_stack_by_frames(const struct options *opts)
+{
+	size_t i;
+
+	for (i = 0; i < opts->nfuncs; i++)
+		if (opts->funcs[i].tracepoint)
+			return 1;
+	return opts->per_process || arm64_entry(opts);
 }
 
 static int create_maps(struct prog_maps *maps, const struct options *opts,
@@ -104,9 +127,15 @@ static int create_maps(struct prog_maps *maps, const struct options *opts,
 		err_msg("kernel.perf_event_max_stack is 0: the kernel takes no stack at all (set it to 1 or more; 127 is its default)");
 		return -EINVAL;
 	}
-	/* Before 6.1 no map entry may be allocated inside a probe. */
+	/*
+	 * Before 6.1 no map entry may be allocated inside a probe.  After,
+	 * an allocation there can fail in a burst of new stacks (the BPF
+	 * allocator refills its per-CPU cache later, from an irq_work): a
+	 * run that takes every stack by its frames preallocates too.
+	 */
 	err = prog_maps_create(maps, opts->slots, opts->max_stacks, depth,
-			       !f->hash_alloc_in_probe);
+			       !f->hash_alloc_in_probe ||
+			       every_stack_by_frames(opts));
 	if (err == -EMFILE || err == -ENFILE)
 		err_msg("cannot create BPF maps: %s: raise the limit (ulimit -n)",
 			strerror(-err));
@@ -121,10 +150,13 @@ static int create_maps(struct prog_maps *maps, const struct options *opts,
 	return err;
 }
 
-/* The built-in program, or with --prog the user's. */
+/*
+ * The built-in program, or with --prog the user's.  tp_tag: for the
+ * tracepoint with this tag (tracepoint.h), else 0.
+ */
 static int build_prog(struct prog *prog, const struct prog_maps *maps,
 		      const struct options *opts,
-		      const struct kfeatures *f)
+		      const struct kfeatures *f, unsigned int tp_tag)
 {
 	struct prog_config cfg;
 	char why[512], *text;
@@ -134,6 +166,9 @@ static int build_prog(struct prog *prog, const struct prog_maps *maps,
 		err = process_filter(opts, f, &cfg);
 		if (err)
 			return err;
+		cfg.tp_tag = tp_tag;
+		if (tp_tag)
+			cfg.entry_lr = 0;
 		prog_build(prog, maps, &cfg);
 		return 0;
 	}
@@ -150,6 +185,19 @@ static int build_prog(struct prog *prog, const struct prog_maps *maps,
 	return err ? -EINVAL : 0;
 }
 
+/* A kprobe's program (with the attach type), or a tracepoint's. */
+static int prog_load_as(const struct prog *prog, const char *license,
+			enum bpf_attach_type type, int tracepoint,
+			unsigned int level, char *log, size_t log_size)
+{
+	if (tracepoint)
+		return bpf_prog_load_tracepoint(prog->insns, prog->len,
+						"show_bt", license, level,
+						log, log_size);
+	return bpf_prog_load_kprobe_as(prog->insns, prog->len, "show_bt",
+				       license, type, level, log, log_size);
+}
+
 /*
  * Load quietly first; if the verifier refuses, load again with a log so
  * the user sees why.  With --verifier-log the log is printed either way.
@@ -157,7 +205,7 @@ static int build_prog(struct prog *prog, const struct prog_maps *maps,
  * is a string whatever part of it the kernel wrote.
  */
 static int load_prog(const struct prog *prog, const struct options *opts,
-		     enum bpf_attach_type type)
+		     enum bpf_attach_type type, int tracepoint)
 {
 	const char *license = prog->license[0] ? prog->license : "GPL";
 	unsigned int level = opts->verifier_log;
@@ -167,8 +215,8 @@ static int load_prog(const struct prog *prog, const struct options *opts,
 
 	if (level)
 		log = calloc(1, log_size);
-	fd = bpf_prog_load_kprobe_as(prog->insns, prog->len, "show_bt",
-				     license, type, level, log, log_size);
+	fd = prog_load_as(prog, license, type, tracepoint, level, log,
+			  log_size);
 	/* EACCES is the verifier's: its log says why. */
 	if (fd == -EPERM && !level) {
 		err_msg("cannot load the BPF program: %s",
@@ -184,8 +232,8 @@ static int load_prog(const struct prog *prog, const struct options *opts,
 	if (fd < 0 && !level) {
 		level = 1;
 		log = calloc(1, log_size);
-		bpf_prog_load_kprobe_as(prog->insns, prog->len, "show_bt",
-					license, type, level, log, log_size);
+		prog_load_as(prog, license, type, tracepoint, level, log,
+			     log_size);
 	}
 	if (fd < 0)
 		err_msg("the verifier rejected the program (%s); its log:",
@@ -208,7 +256,9 @@ static void attach_type_note(FILE *out, const struct options *opts,
 
 	if (!probes)		/* after the program: its head stays first */
 		fputc('\n', out);
-	if (!probes && opts->attach == ATTACH_DEFAULT)
+	if (tracepoints_only(opts))
+		fprintf(out, "# Loaded as BPF_PROG_TYPE_TRACEPOINT, one copy per tracepoint, each with\n# its own tag as frame 0 (this one's is 1).\n");
+	else if (!probes && opts->attach == ATTACH_DEFAULT)
 		fprintf(out, "# Loaded with expected_attach_type BPF_TRACE_KPROBE_MULTI for one kprobe_multi\n# link (several functions, where the kernel has such links), else with 0 for\n# perf kprobes: the instructions are the same either way.\n");
 	else if (multi)
 		fprintf(out, "# Loaded with expected_attach_type BPF_TRACE_KPROBE_MULTI, for one kprobe_multi\n# link.\n");
@@ -276,10 +326,14 @@ int arm64_entry(const struct options *opts)
 #ifdef __aarch64__
 	size_t i;
 
-	for (i = 0; i < opts->nfuncs; i++)
+	size_t n = 0;
+
+	for (i = 0; i < opts->nfuncs; i++) {
 		if (opts->funcs[i].offset)
 			return 0;
-	return opts->nfuncs > 0;
+		n += !opts->funcs[i].tracepoint;
+	}
+	return n > 0;
 #else
 	(void)opts;
 	return 0;
@@ -322,6 +376,66 @@ fail:
 	return NULL;
 }
 
+/* ---- tracepoints: a program each, its tag in frame 0 ---- */
+
+/*
+ * Each tracepoint's own program, tagged with its index plus one (prog.h).
+ * main_fd >= 0: the first tracepoint's is the program load_program()
+ * loaded (a run of tracepoints alone), shared through a dup().  A --check
+ * entry that names no tracepoint gets none.  Its verifier log, if asked
+ * for, comes once.  0 or -1, said.
+ */
+static int load_tracepoints(const struct options *opts,
+			    const struct prog_maps *maps,
+			    struct probes *probes, int main_fd)
+{
+	struct options quiet = *opts;
+	struct prog *prog;
+	size_t i = 0;
+	int fd;
+
+	if (!probes->ntps)
+		return 0;
+	if (main_fd >= 0) {
+		probes->tps[0].prog_fd = dup(main_fd);
+		if (probes->tps[0].prog_fd < 0) {
+			err_msg("cannot load the tracepoints' programs: %s",
+				strerror(errno));
+			return -1;
+		}
+		i = 1;
+	}
+	prog = malloc(sizeof(*prog));
+	if (!prog) {
+		err_msg("out of memory");
+		return -1;
+	}
+	quiet.verifier_log = main_fd >= 0 ? 0 : opts->verifier_log;
+	for (fd = 0; i < probes->ntps && fd >= 0; i++) {
+		if (probes->tps[i].id < 0)
+			continue;
+		fd = build_prog(prog, maps, opts, &probes->feat, i + 1);
+		if (!fd)
+			fd = load_prog(prog, &quiet, 0, 1);
+		if (fd >= 0)
+			probes->tps[i].prog_fd = fd;
+		quiet.verifier_log = 0;
+	}
+	free(prog);
+	return fd < 0 ? -1 : 0;
+}
+
+/* Whether every argument is a tracepoint: --dump shows their program. */
+int tracepoints_only(const struct options *opts)
+{
+	size_t i;
+
+	for (i = 0; i < opts->nfuncs; i++)
+		if (!opts->funcs[i].tracepoint)
+			return 0;
+	return opts->nfuncs > 0;
+}
+
 /* ---- the second program: perf kprobes beside a kprobe_multi link ---- */
 
 /*
@@ -337,7 +451,7 @@ int load_for_perf(const struct prog *prog, const struct options *opts,
 	int fd;
 
 	quiet.verifier_log = 0;
-	fd = load_prog(prog, &quiet, 0);
+	fd = load_prog(prog, &quiet, 0, 0);
 	if (fd >= 0)
 		probes->perf_prog = fd;
 	return fd;

@@ -41,6 +41,9 @@ unsigned int stack_depth(void);
  */
 int arm64_entry(const struct options *opts);
 
+/* Whether every FUNCTION argument is a tracepoint (t:CATEGORY:NAME). */
+int tracepoints_only(const struct options *opts);
+
 /* Exit statuses, as --help lists them. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 

@@ -55,7 +55,11 @@ void options_usage(FILE *out)
 "  NAME+OFFSET     probe OFFSET bytes into NAME (decimal or 0x hex)\n"
 "  NAME@ADDR       the one of several same-named functions at ADDR (hex)\n"
 "  PATTERN         every traceable function matching a glob: 'vfs_*'\n"
-"Several may be given; frame 0 of each stack shows which was hit.\n"
+"  t:CATEGORY:NAME a tracepoint (also tracepoint:CATEGORY:NAME), as tracefs\n"
+"                  lists it in events/; either part may be a glob:\n"
+"                  't:block:*', 't:syscalls:sys_enter_*'\n"
+"Several may be given, functions and tracepoints mixed; frame 0 of each\n"
+"stack shows which was hit (for a tracepoint, tracepoint:CATEGORY:NAME).\n"
 "\n"
 "  -d, --duration=SECONDS  watch this long (default 5; fractions allowed);\n"
 "                          Ctrl-C or SIGTERM ends the watch early\n"
@@ -212,6 +216,79 @@ static int check_name(struct func_spec *f, char *err, size_t size)
 	return 0;
 }
 
+#define TRACEPOINT_CHARS \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+
+/* The length of t:'s or tracepoint:'s prefix on arg, or 0. */
+static size_t tracepoint_prefix(const char *arg)
+{
+	if (!strncmp(arg, "t:", 2))
+		return 2;
+	if (!strncmp(arg, "tracepoint:", 11))
+		return 11;
+	return 0;
+}
+
+/* One part of CATEGORY:NAME: tracefs names are C identifiers, or a glob. */
+static int check_tracepoint_part(const struct func_spec *f, const char *part,
+				 size_t len, const char *what, char *err,
+				 size_t size)
+{
+	size_t ok = 0;
+
+	if (!len)
+		return fail(err, size,
+			    "'%s': the tracepoint's %s is empty (write t:CATEGORY:NAME, e.g. t:sched:sched_switch)",
+			    f->arg, what);
+	while (ok < len && (strchr(TRACEPOINT_CHARS GLOB_CHARS, part[ok]) &&
+			    part[ok]))
+		ok++;
+	if (ok == len)
+		return 0;
+	if (part[ok] == '+' || part[ok] == '@')
+		return fail(err, size,
+			    "'%s': a tracepoint takes no offset or address",
+			    f->arg);
+	if (isprint((unsigned char)part[ok]))
+		return fail(err, size,
+			    "invalid tracepoint '%s': '%c' is not allowed (tracepoint names use letters, digits and '_')",
+			    f->arg, part[ok]);
+	return fail(err, size,
+		    "invalid tracepoint: byte %zu is 0x%02x (tracepoint names use letters, digits and '_')",
+		    (size_t)(part - f->arg) + ok + 1, (unsigned char)part[ok]);
+}
+
+/* t:CATEGORY:NAME, either part a glob; f->name is CATEGORY:NAME. */
+static int parse_tracepoint(const char *arg, size_t prefix,
+			    struct func_spec *f, char *err, size_t size)
+{
+	const char *cat = arg + prefix, *colon = strchr(cat, ':');
+	size_t len = strlen(cat);
+
+	f->arg = arg;
+	f->tracepoint = 1;
+	if (!colon)
+		return fail(err, size,
+			    "'%s' names no tracepoint: write t:CATEGORY:NAME, e.g. t:sched:sched_switch",
+			    arg);
+	if (len >= KSYM_NAME_LEN)
+		return fail(err, size,
+			    "tracepoint name too long (%zu characters; fewer than %d)",
+			    len, KSYM_NAME_LEN);
+	if (check_tracepoint_part(f, cat, colon - cat, "category", err,
+				  size) ||
+	    check_tracepoint_part(f, colon + 1, strcspn(colon + 1, ":"),
+				  "name", err, size))
+		return -1;
+	if (strchr(colon + 1, ':'))
+		return fail(err, size,
+			    "'%s': a tracepoint is t:CATEGORY:NAME, with one ':' between them",
+			    arg);
+	memcpy(f->name, cat, len + 1);
+	f->glob = strpbrk(f->name, "*?[") != NULL;
+	return 0;
+}
+
 /* NAME, NAME+OFFSET, NAME@ADDR or a pattern; see options_usage(). */
 static int parse_func(const char *arg, struct func_spec *f, char *err,
 		      size_t size)
@@ -220,6 +297,9 @@ static int parse_func(const char *arg, struct func_spec *f, char *err,
 	const char *rest = arg + len;
 	char *end;
 
+	if (tracepoint_prefix(arg))
+		return parse_tracepoint(arg, tracepoint_prefix(arg), f, err,
+					size);
 	f->arg = arg;
 	if (len >= KSYM_NAME_LEN)
 		return fail(err, size,

@@ -9,10 +9,15 @@
 #include "kallsyms.h"	/* KSYM_NAME_LEN */
 
 
-/* One FUNCTION argument: NAME, NAME+OFFSET, NAME@ADDR or a glob pattern. */
+/*
+ * One FUNCTION argument: NAME, NAME+OFFSET, NAME@ADDR or a glob pattern;
+ * or a tracepoint, t:CATEGORY:NAME (either part may be a glob).
+ */
 struct func_spec {
 	const char *arg;	/* as given */
-	char name[KSYM_NAME_LEN]; /* the function, or the pattern */
+	char name[KSYM_NAME_LEN]; /* the function, or the pattern; for a
+				   * tracepoint CATEGORY:NAME */
+	int tracepoint;		/* t:CATEGORY:NAME or tracepoint:C:N */
 	unsigned long offset;	/* +OFFSET: bytes into the function */
 	unsigned long addr;	/* @ADDR: which of same-named functions */
 	int glob;		/* name holds *, ? or [ */

@@ -13,6 +13,7 @@
 #include "probes.h"
 #include "stackmap.h"
 #include "testhook.h"
+#include "tracepoint.h"
 
 /* Note an attached probe: its perf fd and its link's, or -1 (ioctl). */
 static int fd_add(struct probes *p, int fd, int link)
@@ -257,13 +258,13 @@ int probes_recursion_missed(const struct probes *p,
 	struct bpf_prog_info info;
 	int err;
 
-	*missed = 0;
-	if (!p->perf_prog || !p->nfds)
-		return 0;
+	err = tracepoints_recursion_missed(p, missed);
+	if (err || !p->perf_prog || !p->nfds)
+		return err;
 	memset(&info, 0, sizeof(info));
 	err = bpf_prog_get_info(p->perf_prog, &info);
 	if (!err)
-		*missed = info.recursion_misses;
+		*missed += info.recursion_misses;
 	return err;
 }
 
@@ -557,6 +558,34 @@ static size_t check_multi(struct probes *p, const struct target *t,
 	return n;
 }
 
+/*
+ * A function kallsyms does not list (inlined, or absent from this
+ * kernel): tracepoints whose names share words with its name may mark
+ * the place.  Said at the end of its --check line, when there are any.
+ */
+static void suggest_tracepoints(struct probes *p, const struct target *t,
+				FILE *out)
+{
+	struct ksym_name_info *info = calloc(1, sizeof(*info));
+	char **names = NULL, line[512] = "";
+	const char *dir;
+	size_t n = 0;
+	int why;
+
+	if (!info || t->addr || kview_lookup(&p->kv, t->name, info) ||
+	    info->text)
+		goto out;
+	dir = tracepoint_dir(&why);
+	if (!dir || tracepoint_names(dir, &names, &n))
+		goto out;
+	tracepoint_related(names, n, t->name, line, sizeof(line));
+	if (line[0])
+		fprintf(out, "; tracepoints with words in common: %s", line);
+out:
+	tracepoint_names_free(names, n);
+	free(info);
+}
+
 /* One --check line: "NAME: ok", "NAME: ok, but ...", or "cannot trace". */
 static int check_one(struct probes *p, const struct target *t, int type,
 		     int prog_fd, FILE *out)
@@ -584,7 +613,9 @@ static int check_one(struct probes *p, const struct target *t, int type,
 	if (ret) {
 		if (!t->addr || ret != -ENOENT)
 			diag_reason(&p->kv, t, ret, why, sizeof(why));
-		fprintf(out, "%s: cannot trace: %s\n", desc, why);
+		fprintf(out, "%s: cannot trace: %s", desc, why);
+		suggest_tracepoints(p, t, out);
+		fputc('\n', out);
 		return 1;
 	}
 	fprintf(out, "%s: ok", desc);
@@ -631,24 +662,29 @@ size_t probes_check(struct probes *p, int prog_fd, FILE *out)
 	if (type >= 0 && check_prepare(p, why, sizeof(why)))
 		type = -ENOMEM;
 	if (type < 0) {
-		for (i = 0; i < p->ntargets; i++)
-			fprintf(out, "%s: cannot trace: %s\n",
+		for (i = 0; i < p->ntargets; i++) {
+			fprintf(out, "%s: cannot trace: %s",
 				p->targets[i].name, why);
-		return p->ntargets;
+			suggest_tracepoints(p, &p->targets[i], out);
+			fputc('\n', out);
+		}
+		return p->ntargets + tracepoints_check(p, out);
 	}
 	for (i = 0; i < p->ntargets; i++)
 		bad += check_one(p, &p->targets[i], type, prog_fd, out);
-	return bad;
+	return bad + tracepoints_check(p, out);
 }
 
 void probes_detach(struct probes *p)
 {
 	close_all(p);
+	tracepoints_detach(p);
 }
 
 void probes_free(struct probes *p)
 {
 	close_all(p);
+	tracepoints_free(p);
 	if (p->perf_prog)
 		close(p->perf_prog);
 	free(p->fds);
@@ -662,11 +698,18 @@ void probes_free(struct probes *p)
 void probes_label(const struct probes *p, const struct options *opts,
 		  char *buf, size_t size)
 {
+	size_t n = p->ntargets - p->refused;
+
 	if (opts->nfuncs == 1 && !opts->funcs[0].glob)
 		snprintf(buf, size, "%s", opts->funcs[0].arg);
+	else if (!p->ntps)
+		snprintf(buf, size, "%zu function%s", n, n == 1 ? "" : "s");
+	else if (!n)
+		snprintf(buf, size, "%zu tracepoint%s", p->ntps,
+			 p->ntps == 1 ? "" : "s");
 	else
-		snprintf(buf, size, "%zu function%s", p->ntargets - p->refused,
-			 p->ntargets - p->refused == 1 ? "" : "s");
+		snprintf(buf, size, "%zu function%s and %zu tracepoint%s", n,
+			 n == 1 ? "" : "s", p->ntps, p->ntps == 1 ? "" : "s");
 }
 
 /*

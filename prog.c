@@ -420,6 +420,21 @@ static int key_off(const struct prog_maps *m, unsigned int k)
 }
 
 /*
+ * r0 = bpf_get_stack(ctx, scratch + off, size, 0): the frames' bytes,
+ * zero-padded to size; an error is a lost hit.
+ */
+static void emit_get_stack(struct assembler *a, int off, unsigned int size)
+{
+	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
+	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, off));
+	emit(a, BPF_MOV64_IMM(BPF_REG_3, size));
+	emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
+	emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
+}
+
+/*
  * arm64 at a function's entry: the frames one slot further on, buf[2..],
  * then frame 0 (the pc) back to buf[1] and x30, the return address into
  * the caller that the unwinder cannot see yet, as frame 1.
@@ -431,19 +446,34 @@ static void group_frames_entry_lr(struct assembler *a,
 		"(depth - 1) * 8, 0), then buf[1] = that frame 0 (the pc) "
 		"and buf[2] = x30, the return address into the caller, which "
 		"the prologue has not saved yet");
-	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
-	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
-	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, SCRATCH_BUF + 16));
-	emit(a, BPF_MOV64_IMM(BPF_REG_3, (m->depth - 1) * sizeof(__u64)));
-	emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
-	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
-	emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
+	emit_get_stack(a, SCRATCH_BUF + 16, (m->depth - 1) * sizeof(__u64));
 	emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_9, 8));
 	emit(a, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_7, SCRATCH_BUF + 16));
 	emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_1, SCRATCH_BUF + 8));
 	emit(a, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_6, PROG_ARM64_LR_OFF));
 	emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_1, SCRATCH_BUF + 16));
+}
+
+/*
+ * A tracepoint: its frames one slot further on, buf[2..], and its tag as
+ * frame 0 in buf[1].  The first frame the kernel gives is where the
+ * tracepoint's caller resumes (perf took the registers there), a return
+ * address like every frame after it.
+ */
+static void group_frames_tagged(struct assembler *a, const struct prog_maps *m,
+				unsigned int tag)
+{
+	note(a, "a tracepoint: buf[1] = its tag (frame 0 says which "
+		"tracepoint was hit), then r9 = bpf_get_stack(ctx, &buf[2], "
+		"(depth - 1) * 8, 0) + 8");
+	emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_7, SCRATCH_BUF + 8, tag));
+	emit(a, BPF_MOV64_IMM(BPF_REG_9, 8));
+	if (m->depth < 2)
+		return;
+	emit_get_stack(a, SCRATCH_BUF + 16, (m->depth - 1) * sizeof(__u64));
+	emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_9, 8));
 }
 
 static void group_frames(struct assembler *a, const struct prog_maps *m,
@@ -457,18 +487,14 @@ static void group_frames(struct assembler *a, const struct prog_maps *m,
 	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), L_NO_SCRATCH);
 	emit(a, BPF_MOV64_REG(BPF_REG_7, BPF_REG_0));
 
-	if (cfg->entry_lr && m->depth > 1) {
+	if (cfg->tp_tag) {
+		group_frames_tagged(a, m, cfg->tp_tag);
+	} else if (cfg->entry_lr && m->depth > 1) {
 		group_frames_entry_lr(a, m);
 	} else {
 		note(a, "r9 = bpf_get_stack(ctx, &buf[1], depth * 8, 0): the "
 			"frames' bytes, zero-padded to the depth");
-		emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
-		emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
-		emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, SCRATCH_BUF + 8));
-		emit(a, BPF_MOV64_IMM(BPF_REG_3, m->depth * sizeof(__u64)));
-		emit(a, BPF_MOV64_IMM(BPF_REG_4, 0));
-		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_stack));
-		emit_jump(a, BPF_JMP_IMM(BPF_JSLT, BPF_REG_0, 0, 0), L_LOST);
+		emit_get_stack(a, SCRATCH_BUF + 8, m->depth * sizeof(__u64));
 		emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
 	}
 
@@ -539,7 +565,7 @@ static void group_chunk(struct assembler *a, const struct prog_maps *m,
 
 	note(a, "insert it, BPF_NOEXIST: a key another CPU inserted "
 		"meanwhile is kept, with its id; then look it up again: "
-		"not there means the map is full");
+		"not there, r8 (the insert's answer) says why");
 	emit_ld_map(a, BPF_REG_1, m->fd[MAP_FRAMES]);
 	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, off));
@@ -547,6 +573,7 @@ static void group_chunk(struct assembler *a, const struct prog_maps *m,
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, VAL_OFF));
 	emit(a, BPF_MOV64_IMM(BPF_REG_4, BPF_NOEXIST));
 	emit(a, BPF_CALL_HELPER(BPF_FUNC_map_update_elem));
+	emit(a, BPF_MOV64_REG(BPF_REG_8, BPF_REG_0));
 	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, off));
 	emit_lookup(a, m->fd[MAP_FRAMES]);
@@ -581,7 +608,11 @@ static void group_count_lost(struct assembler *a, const struct prog_maps *m)
 {
 	place(a, L_FRAMES_FULL);
 	note(a, "a hit whose stack cannot be kept: r0 = -errno becomes the "
-		"slot of lost[] (enum lost_cause), r1");
+		"slot of lost[] (enum lost_cause), r1; the frames map's "
+		"insert said why in r8: -E2BIG, the map is full; -ENOMEM, no "
+		"memory for an entry");
+	emit(a, BPF_MOV64_REG(BPF_REG_0, BPF_REG_8));
+	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), L_LOST);
 	emit(a, BPF_MOV64_IMM(BPF_REG_0, -ENOSPC));
 	emit(a, BPF_JMP_A(1));
 	place(a, L_NO_SCRATCH);
@@ -590,7 +621,7 @@ static void group_count_lost(struct assembler *a, const struct prog_maps *m)
 	emit(a, BPF_MOV64_IMM(BPF_REG_1, LOST_UNREADABLE));
 	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, -EFAULT, 0), L_LOST_SLOT);
 	emit(a, BPF_MOV64_IMM(BPF_REG_1, LOST_MAP_FULL));
-	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, -ENOMEM, 0), L_LOST_SLOT);
+	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, -E2BIG, 0), L_LOST_SLOT);
 	emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, -ENOSPC, 0), L_LOST_SLOT);
 	emit(a, BPF_MOV64_IMM(BPF_REG_1, LOST_OTHER));
 
@@ -612,16 +643,22 @@ void prog_build(struct prog *prog, const struct prog_maps *maps,
 	unsigned int k, nchunks = prog_chunks(maps);
 
 	memset(prog, 0, sizeof(*prog));
-	note(&a, "r6 = ctx (the probed task's registers): calls clobber r1");
+	prog->tp_tag = cfg->tp_tag;
+	note(&a, cfg->tp_tag ?
+		"r6 = ctx (the tracepoint's record; the kernel put the "
+		"registers perf took in its first 8 bytes): calls clobber r1" :
+		"r6 = ctx (the probed task's registers): calls clobber r1");
 	emit(&a, BPF_MOV64_REG(BPF_REG_6, BPF_REG_1));
 	group_gate(&a, maps);
 	if (cfg->pid > 0 || cfg->self > 0)
 		group_filter_pid(&a, cfg);
 	/*
 	 * -P needs the process in the key: stack ids cannot carry it; an
-	 * arm64 entry stack needs x30 put in, which a stack id cannot take.
+	 * arm64 entry stack needs x30 put in, and a tracepoint's its tag,
+	 * which a stack id cannot take.
 	 */
-	if (!cfg->per_process && !(cfg->entry_lr && maps->depth > 1))
+	if (!cfg->per_process && !cfg->tp_tag &&
+	    !(cfg->entry_lr && maps->depth > 1))
 		group_stack_id(&a, maps);
 	group_frames(&a, maps, cfg);
 	for (k = 0; k < nchunks; k++)

@@ -21,8 +21,10 @@
 /* Slots of the lost map: why a hit's stack could not be kept. */
 enum lost_cause {
 	LOST_UNREADABLE,	/* -EFAULT: no callchain could be taken */
-	LOST_MAP_FULL,		/* no room left in the stack or frames map */
-	LOST_OTHER,		/* any other error */
+	LOST_MAP_FULL,		/* no room left in the frames map (-E2BIG) */
+	LOST_OTHER,		/* any other error (-ENOMEM: the kernel had no
+				 * memory for a frames-map entry in the probe,
+				 * which a preallocated map never lacks) */
 	LOST_NR
 };
 
@@ -123,7 +125,17 @@ struct prog_config {
 	 * then takes every stack by its frames and puts x30 in as frame 1.
 	 */
 	int entry_lr;
+	/*
+	 * A tracepoint's program (tracepoint.h): nonzero, this tag goes in as
+	 * frame 0 of every stack, so that the output can say which
+	 * tracepoint was hit (a stack id cannot carry it: every stack is
+	 * counted by its frames).  Tags are small numbers, never a kernel
+	 * address: 1 to PROG_TAG_MAX.
+	 */
+	unsigned int tp_tag;
 };
+
+#define PROG_TAG_MAX	(1u << 20)
 
 /* Where struct pt_regs keeps x30 on arm64 (user_pt_regs.regs[30]). */
 #define PROG_ARM64_LR_OFF	(30 * 8)
@@ -146,6 +158,7 @@ struct prog {
 	char license[32];	/* "" means "GPL" (--prog: .license "...") */
 	struct prog_note notes[PROG_MAX_NOTES];
 	size_t nnotes;
+	unsigned int tp_tag;	/* built for a tracepoint: its tag, else 0 */
 };
 
 /* Assemble the program for these maps and this configuration. */

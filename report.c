@@ -4,6 +4,7 @@
  * printed (and exported), then the summary of how every call was counted;
  * see report.h.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,10 +21,21 @@ static void symbols(struct symtab *tab, const struct stack_set *set,
 		    const struct probes *probes, struct kallsyms_copy *ksyms);
 static int print_stacks(const struct stack_set *set, const struct symtab *tab,
 			const struct options *opts);
+static int any_tracepoint(const struct options *opts)
+{
+	size_t i;
+
+	for (i = 0; i < opts->nfuncs; i++)
+		if (opts->funcs[i].tracepoint)
+			return 1;
+	return 0;
+}
+
 static void print_summary(const char *label, const struct options *opts,
 			  const struct stack_set *set, double seconds,
 			  const struct skips *skipped);
 static void print_skipped(const struct skips *s);
+static void name_tracepoints(struct symtab *tab, const struct probes *probes);
 static void print_may_miss(const struct probes *probes,
 			   const struct skips *skipped);
 
@@ -93,12 +105,32 @@ static void symbols(struct symtab *tab, const struct stack_set *set,
 		err = symtab_build_traced(tab, set, KALLSYMS_PATH, traced, n);
 	kallsyms_copy_free(ksyms);
 	free(traced);
+	name_tracepoints(tab, probes);
 	if (err == -EACCES)
 		err_msg("%s shows every address as zero (kernel.kptr_restrict, or not root): printing raw addresses",
 			KALLSYMS_PATH);
 	else if (err)
 		err_msg("cannot read %s (%s): printing raw addresses",
 			KALLSYMS_PATH, strerror(-err));
+}
+
+/* Frame 0 of a tracepoint's stacks: tracepoint:CATEGORY:NAME. */
+static void name_tracepoints(struct symtab *tab, const struct probes *probes)
+{
+	char **names = calloc(probes->ntps + 1, sizeof(*names));
+	size_t i;
+
+	for (i = 0; names && i < probes->ntps; i++)
+		if (asprintf(&names[i], "tracepoint:%s",
+			     probes->tps[i].name) < 0)
+			names[i] = NULL;
+	for (i = 0; names && i < probes->ntps && names[i]; i++)
+		;
+	if (names && i == probes->ntps)
+		symtab_name_tags(tab, (const char *const *)names, i);
+	for (i = 0; names && i < probes->ntps; i++)
+		free(names[i]);
+	free(names);
 }
 
 /* Print the stacks; only a failure to write the output is an error. */
@@ -148,6 +180,7 @@ static void print_summary(const char *label, const struct options *opts,
 		(unsigned long long)set->by_frames,
 		opts->per_process ? " (per process)" :
 		arm64_entry(opts) ? " (arm64 entry: x30 as frame 1)" :
+		any_tracepoint(opts) ? " (every tracepoint's, and any stack map collisions)" :
 		set->by_frames ? " (stack map collisions)" : "",
 		(unsigned long long)l[LOST_UNREADABLE],
 		lost - l[LOST_UNREADABLE],

@@ -366,6 +366,26 @@ int symtab_build(struct symtab *tab, const struct stack_set *set,
 	return symtab_build_traced(tab, set, kallsyms_path, NULL, 0);
 }
 
+void symtab_name_tags(struct symtab *tab, const char *const *names, size_t n)
+{
+	size_t i;
+
+	if (!tab->syms0)
+		return;
+	/* Sorted: the tags, small numbers, come first. */
+	for (i = 0; i < tab->n0 && tab->addrs0[i] <= n; i++) {
+		struct ksym *sym = &tab->syms0[i];
+
+		if (!tab->addrs0[i])
+			continue;
+		memset(sym, 0, sizeof(*sym));
+		sym->addr = tab->addrs0[i];
+		sym->type = KSYM_TYPE_TAG;
+		snprintf(sym->name, sizeof(sym->name), "%s",
+			 names[tab->addrs0[i] - 1]);
+	}
+}
+
 void symtab_free(struct symtab *tab)
 {
 	free(tab->addrs);

@@ -81,6 +81,13 @@ int symtab_build(struct symtab *tab, const struct stack_set *set,
 void symtab_free(struct symtab *tab);
 
 /*
+ * Frame 0 of a tracepoint's stack is its program's tag (prog.h), k for
+ * the tracepoint names[k - 1]: name those frames so, with no offset
+ * (type KSYM_TYPE_TAG), after a build.
+ */
+void symtab_name_tags(struct symtab *tab, const char *const *names, size_t n);
+
+/*
  * Frame f of stack s: its function (NULL when kallsyms has none), and its
  * name as the text output prints it ("func+0xoff [module]" or the bare
  * address; the offset is from the frame's own address, also where the

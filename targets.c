@@ -10,6 +10,7 @@
 #include "kprobe.h"
 #include "perm.h"
 #include "targets.h"
+#include "tracepoint.h"
 
 static struct target *target_add(struct probes *p, size_t *cap)
 {
@@ -309,6 +310,8 @@ int targets_expand(const struct options *opts, struct probes *p,
 	for (i = 0; i < opts->nfuncs && !ret; i++) {
 		const struct func_spec *spec = &opts->funcs[i];
 
+		if (spec->tracepoint)	/* tracepoints_expand(), below */
+			continue;
 		if (spec->glob) {
 			ret = expand_pattern(spec, p, &cap, err, size);
 			continue;
@@ -353,7 +356,7 @@ int targets_expand(const struct options *opts, struct probes *p,
 		return diag_fail(err, size, -E2BIG,
 				 "the patterns match %zu traceable functions, more than --max-probes=%u",
 				 matched, opts->max_probes);
-	return 0;
+	return tracepoints_expand(opts, p, err, size);
 }
 
 void target_desc(const struct target *t, char *buf, size_t size)

@@ -40,9 +40,26 @@ struct target {
 	int on_multi;		/* attached through the kprobe_multi link */
 };
 
+/*
+ * A tracepoint (tracepoint.h): its program is its own, so that a tag in
+ * frame 0 (its index in probes.tps, plus one) tells its stacks apart.
+ * Descriptors are 0 when there is none (show_bt keeps fd 0 open).
+ */
+struct tp_target {
+	char name[KSYM_NAME_LEN];	/* CATEGORY:NAME */
+	int id;			/* tracefs' id; < 0: none (-errno, --check) */
+	int from_pattern;
+	int prog_fd;		/* its program */
+	int fd;			/* its perf event, once attached */
+	int link;		/* its perf-event link, or 0 */
+};
+
 struct probes {
-	struct target *targets;
+	struct target *targets;	/* the functions */
 	size_t ntargets;
+	struct tp_target *tps;	/* the tracepoints */
+	size_t ntps;
+	const char *tp_dir;	/* tracefs' events directory */
 	struct kview kv;	/* the kernel's files, each read once */
 	int use_link;		/* attach through perf-event BPF links */
 	int *fds;		/* attached probes, one or more per target */

@@ -38,6 +38,8 @@ SC_ROUNDS=${BENCH_SC_ROUNDS:-2}
 BIG=${BENCH_BIG:-2}
 TOOLS=${BENCH_TOOLS-bpftrace stackcount}
 FUNC=vfs_write
+# The tracepoint row's: one hit per system call, the kernel's stack there.
+TP=raw_syscalls:sys_enter
 AFF=/sys/kernel/tracing/available_filter_functions
 BLACKLIST=/sys/kernel/debug/kprobes/blacklist
 SC=/usr/sbin/stackcount-bpfcc
@@ -73,6 +75,9 @@ case $(uname -r) in
 esac
 MULTI=0
 grep -qw bpf_kprobe_multi_link_release /proc/kallsyms && MULTI=1
+# -T, where this show_bt has it.
+HAS_T=0
+"$B/show_bt" --help 2>/dev/null | grep -q -- '--per-thread' && HAS_T=1
 info "perf_attach=$PERF_ATTACH"
 info "multi=$MULTI"
 
@@ -172,7 +177,7 @@ info "wild1000=$W1000_N: $W1000"
 # the line from its perf buffer only after the last attach, so the line's
 # arrival (timing_at, trial.c) is the moment.
 bt_prog() {
-	printf 'BEGIN { printf("bench: timing_at: attached\\n"); } %s { @[kstack] = count(); }' "$1"
+	printf 'BEGIN { printf("bench: timing_at: attached\\n"); } %s { @[%skstack] = count(); }' "$1" "${2:+$2, }"
 }
 bt_list() {
 	for f in "$@"; do printf 'kprobe:%s,' "$f"; done | sed 's/,$//'
@@ -209,6 +214,19 @@ run() {
 		-d 5 --attach multi "$FUNC" ;;
 	sb_A_1k) set -- -k -- "$B/show_bt" -d 600 "$FUNC" ;;
 	bt_A) t=120; set -- -n "$CALLS" -k -- bpftrace -e "$(bt_prog "kprobe:$FUNC")" ;;
+	# A tracepoint every write(2) fires (every system call does: the
+	# trial's few others too, alike for both), with a kernel stack.
+	sb_TP) set -- -n "$CALLS" -a kallsyms_copied -- "$B/show_bt" -d 5 \
+		"t:$TP" ;;
+	bt_TP) t=120; set -- -n "$CALLS" -k -- bpftrace -e "$(bt_prog "tracepoint:$TP")" ;;
+	# Stacks per process (-P) and per thread (-T): the frames path; for
+	# bpftrace the same keys, pid or tid beside kstack.
+	sb_P) set -- -n "$CALLS" -a kallsyms_copied -- "$B/show_bt" -d 5 -P \
+		"$FUNC" ;;
+	bt_P) t=120; set -- -n "$CALLS" -k -- bpftrace -e "$(bt_prog "kprobe:$FUNC" pid)" ;;
+	sb_T) set -- -n "$CALLS" -a kallsyms_copied -- "$B/show_bt" -d 5 -T \
+		"$FUNC" ;;
+	bt_T) t=120; set -- -n "$CALLS" -k -- bpftrace -e "$(bt_prog "kprobe:$FUNC" tid)" ;;
 	sc_A) t=900; set -- -n "$CALLS" -k -- python3 "$here/stackcount_wrap.py" \
 		"$SC" "$FUNC" ;;
 	sb_S100 | sb_S2000 | sb_S2000_slots1 | bt_S100 | bt_S2000 | sc_S100 | sc_S2000)
@@ -289,6 +307,7 @@ rounds_of() {
 	bt_*) [ $has_bt = 1 ] || { echo 0; return; } ;;
 	sc_*) [ $has_sc = 1 ] || { echo 0; return; } ;;
 	*_multi) [ $MULTI = 1 ] || { echo 0; return; } ;;
+	sb_T | bt_T) [ $HAS_T = 1 ] || { echo 0; return; } ;;
 	esac
 	case $1 in
 	sc_A) echo "$SC_ROUNDS" ;;
@@ -300,7 +319,7 @@ rounds_of() {
 }
 
 CFGS="nothing floor_empty floor_stackid minload stackid_load sb_A sb_A_multi sb_A_1k bt_A
-sc_A sb_S100 bt_S100 sb_S2000 bt_S2000 sb_S2000_slots1 sb_W10_perf
+sb_TP bt_TP sb_P bt_P sb_T bt_T sc_A sb_S100 bt_S100 sb_S2000 bt_S2000 sb_S2000_slots1 sb_W10_perf
 sb_W10_multi bt_W10 sb_W100_perf sb_W100_multi bt_W100"
 BIGS="sb_W1000_perf sb_W1000_multi bt_W1000"
 

@@ -115,14 +115,14 @@ FNR == 1 { k = ""; if (FILENAME != ARGV[1]) nk++ }
 END {
 	# Costs in spin iterations (see trial.c), turned into ns at the
 	# median guest speed of the kernel: the speed of the moment cancels.
-	split("nothing floor_empty floor_stackid sb_A sb_A_multi bt_A sc_A", cs, " ")
+	ncs = split("nothing floor_empty floor_stackid sb_A sb_A_multi bt_A sc_A sb_TP bt_TP sb_P bt_P sb_T bt_T", cs, " ")
 	for (k = 1; k <= nk; k++) {
 		delete sv
 		for (i = 1; i <= nspin[k]; i++) sv[i] = spins[k, i]
 		stat(sv, nspin[k])
 		spin_ref[k] = M
 		for (r = 1; r <= maxr[k]; r++)
-			for (i = 1; i <= 7; i++) {
+			for (i = 1; i <= ncs; i++) {
 				if (!((k, cs[i], "units", r) in val)) continue
 				val[k, cs[i], "nspc", r] = val[k, cs[i], "units", r] * spin_ref[k]
 				if ((k, "nothing", "units", r) in val && i > 1)
@@ -194,6 +194,8 @@ END {
 		perf_vs_perf = "both make a perf kprobe of each function here, and the kernel arms and disarms each with an ftrace update of its own, and waits RCU grace periods on each close; show_bt closes from 8 threads, which share those waits (in the 6.1 guest, 697 functions: detach 34 s closed one by one, 17 s from 8 threads)"
 		startup_why = "the minimal loader creates no map; show_bt needs a stack map, and the kernel preallocates and zeroes it at creation (1024 slots of 127 frames, 1 MiB: about 4 ms of these guests'"'"' startup, measured with --stack-slots 1; the stack-id floor creates the same map, see the next row); its other maps cost under 2 ms together (--max-stacks 16 for the frames map changed nothing measurable), and its option and kernel checks about 1.5 ms. Phases in the 6.1 guest, median of 10 runs, exec to: main 4 ms (both), maps 12 ms, program loaded 15 ms (loader 7 ms), probe enabled 29 ms (loader 21 ms): the kprobe itself, about 14 ms, is the same for both. A smaller default stack map would trade collisions (counted exactly, but by the slower frames path) for 3 ms."
 		cost_why = "show_bt'"'"'s program does more a call than the floor'"'"'s lone bpf_get_stackid(): the gate and the count (two array lookups, which the kernel inlines), bpf_get_current_pid_tgid() for the filter that leaves show_bt'"'"'s own calls out, an atomic add: about 25 instructions on the path of a stored stack; its calls are timed once its copy of /proc/kallsyms is made (trial -a), so the copy is not in them"
+		tp_why = "a tracepoint'"'"'s stack goes by its frames (a stack id cannot carry its tag): bpf_get_stack() into per-CPU scratch and a hash lookup keyed by the 1 KiB of frames, where bpftrace takes a stack id and keys a hash by it"
+		frames_why = "keyed by process or thread, every stack goes by its frames: bpf_get_stack() and a hash lookup keyed by the 1 KiB of frames, where bpftrace takes a stack id and keys a hash by it and the id"
 		nomulti = "not available on this kernel (no kprobe_multi links)"
 		if (info[k, "sc_rounds"] == 0 && info[k, "stackcount"] != "")
 			miss[k] = miss[k] "\n- stackcount: BENCH_SC_ROUNDS=0"
@@ -227,6 +229,12 @@ END {
 		trow("added cost per call: show_bt / bpftrace", 1, "le", "≤ 1", cost_why)
 		rstat(k, "sb_A", "sc_A", "added")
 		trow("added cost per call: show_bt / stackcount", 1, "le", "≤ 1")
+		rstat(k, "sb_TP", "bt_TP", "added")
+		trow("added cost per call, a tracepoint (raw_syscalls:sys_enter): show_bt / bpftrace", 1, "le", "≤ 1", tp_why)
+		rstat(k, "sb_P", "bt_P", "added")
+		trow("added cost per call, -P (bpftrace: @[pid, kstack]): show_bt / bpftrace", 1, "le", "≤ 1", frames_why)
+		rstat(k, "sb_T", "bt_T", "added")
+		trow("added cost per call, -T (bpftrace: @[tid, kstack]): show_bt / bpftrace", 1, "le", "≤ 1", frames_why)
 		split("A S100 S2000", sz, " ")
 		split("~1 stack|~100 stacks|~2,000 stacks", szn, "|")
 		for (i = 1; i <= 3; i++) {

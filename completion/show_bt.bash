@@ -15,12 +15,15 @@
 # available_filter_functions less the kprobe blacklist, where they can be
 # read (as root); else the text symbols (t, T) of /proc/kallsyms, which
 # anyone can read.  Patterns, NAME+OFFSET and NAME@ADDR are left alone.
+# t:CATEGORY:NAME (or tracepoint:...) completes to the tracepoints in
+# tracefs' events directory.
 #
 # Environment, for tests (see show_bt(8)): these name other files to read.
 #   SHOW_BT_COMP_FUNCTIONS  instead of .../tracing/available_filter_functions
 #   SHOW_BT_COMP_BLACKLIST  instead of /sys/kernel/debug/kprobes/blacklist
 #   SHOW_BT_COMP_KALLSYMS   instead of /proc/kallsyms
 #   SHOW_BT_COMP_PROC       instead of /proc (its numbered entries are pids)
+#   SHOW_BT_COMP_EVENTS     instead of /sys/kernel/tracing/events
 
 # The --help of the show_bt being completed: the word typed, else the one in
 # PATH, else where `make install` puts it (sbin is not in every user's PATH).
@@ -139,6 +142,42 @@ _show_bt_functions()
 	fi
 }
 
+# Tracepoints whose "PREFIX:CATEGORY:NAME" starts with $1 (PREFIX t or
+# tracepoint, as $1 has it), from tracefs' events directory.
+_show_bt_tracepoints()
+{
+	local tok=$1 pre=${1%%:*} dir='' d e cat
+
+	if [[ -n ${SHOW_BT_COMP_EVENTS-} ]]; then
+		dir=$SHOW_BT_COMP_EVENTS
+	else
+		for d in /sys/kernel/tracing/events \
+			 /sys/kernel/debug/tracing/events; do
+			[[ -d $d ]] && { dir=$d; break; }
+		done
+	fi
+	[[ -d $dir ]] || return 0
+	for e in "$dir"/*/*/; do
+		e=${e%/}
+		cat=${e%/*}
+		cat=${cat##*/}
+		[[ $pre:$cat:${e##*/} == "$tok"* ]] && echo "$pre:$cat:${e##*/}"
+	done
+}
+
+# The whole argument being completed: bash splits "t:sched:sch" at each
+# ':' (COMP_WORDBREAKS), into "t" ":" "sched" ":" "sch".
+_show_bt_colon_word()
+{
+	local tok=${COMP_WORDS[COMP_CWORD]} i=$COMP_CWORD
+
+	while ((i > 1)) && [[ ${COMP_WORDS[i - 1]} == *: || $tok == :* ]]; do
+		tok=${COMP_WORDS[i - 1]}$tok
+		((i--))
+	done
+	echo "$tok"
+}
+
 _show_bt()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' prev2='' specs opt='' val=''
@@ -200,6 +239,18 @@ _show_bt()
 		while IFS= read -r i; do
 			COMPREPLY+=("$i")
 		done < <(compgen -W "$(cut -f1 <<< "$specs")" -- "$cur")
+		return 0
+	fi
+
+	# A tracepoint: readline replaces only what follows the last ':'.
+	p=$(_show_bt_colon_word)
+	if [[ $p == t:* || $p == tracepoint:* ]]; then
+		[[ $p == *[][*?]* ]] && return 0
+		i=${p%"${p##*:}"}
+		[[ $COMP_WORDBREAKS == *:* ]] || i=''
+		while IFS= read -r val; do
+			COMPREPLY+=("${val#"$i"}")
+		done < <(_show_bt_tracepoints "$p")
 		return 0
 	fi
 

@@ -107,6 +107,95 @@ else
 	fail preallocated_maps_load "$(tail -3 "$T/err")"
 fi
 
+# Tracepoints need no kprobes: where this kernel has them (tracefs mounted
+# here if it was not), a counted workload (tests/e2e/feat_tracepoint.c: N
+# forks, N signals to itself) is counted exactly, frame 0 names the
+# tracepoint and the stacks are the kernel's; else one line says why.
+TPW=$(dirname "$0")/build/static/feat_tracepoint
+[ -d /sys/kernel/tracing/events ] ||
+	mount -t tracefs none /sys/kernel/tracing 2> /dev/null
+if [ ! -d /sys/kernel/tracing/events ]; then
+	expect tp_no_tracefs 1 '^show_bt: tracepoints are listed in tracefs' \
+		t:sched:sched_switch
+elif [ ! -x "$TPW" ]; then
+	fail tp_workload "no $TPW (make test-bins builds it)"
+else
+	for args in "t:sched:sched_switch" "-P t:sched:sched_switch"; do
+		name=tp_verifier_accepts
+		[ "$args" = t:sched:sched_switch ] || name=${name}_per_process
+		# shellcheck disable=SC2086
+		if "$SB" --xlated --verifier-log $args > "$T/out" 2> "$T/err" &&
+		   grep -Eq '^processed [0-9]+ insns' "$T/err" &&
+		   grep -q 'BPF_PROG_TYPE_TRACEPOINT' "$T/out"; then
+			pass "$name"
+		else
+			fail "$name" "$(tail -3 "$T/err")"
+		fi
+	done
+	mkdir "$T/w"
+	"$TPW" "$T/w" 25 > "$T/w.out" 2>&1 &
+	W=$!
+	poll 1200 test -e "$T/w/ready"
+	"$SB" -d 100000 -p $W t:sched:sched_process_fork \
+		t:signal:signal_generate > "$T/tp.out" 2> "$T/tp.err" &
+	tracer=$!
+	wait_ready "$T/tp.err" $tracer
+	: > "$T/w/go"
+	poll 1200 test -e "$T/w/done"
+	stop_tracing
+	kill $W 2> /dev/null
+	wait $W 2> /dev/null
+	fork=$(awk '/^  tracepoint:/ { tp = $1 } /^    [0-9]+$/ { c[tp] += $1 }
+		END { print c["tracepoint:sched:sched_process_fork"] + 0, c["tracepoint:signal:signal_generate"] + 0 }' "$T/tp.out")
+	if [ $rc -eq 0 ] && [ "$fork" = "25 25" ] &&
+	   grep -q '^show_bt: 2 tracepoints: 50 calls in ' "$T/tp.err"; then
+		pass tp_exact_counts
+	else
+		fail tp_exact_counts "exit $rc, counts '$fork', want '25 25': $(tail -2 "$T/tp.err")"
+	fi
+	if awk '/^  tracepoint:sched:sched_process_fork$/ { getline; print; exit }' "$T/tp.out" |
+	   grep -Eq '^  (kernel_clone|__traceiter_sched_process_fork)\+0x[0-9a-f]+$'; then
+		pass tp_frame1_named
+	else
+		fail tp_frame1_named "$(head -4 "$T/tp.out" | tr '\n' ' ')"
+	fi
+	# In a container (a pid namespace): -p takes the namespace's pid,
+	# and -P heads the stacks with it.
+	cat > "$T/ns.sh" <<-'EOF'
+	set -u
+	mkdir "$1/nsw"
+	"$2" "$1/nsw" 7 > /dev/null 2>&1 &
+	w=$!
+	while [ ! -e "$1/nsw/ready" ]; do sleep 0.1; done
+	"$3" -d 100000 -P -p $w t:sched:sched_process_fork > "$1/ns.out" 2> "$1/ns.err" &
+	s=$!
+	until grep -q '^show_bt: tracing' "$1/ns.err"; do
+		kill -0 $s 2> /dev/null || exit 1
+		sleep 0.1
+	done
+	: > "$1/nsw/go"
+	while [ ! -e "$1/nsw/done" ]; do sleep 0.1; done
+	kill -INT $s
+	wait $s
+	rc=$?
+	kill $w
+	echo "w=$w rc=$rc"
+	EOF
+	nsres=$(unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$TPW" "$SB" 2>&1)
+	nsw=${nsres#*w=}
+	nsw=${nsw%% *}
+	if [ "$nsres" = "w=$nsw rc=0" ] && [ "$nsw" -lt 100 ] &&
+	   grep -q "^pid $nsw (feat_tracepoint)\$" "$T/ns.out" &&
+	   [ "$(awk '/^    [0-9]+$/ { c += $1 } END { print c }' "$T/ns.out")" = 7 ]; then
+		pass tp_container_pid
+	else
+		fail tp_container_pid "$nsres: $(head -3 "$T/ns.out" | tr '\n' ' ') $(tail -2 "$T/ns.err" | tr '\n' ' ')"
+	fi
+	expect tp_misspelt 1 \
+		"^show_bt: no tracepoint t:sched:sched_swich in /sys/kernel/tracing/events \\(did you mean: t:sched:sched_switch" \
+		-d 1 t:sched:sched_swich
+fi
+
 # An output file that cannot be written is said before the window, not
 # after it.
 expect json_unwritable 1 '^show_bt: cannot write /nonexistent/dir/x\.json: No such file or directory$' \

@@ -486,6 +486,7 @@ if have bash; then
 		SHOW_BT_COMP_BLACKLIST=$FX/blacklist \
 		SHOW_BT_COMP_KALLSYMS=$FX/kallsyms \
 		SHOW_BT_COMP_PROC=$T/proc \
+		SHOW_BT_COMP_EVENTS=$T/events \
 		bash --norc --noprofile -c '
 			. completion/show_bt.bash || exit 1
 			COMP_WORDS=("$@")
@@ -522,6 +523,17 @@ if have bash; then
 	CF=$T/none want kallsyms_fallback \
 		"vfs_clone.isra.0 vfs_fsync vfs_mod vfs_write" $SB vfs_
 	CF=$T/none want kallsyms_text_only "" $SB data_
+	# Tracepoints: bash splits t:sched:sch at each ':', and readline
+	# replaces what follows the last one.
+	mkdir -p "$T/events/sched/sched_switch" "$T/events/sched/sched_wakeup" \
+		"$T/events/block/block_rq_issue"
+	: > "$T/events/enable"
+	want tracepoint_names "sched_switch sched_wakeup" $SB t : sched : sch
+	want tracepoint_categories "block:block_rq_issue sched:sched_switch sched:sched_wakeup" $SB t :
+	want tracepoint_category "sched:sched_switch sched:sched_wakeup" $SB t : s
+	want tracepoint_long_prefix "sched_switch" $SB tracepoint : sched : sched_s
+	want tracepoint_after_function "block_rq_issue" $SB vfs_write t : block : ''
+	want tracepoint_pattern "" $SB t : sched : 'sch*'
 	want pid "1 42 4242" $SB -p ''
 	want pid_long "1 42 4242" $SB --pid ''
 	want pid_equals "42 4242" $SB --pid = 4

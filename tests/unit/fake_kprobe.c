@@ -113,3 +113,19 @@ int kprobe_multi_missed(int link_fd, __u64 *missed)
 	*missed = 0;
 	return 0;
 }
+
+/* Tracepoints: no test here attaches one. */
+int perf_event_open_cpu(struct perf_event_attr *attr, int cpu)
+{
+	(void)attr;
+	(void)cpu;
+	return -ENOSYS;
+}
+
+int perf_event_run_prog(int fd, int prog_fd, int *link_fd)
+{
+	(void)fd;
+	(void)prog_fd;
+	(void)link_fd;
+	return -ENOSYS;
+}

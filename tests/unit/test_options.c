@@ -25,6 +25,7 @@ struct ok_case {
 	const char *func;
 	unsigned long offset, addr;
 	int glob;
+	int tp;			/* funcs[0] is a tracepoint */
 };
 
 static const struct ok_case ok_cases[] = {
@@ -135,6 +136,17 @@ static const struct ok_case ok_cases[] = {
 	  { .attach = ATTACH_MULTI, .nfuncs = 1 }, "vfs_*", .glob = 1 },
 	{ "attach_last_wins", { "--attach=multi", "--attach=ioctl", "f", "g" },
 	  { .attach = ATTACH_IOCTL, .nfuncs = 2 }, "f" },
+	{ "tracepoint", { "t:sched:sched_switch" }, { .nfuncs = 1 },
+	  "sched:sched_switch", .tp = 1 },
+	{ "tracepoint_long_prefix", { "tracepoint:block:block_rq_issue" },
+	  { .nfuncs = 1 }, "block:block_rq_issue", .tp = 1 },
+	{ "tracepoint_glob_name", { "t:block:*" }, { .nfuncs = 1 },
+	  "block:*", .glob = 1, .tp = 1 },
+	{ "tracepoint_glob_category", { "t:sch?d:sched_[sw]*" },
+	  { .nfuncs = 1 }, "sch?d:sched_[sw]*", .glob = 1, .tp = 1 },
+	{ "tracepoint_and_function", { "t:sched:sched_switch", "vfs_write" },
+	  { .nfuncs = 2 }, "sched:sched_switch", .tp = 1 },
+	{ "function_named_t", { "t" }, { .nfuncs = 1 }, "t" },
 };
 
 /* A command line that must fail, with this in the message. */
@@ -198,6 +210,17 @@ static const struct err_case err_cases[] = {
 	{ "unknown_short_in_cluster", { "-fx", "f" }, "'-x'" },
 	{ "ambiguous_long", { "--d=1", "f" }, "--d" },
 	{ "help_with_value", { "--help=1", "f" }, "--help" },
+	{ "tracepoint_no_name", { "t:sched" }, "'t:sched' names no tracepoint" },
+	{ "tracepoint_empty", { "t:" }, "'t:' names no tracepoint" },
+	{ "tracepoint_empty_category", { "t::x" }, "category is empty" },
+	{ "tracepoint_empty_name", { "t:sched:" }, "name is empty" },
+	{ "tracepoint_three_parts", { "t:a:b:c" }, "with one ':' between them" },
+	{ "tracepoint_offset", { "t:sched:x+4" }, "takes no offset or address" },
+	{ "tracepoint_address", { "t:sched:x@ffff" },
+	  "takes no offset or address" },
+	{ "tracepoint_space", { "t:a b:c" }, "' ' is not allowed" },
+	{ "tracepoint_slash", { "t:../x:y" }, "'.' is not allowed" },
+	{ "tracepoint_control", { "t:a:b\001" }, "byte 6 is 0x01" },
 	{ "version_with_value", { "--version=1", "f" }, "--version" },
 	{ "per_process_with_value", { "--per-process=1", "f" },
 	  "--per-process" },
@@ -315,8 +338,11 @@ static void run_ok(const struct ok_case *c)
 		EXPECT(o.funcs[0].addr == c->addr, "addr %#lx, want %#lx",
 		       o.funcs[0].addr, c->addr);
 		EXPECT(o.funcs[0].glob == c->glob, "glob %d", o.funcs[0].glob);
-		EXPECT(o.funcs[0].arg && !strncmp(o.funcs[0].arg, c->func,
-						  strlen(c->func)),
+		EXPECT(o.funcs[0].tracepoint == c->tp, "tracepoint %d",
+		       o.funcs[0].tracepoint);
+		EXPECT(o.funcs[0].arg && (c->tp ?
+			strstr(o.funcs[0].arg, c->func) != NULL :
+			!strncmp(o.funcs[0].arg, c->func, strlen(c->func))),
 		       "arg '%s'", o.funcs[0].arg);
 	} else {
 		EXPECT(0, "no funcs array");

@@ -758,6 +758,7 @@ struct variant {
 	unsigned int chunk;	/* frames per frames-map key */
 	int ns;			/* in a pid namespace of its own */
 	int entry_lr;		/* arm64, every probe at an entry */
+	unsigned int tp_tag;	/* a tracepoint's program, with its tag */
 };
 
 static const struct variant variants[] = {
@@ -787,7 +788,40 @@ static const struct variant variants[] = {
 	{ "arm64_entry", 0, 777, 0, 127, 127, 0, 1 },
 	{ "arm64_entry_chunks3", 4242, 0, 0, 127, PROG_OLD_CHUNK, 0, 1 },
 	{ "arm64_entry_perprocess", 0, 777, 1, 127, 127, 0, 1 },
+	/* A tracepoint's: its tag as frame 0, every stack by its frames. */
+	{ "tracepoint", 0, 777, 0, 127, 127, 0, 0, 1 },
+	{ "tracepoint_tagmax", 4242, 0, 0, 127, 127, 0, 0, PROG_TAG_MAX },
+	{ "tracepoint_perprocess_ns", 0, 777, 1, 127, 127, 1, 0, 7 },
+	{ "tracepoint_chunks3", 0, 777, 0, 127, PROG_OLD_CHUNK, 0, 0, 3 },
+	{ "tracepoint_depth1", 0, 777, 0, 1, 1, 0, 0, 2 },
+	{ "tracepoint_depth2", 0, 777, 0, 2, 2, 0, 0, 2 },
+	/* Both set: the tracepoint's way wins (load.c clears entry_lr). */
+	{ "tracepoint_arm64", 0, 777, 0, 127, 127, 0, 1, 5 },
 };
+
+/*
+ * A tracepoint's program stores its tag as buf[1] (frame 0), and takes no
+ * stack id: there must be the store, and no bpf_get_stackid() call.
+ */
+static void check_tag(const struct prog *p, unsigned int tag)
+{
+	size_t i, stores = 0, stackids = 0;
+
+	for (i = 0; i < p->len; i++) {
+		const struct bpf_insn *in = &p->insns[i];
+
+		if (in->code == (BPF_ST | BPF_MEM | BPF_DW) &&
+		    in->dst_reg == BPF_REG_7 && in->off == 16)
+			stores += in->imm == (int)tag;
+		if (in->code == (BPF_JMP | BPF_CALL) &&
+		    in->imm == BPF_FUNC_get_stackid)
+			stackids++;
+	}
+	EXPECT(!tag || stores == 1, "%zu stores of tag %u to buf[1]", stores,
+	       tag);
+	EXPECT(!tag || !stackids, "%zu bpf_get_stackid() calls", stackids);
+	EXPECT(p->tp_tag == tag, "prog.tp_tag %u, want %u", p->tp_tag, tag);
+}
 
 static void check_variant(const struct variant *v)
 {
@@ -795,7 +829,7 @@ static void check_variant(const struct variant *v)
 	struct prog_config cfg = {
 		.pid = v->pid, .self = v->self, .per_process = v->per_process,
 		.ns_dev = v->ns ? 4 : 0, .ns_ino = v->ns ? 0xf0000152u : 0,
-		.entry_lr = v->entry_lr,
+		.entry_lr = v->entry_lr, .tp_tag = v->tp_tag,
 	};
 	unsigned char second[PROG_MAX_INSNS];
 	char name[128];
@@ -823,8 +857,10 @@ static void check_variant(const struct variant *v)
 	END("jump_targets");
 	check_reachable(&p, second);
 	END("all_reachable");
-	check_map_fds(&p, second, v->per_process || v->entry_lr);
+	check_map_fds(&p, second, v->per_process || v->entry_lr || v->tp_tag);
 	END("map_fds");
+	check_tag(&p, v->tp_tag);
+	END("tag");
 	check_pid(&p, v->pid, v->self, v->per_process, v->ns);
 	END(v->pid > 0 ? "pid_filter" : v->self > 0 ? "self_filter" :
 	    "no_pid_filter");
