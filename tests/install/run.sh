@@ -335,7 +335,7 @@ if have musl-gcc; then
 	fi
 	# Built apart from the unit tests' glibc: the option parser under musl.
 	if musl-gcc -std=gnu11 -O2 -o "$B/test_options.musl" \
-		tests/unit/test_options.c options.c 2> "$T/cc"; then
+		tests/unit/test_options.c options.c numparse.c 2> "$T/cc"; then
 		"$B/test_options.musl" > "$T/opts" 2>&1
 		st=$?
 		n=$(grep -c '^PASS' "$T/opts")
@@ -344,6 +344,18 @@ if have musl-gcc; then
 			test $st = 0 -a "$n" -gt 100 -a -z "$f"
 	else
 		fail static_options_musl "musl-gcc cannot build test_options: $(oneline < "$T/cc")"
+	fi
+	# numparse.c against musl's strtoul(), strtol() and strtod().
+	if musl-gcc -std=gnu11 -O2 -o "$B/test_numparse.musl" \
+		tests/unit/test_numparse.c numparse.c 2> "$T/cc"; then
+		"$B/test_numparse.musl" > "$T/np" 2>&1
+		st=$?
+		n=$(grep -c '^PASS' "$T/np")
+		f=$(grep -v '^PASS' "$T/np" | head -3 | oneline)
+		check static_numparse_musl "test_numparse under musl: exit $st, $n passed; $f" \
+			test $st = 0 -a "$n" -ge 7 -a -z "$f"
+	else
+		fail static_numparse_musl "musl-gcc cannot build test_numparse: $(oneline < "$T/cc")"
 	fi
 else
 	fail static_musl_built "no musl-gcc: make deps (apt-get install musl-tools)"
