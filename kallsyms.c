@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kallsyms.h"
+#include "numparse.h"
 
 #define KALLSYMS_IO_SIZE	(64 << 10)
 
@@ -23,13 +24,15 @@ int ksym_is_placed(char type, unsigned long addr)
 
 int kline_parse(char *s, struct kline *l)
 {
-	char *end, *name, *mod;
+	const char *end;
+	char *name, *mod;
 
-	l->addr = strtoul(s, &end, 16);
-	if (end == s || *end != ' ' || !end[1] || end[2] != ' ')
+	/* Hex digits alone, as the kernel prints them (%px): no overflow. */
+	if (num_ulong(s, &end, 16, &l->addr) || *end != ' ' || !end[1] ||
+	    end[2] != ' ')
 		return -1;
 	l->type = end[1];
-	name = end + 3;
+	name = s + (end - s) + 3;
 	name[strcspn(name, "\n")] = '\0';
 	l->name = name;
 	l->module = NULL;

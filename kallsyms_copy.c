@@ -9,6 +9,7 @@
 
 #include "bpf.h"
 #include "kallsyms_copy.h"
+#include "numparse.h"
 
 #define CHUNK		(64 << 10)
 #define NO_NAME		0xffffffu	/* a line whose name is not kept */
@@ -177,18 +178,24 @@ static int copy_line(struct kallsyms_copy *c, const struct kline *l)
 /* Hash of the modules loaded: their names and addresses. */
 static uint64_t modules_stamp(const char *path)
 {
-	char line[512], name[256];
-	unsigned long long addr;
+	char line[512];
+	const char *name, *at;
+	unsigned long addr;
 	uint64_t h = 14695981039346656037ull;
 	FILE *f = fopen(path, "re");
-	size_t i;
+	size_t i, len, n;
 
 	if (!f)
 		return 0;
+	/* "ext4 1081344 1 - Live 0xffffffffc0a1b000": fields 0 and 5. */
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%255s %*s %*s %*s %*s %llx", name, &addr) != 2)
+		name = num_field(line, 0, &n);
+		at = num_field(line, 5, &len);
+		if (at && at[0] == '0' && (at[1] | 0x20) == 'x')
+			at += 2;
+		if (!at || num_ulong(at, NULL, 16, &addr))
 			addr = 0;
-		for (i = 0; name[i]; i++)
+		for (i = 0; name && i < n; i++)
 			h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
 		h = (h ^ addr) * 1099511628211ull;
 	}

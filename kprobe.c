@@ -11,17 +11,14 @@
 #include <linux/perf_event.h>
 
 #include "kprobe.h"
+#include "numparse.h"
 
 int kprobe_pmu_type(void)
 {
-	FILE *f = fopen(KPROBE_PMU_TYPE, "re");
-	int type, err = 0;
+	int type, err = num_read_int(KPROBE_PMU_TYPE, &type);
 
-	if (!f)
-		return errno == ENOENT ? -ENOENT : -errno;
-	if (fscanf(f, "%d", &type) != 1 || type < 0)
+	if (err == -ERANGE || (!err && type < 0))
 		err = -EINVAL;
-	fclose(f);
 	return err ? err : type;
 }
 

@@ -10,6 +10,7 @@
 
 #include "kprobe.h"
 #include "kview.h"
+#include "numparse.h"
 
 static const char *const traceable_paths[] = {
 	KVIEW_TRACEABLE,
@@ -248,15 +249,11 @@ int kview_traceable_count(struct kview *kv, const char *name)
 /* The number a /proc or /sys file holds (-1 if none), or -errno. */
 static int read_int(const char *path, int *v)
 {
-	FILE *f = fopen(path, "re");
+	int err = num_read_int(path, v);
 
-	*v = -1;
-	if (!f)
-		return -errno;
-	if (fscanf(f, "%d", v) != 1)
+	if (err)
 		*v = -1;
-	fclose(f);
-	return 0;
+	return err == -EINVAL || err == -ERANGE ? 0 : err;
 }
 
 int kview_sysctl(struct kview *kv, enum kview_sysctl which)
@@ -283,6 +280,7 @@ long kview_entry_site(struct kview *kv, const char *name)
 {
 	char *before, *after = NULL, *line, want[KSYM_NAME_LEN + 8];
 	int type = kview_kprobe_type(kv), fd, err;
+	unsigned long hex;
 	long off = -ENOENT;
 
 	if (type < 0)
@@ -311,8 +309,10 @@ long kview_entry_site(struct kview *kv, const char *name)
 		if (end)
 			*end = '\0';
 		at = strstr(line, want);
-		if (at && !strstr(before, line))
-			off = strtol(at + strlen(want), NULL, 16);
+		if (at && !strstr(before, line)) {
+			num_ulong(at + strlen(want), NULL, 16, &hex);
+			off = hex > LONG_MAX ? LONG_MAX : (long)hex;
+		}
 		if (end)
 			*end = '\n';
 		else

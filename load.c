@@ -14,6 +14,7 @@
 #include "bpfasm.h"
 #include "load.h"
 #include "msg.h"
+#include "numparse.h"
 #include "perm.h"
 
 #define PERF_MAX_STACK "/proc/sys/kernel/perf_event_max_stack"
@@ -272,14 +273,12 @@ static void attach_type_note(FILE *out, const struct options *opts,
  */
 unsigned int stack_depth(void)
 {
-	FILE *f = fopen(PERF_MAX_STACK, "re");
-	unsigned int depth = PROG_MAX_DEPTH, v;
+	unsigned int depth = PROG_MAX_DEPTH;
+	int v;
 
-	if (f) {
-		if (fscanf(f, "%u", &v) == 1 && v < depth)
-			depth = v;
-		fclose(f);
-	}
+	if (!num_read_int(PERF_MAX_STACK, &v) && v >= 0 &&
+	    (unsigned int)v < depth)
+		depth = v;
 	return depth;
 }
 

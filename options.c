@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numparse.h"
 #include "options.h"
 
 enum {
@@ -158,26 +159,18 @@ static int fail(char *err, size_t size, const char *fmt, ...)
 static int parse_ulong(const char *s, unsigned long min, unsigned long max,
 		       unsigned long *out)
 {
-	char *end;
+	const char *end;
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (errno || *end || *out < min || *out > max)
+	if (num_ulong(s, &end, 10, out) || *end || *out < min || *out > max)
 		return -1;
 	return 0;
 }
 
 static int parse_duration(const char *s, double *out)
 {
-	char *end;
+	const char *end;
 
-	if ((*s < '0' || *s > '9') && *s != '.')
-		return -1;
-	errno = 0;
-	*out = strtod(s, &end);
-	if (errno || *end || !isfinite(*out) || *out <= 0 ||
+	if (num_double(s, &end, out) || *end || *out <= 0 ||
 	    *out > MAX_DURATION)
 		return -1;
 	return 0;
@@ -294,8 +287,8 @@ static int parse_func(const char *arg, struct func_spec *f, char *err,
 		      size_t size)
 {
 	size_t len = strcspn(arg, "+@");
-	const char *rest = arg + len;
-	char *end;
+	const char *rest = arg + len, *end;
+	int hex;
 
 	if (tracepoint_prefix(arg))
 		return parse_tracepoint(arg, tracepoint_prefix(arg), f, err,
@@ -315,21 +308,19 @@ static int parse_func(const char *arg, struct func_spec *f, char *err,
 		return fail(err, size,
 			    "'%s': an offset or address needs one function, not a pattern",
 			    arg);
-	errno = 0;
 	if (*rest == '+') {
 		/* "decimal or 0x hex", as --help says: no octal. */
-		f->offset = strtoul(rest + 1, &end,
-				    rest[1] == '0' && (rest[2] | 0x20) == 'x' ?
-				    16 : 10);
-		if (!isxdigit((unsigned char)rest[1]) || errno || *end ||
-		    f->offset >= MAX_OFFSET)
+		hex = rest[1] == '0' && (rest[2] | 0x20) == 'x';
+		if (num_ulong(rest + 1 + 2 * hex, &end, hex ? 16 : 10,
+			      &f->offset) || *end || f->offset >= MAX_OFFSET)
 			return fail(err, size,
 				    "invalid offset in '%s': expected NAME+BYTES, below 0x%lx (decimal or 0x hex)",
 				    arg, MAX_OFFSET);
 	} else {
-		f->addr = strtoul(rest + 1, &end, 16);
-		if (!isxdigit((unsigned char)rest[1]) || errno || *end ||
-		    !f->addr)
+		/* With or without 0x, as strtoul() read it. */
+		hex = rest[1] == '0' && (rest[2] | 0x20) == 'x';
+		if (num_ulong(rest + 1 + 2 * hex, &end, 16, &f->addr) ||
+		    *end || !f->addr)
 			return fail(err, size,
 				    "invalid address in '%s': expected NAME@HEXADDR, as /proc/kallsyms lists it",
 				    arg);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bpf.h"
+#include "numparse.h"
 #include "perm.h"
 
 #define LOCKDOWN_PATH	"/sys/kernel/security/lockdown"
@@ -40,16 +41,14 @@ static int first_line(const char *path, char *buf, size_t size)
 static int read_int(const char *path, int *v)
 {
 	char line[64];
-	char *end;
-	long n;
 
 	*v = -1;
 	if (first_line(path, line, sizeof(line)))
 		return -1;
-	n = strtol(line, &end, 10);
-	if (end == line)
+	if (num_int(line, NULL, v) == -EINVAL) {
+		*v = -1;
 		return -1;
-	*v = (int)n;
+	}
 	return 0;
 }
 
@@ -200,6 +199,21 @@ static void scan_kmsg(const char *path, int pid, const char *comm,
 		f->lockdown = PERM_LOCKDOWN_CONFIDENTIALITY;
 }
 
+/* "CapEff:\t000001ffffffffff", as /proc/PID/status has it. */
+static int cap_eff(const char *line, unsigned long long *eff)
+{
+	const char *p = line + strlen("CapEff:");
+	unsigned long v;
+
+	if (strncmp(line, "CapEff:", strlen("CapEff:")))
+		return -EINVAL;
+	p += strspn(p, " \t");
+	if (num_ulong(p, NULL, 16, &v) == -EINVAL)
+		return -EINVAL;
+	*eff = v;
+	return 0;
+}
+
 static int caps_read(const char *path, unsigned long long *eff)
 {
 	char line[256];
@@ -209,7 +223,7 @@ static int caps_read(const char *path, unsigned long long *eff)
 	if (!f)
 		return 0;
 	while (!found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "CapEff: %llx", eff) == 1;
+		found = !cap_eff(line, eff);
 	fclose(f);
 	return found;
 }

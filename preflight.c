@@ -7,10 +7,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
 
 #include "msg.h"
+#include "numparse.h"
 #include "preflight.h"
 
 static int task_tgid(int pid);
@@ -83,7 +85,8 @@ static int task_tgid(int pid)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+		if (!strncmp(line, "Tgid:", 5) &&
+		    !num_int(line + 5, NULL, &tgid))
 			break;
 	fclose(f);
 	return tgid;

@@ -47,12 +47,13 @@ mkdir -p $B
 # The product's sources each target links.
 BPFASM="bpfasm_ops.c bpfasm_print.c bpfasm_parse.c bpfasm_lex.c prog.c
 	tests/fuzz/stub_bpf.c"
+KSYMS="kallsyms.c kallsyms_copy.c symtab.c bpf.c kversion.c numparse.c"
 sources() {
 	case $1 in
 	bpfasm|insn) echo "$BPFASM" ;;
-	kallsyms) echo "kallsyms.c kallsyms_copy.c symtab.c bpf.c kversion.c" ;;
+	kallsyms) echo "$KSYMS" ;;
 	kversion) echo "kversion.c" ;;
-	options) echo "options.c" ;;
+	options) echo "options.c numparse.c" ;;
 	esac
 }
 
