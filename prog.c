@@ -429,17 +429,23 @@ static void emit_ld_bytes(struct assembler *a, const char *s, size_t off)
 }
 
 /*
- * --comm: the kernel pads a command with NULs to 16 bytes, and so is
- * cfg->comm: equal commands are two equal u64s.
+ * --comm: cfg->comm is NUL-padded to 16 bytes, and so is the task's
+ * command once the slot is zeroed first: equal commands are two equal
+ * u64s.  (The VM test caught the unpadded copy: without the zeroing,
+ * stale stack bytes after a short command's NUL failed most matches.)
  */
 static void group_filter_comm(struct assembler *a,
 			      const struct prog_config *cfg)
 {
 	int half;
 
-	note(a, "--comm: bpf_get_current_comm(r10 - 32, 16) puts the task's "
-		"command, NUL-padded, on the stack; it counts only if both "
-		"its halves equal NAME's (two 64-bit constants)");
+	note(a, "--comm: zero 16 bytes at r10 - 32 (kernels from 5.17 copy "
+		"the command with strscpy, which does not pad), then "
+		"bpf_get_current_comm(r10 - 32, 16) puts the task's command "
+		"there; it counts only if both halves equal NAME's, "
+		"NUL-padded (two 64-bit constants)");
+	emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, COMM_OFF, 0));
+	emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, COMM_OFF + 8, 0));
 	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, COMM_OFF));
 	emit(a, BPF_MOV64_IMM(BPF_REG_2, 16));
