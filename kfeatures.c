@@ -73,6 +73,11 @@
 	BPF_MOV64_IMM(BPF_REG_4, 8),				\
 	BPF_CALL_HELPER(BPF_FUNC_get_ns_current_pid_tgid)
 
+/* bpf_get_current_ancestor_cgroup_id(0): */
+#define CALL_ANCESTOR_CGROUP					\
+	BPF_MOV64_IMM(BPF_REG_1, 0),				\
+	BPF_CALL_HELPER(BPF_FUNC_get_current_ancestor_cgroup_id)
+
 /* return 0 */
 #define RETURN_0						\
 	BPF_MOV64_IMM(BPF_REG_0, 0),				\
@@ -169,6 +174,7 @@ static void not_asked(struct kfeature_answers *a)
 	a->kern_version_0.err = KFEATURE_NOT_ASKED;
 	a->get_stack.err = KFEATURE_NOT_ASKED;
 	a->ns_pid_tgid.err = KFEATURE_NOT_ASKED;
+	a->ancestor_cgroup.err = KFEATURE_NOT_ASKED;
 	a->perf_event_nopre.err = KFEATURE_NOT_ASKED;
 	a->big_key = KFEATURE_NOT_ASKED;
 	a->memlock_zero = KFEATURE_NOT_ASKED;
@@ -278,6 +284,7 @@ static int ask_kprobe_progs(struct kfeature_answers *a)
 	static const struct bpf_insn all[] = {
 		CALL_GET_STACK,
 		CALL_NS_PID_TGID,
+		CALL_ANCESTOR_CGROUP,
 		RETURN_0,
 	};
 	int fd;
@@ -288,6 +295,7 @@ static int ask_kprobe_progs(struct kfeature_answers *a)
 		a->kern_version_0 = (struct kfeature_load){ 0, 0 };
 		a->get_stack = (struct kfeature_load){ 0, 0 };
 		a->ns_pid_tgid = (struct kfeature_load){ 0, 0 };
+		a->ancestor_cgroup = (struct kfeature_load){ 0, 0 };
 		return fd;
 	}
 	fd = ask_kern_version(a);
@@ -360,8 +368,16 @@ static void ask_helpers(struct kfeature_answers *a, __u32 kern_version)
 
 	ask_load(BPF_PROG_TYPE_KPROBE, get_stack, ARRAY_SIZE(get_stack),
 		 kern_version, KFEATURE_UNKNOWN_HELPER, &a->get_stack);
+	static const struct bpf_insn ancestor_cgroup[] = {
+		CALL_ANCESTOR_CGROUP,
+		RETURN_0,
+	};
+
 	ask_load(BPF_PROG_TYPE_KPROBE, ns_pid_tgid, ARRAY_SIZE(ns_pid_tgid),
 		 kern_version, KFEATURE_UNKNOWN_HELPER, &a->ns_pid_tgid);
+	ask_load(BPF_PROG_TYPE_KPROBE, ancestor_cgroup,
+		 ARRAY_SIZE(ancestor_cgroup), kern_version,
+		 KFEATURE_UNKNOWN_HELPER, &a->ancestor_cgroup);
 }
 
 /*
@@ -466,6 +482,9 @@ void kfeatures_decide(struct kfeatures *f, const struct kfeature_answers *a)
 				    UNKNOWN_YES);
 	f->helper_ns_pid_tgid = since(load_answer(&a->ns_pid_tgid), a, 5, 7,
 				      UNKNOWN_YES);
+	/* Unknown: no; --cgroup then counts PATH's own tasks, and says so. */
+	f->helper_ancestor_cgroup = since(load_answer(&a->ancestor_cgroup), a,
+					  5, 14, UNKNOWN_NO);
 	/*
 	 * A program that loads without it does not need it.  Unknown: no,
 	 * as there would be no version to give anyway.

@@ -53,6 +53,12 @@ struct kfeatures {
 	 * recursion_misses and a kprobe perf link's `missed` (6.7).
 	 */
 	int kprobe_skips_counted;
+	/*
+	 * bpf_get_current_ancestor_cgroup_id() in kprobe programs (5.14;
+	 * 5.7 gave it to cgroup programs only): --cgroup counts the cgroups
+	 * below PATH too.
+	 */
+	int helper_ancestor_cgroup;
 
 	/*
 	 * Not the kernel's but the process's: it runs in a pid namespace
@@ -86,6 +92,7 @@ struct kfeature_answers {
 	struct kfeature_load kern_version_0;	/* kprobe, kern_version 0 */
 	struct kfeature_load get_stack;		/* calls bpf_get_stack() */
 	struct kfeature_load ns_pid_tgid;	/* ...bpf_get_ns_current_pid_tgid() */
+	struct kfeature_load ancestor_cgroup;	/* ...ancestor_cgroup_id() */
 	struct kfeature_load perf_event_nopre;	/* perf_event prog, hash map
 						   of BPF_F_NO_PREALLOC */
 	int big_key;		/* BPF_MAP_CREATE, HASH of 1024-byte keys */

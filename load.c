@@ -12,6 +12,7 @@
 
 #include "bpf.h"
 #include "bpfasm.h"
+#include "filters.h"
 #include "load.h"
 #include "msg.h"
 #include "numparse.h"
@@ -165,6 +166,8 @@ static int build_prog(struct prog *prog, const struct prog_maps *maps,
 
 	if (!opts->prog_file) {
 		err = process_filter(opts, f, &cfg);
+		if (!err)
+			err = filters_config(opts, f, &cfg);
 		if (err)
 			return err;
 		cfg.tp_tag = tp_tag;

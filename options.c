@@ -17,7 +17,8 @@
 enum {
 	OPT_VERSION = 256, OPT_SLOTS, OPT_VERIFIER_LOG, OPT_DEPTH,
 	OPT_MAX_PROBES, OPT_MAX_STACKS, OPT_CHECK, OPT_DUMP, OPT_XLATED,
-	OPT_PROG, OPT_JSON, OPT_SVG, OPT_ATTACH
+	OPT_PROG, OPT_JSON, OPT_SVG, OPT_ATTACH,
+	OPT_COMM = 300, OPT_CGROUP	/* the filters */
 };
 
 static const struct option long_options[] = {
@@ -40,6 +41,10 @@ static const struct option long_options[] = {
 	{ "stack-slots",  required_argument, NULL, OPT_SLOTS },
 	{ "max-stacks",	  required_argument, NULL, OPT_MAX_STACKS },
 	{ "verifier-log", optional_argument, NULL, OPT_VERIFIER_LOG },
+	/* The filters. */
+	{ "cpu",	  required_argument, NULL, 'c' },
+	{ "comm",	  required_argument, NULL, OPT_COMM },
+	{ "cgroup",	  required_argument, NULL, OPT_CGROUP },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -70,6 +75,18 @@ void options_usage(FILE *out)
 "                          heads each stack, COMM from /proc/PID/comm (for\n"
 "                          a process gone by then, \"thread: NAME\", the\n"
 "                          thread the kernel saw)\n"
+"  -c, --cpu=CPUS          count only the calls made on these CPUs: a list\n"
+"                          of numbers and ranges, 0,2 or 0-3,6; each must\n"
+"                          be online\n"
+"      --comm=NAME         count only the calls made by tasks (threads)\n"
+"                          whose command is NAME, as /proc/PID/comm shows\n"
+"                          it (at most 15 bytes: the kernel keeps no more)\n"
+"      --cgroup=PATH       count only the calls made by tasks in the cgroup\n"
+"                          v2 directory PATH or in any cgroup below it (as\n"
+"                          perf -G does; on kernels before 5.14, in PATH\n"
+"                          itself only, and show_bt says so)\n"
+"                          Filters combine with each other and with -p and\n"
+"                          -P: a call counts if it passes them all\n"
 "  -f, --folded            one line per stack, root first, frames joined by\n"
 "                          ';', then a space and the count (flamegraph.pl\n"
 "                          and speedscope read this); with -P the first\n"
@@ -328,6 +345,78 @@ static int parse_func(const char *arg, struct func_spec *f, char *err,
 	return 0;
 }
 
+/* One number of a CPU list: decimal, at most MAX_CPU; *s moves past it. */
+static int cpu_number(const char **s, unsigned int *out)
+{
+	unsigned long v = 0;
+	const char *p = *s;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (*p - '0');
+		if (v > MAX_CPU)
+			return -1;
+	}
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+int options_parse_cpus(const char *s, struct cpu_range *r, size_t max,
+		       size_t *n)
+{
+	*n = 0;
+	do {
+		if (*n == max || cpu_number(&s, &r[*n].lo))
+			return -1;
+		r[*n].hi = r[*n].lo;
+		if (*s == '-') {
+			s++;
+			if (cpu_number(&s, &r[*n].hi) || r[*n].hi < r[*n].lo)
+				return -1;
+		}
+		(*n)++;
+	} while (*s++ == ',');
+	/* sysfs ends its list with a newline; -c's ends at the NUL. */
+	return s[-1] == '\0' || (s[-1] == '\n' && !*s) ? 0 : -1;
+}
+
+/*
+ * -c, --comm and --cgroup: only what the words say here; whether the CPUs
+ * are online and PATH is a cgroup is asked of the system later
+ * (preflight.c), as -p's process is.
+ */
+static int parse_filter(int c, const char *arg, struct options *opts,
+			char *err, size_t size)
+{
+	size_t len = strlen(arg);
+
+	if (c == 'c') {
+		if (options_parse_cpus(arg, opts->cpus, MAX_CPU_RANGES,
+				       &opts->ncpu_ranges))
+			return fail(err, size,
+				    "invalid CPU list '%s': expected CPU numbers from 0 to %u and ranges, such as 0,2 or 0-3 (at most %u of them)",
+				    arg, MAX_CPU, MAX_CPU_RANGES);
+		opts->cpu_list = arg;
+	} else if (c == OPT_COMM) {
+		if (!len)
+			return fail(err, size,
+				    "--comm needs a command name");
+		if (len > COMM_MAX)
+			return fail(err, size,
+				    "--comm '%s' is %zu bytes long: the kernel keeps only the first %d bytes of a command name",
+				    arg, len, COMM_MAX);
+		opts->comm = arg;
+	} else {
+		if (!len)
+			return fail(err, size,
+				    "--cgroup needs a cgroup v2 directory");
+		opts->cgroup = arg;
+	}
+	return 0;
+}
+
 /* "--d": getopt says no more than "unknown"; name the candidates. */
 static int ambiguous(const char *arg, char *err, size_t size)
 {
@@ -366,7 +455,7 @@ int options_parse(int argc, char **argv, struct options *opts,
 	optind = 0;		/* restart getopt: tests parse many times */
 	opterr = 0;		/* our messages, not getopt's */
 
-	while ((c = getopt_long(argc, argv, ":d:D:p:Pfavh", long_options,
+	while ((c = getopt_long(argc, argv, ":d:D:p:Pfavhc:", long_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -443,6 +532,12 @@ int options_parse(int argc, char **argv, struct options *opts,
 				opts->json = optarg;
 			else
 				opts->svg = optarg;
+			break;
+		case 'c':
+		case OPT_COMM:
+		case OPT_CGROUP:
+			if (parse_filter(c, optarg, opts, err, size))
+				return -1;
 			break;
 		case 'h':
 			opts->help = 1;

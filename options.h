@@ -23,6 +23,17 @@ struct func_spec {
 	int glob;		/* name holds *, ? or [ */
 };
 
+/* -c: the CPUs lo to hi (one CPU: lo == hi). */
+struct cpu_range {
+	unsigned int lo, hi;
+};
+
+/* The most ranges -c takes, and the highest CPU number (NR_CPUS's most). */
+#define MAX_CPU_RANGES		32
+#define MAX_CPU			65535
+/* --comm: the kernel keeps a task's command in 16 bytes with its NUL. */
+#define COMM_MAX		15
+
 /* --attach: how the program is put on each kprobe. */
 enum attach_how {
 	ATTACH_DEFAULT,		/* several functions: multi where the kernel
@@ -56,6 +67,13 @@ struct options {
 	int version;		/* --version */
 	struct func_spec *funcs; /* the FUNCTION arguments */
 	size_t nfuncs;
+
+	/* The filters of -c, --comm and --cgroup; unset: 0 and NULL. */
+	const char *cpu_list;	/* -c as given */
+	struct cpu_range cpus[MAX_CPU_RANGES];
+	size_t ncpu_ranges;
+	const char *comm;	/* --comm: at most COMM_MAX bytes */
+	const char *cgroup;	/* --cgroup: a cgroup v2 directory */
 };
 
 #define DEFAULT_DURATION	5.0
@@ -77,5 +95,13 @@ int options_parse(int argc, char **argv, struct options *opts,
 void options_free(struct options *opts);
 
 void options_usage(FILE *out);
+
+/*
+ * A CPU list as -c and /sys/devices/system/cpu/online write it: "0",
+ * "0,2", "0-3,6".  Returns 0, or -1 if it is no such list (empty, a
+ * range backwards, a number over MAX_CPU, more than max ranges).
+ */
+int options_parse_cpus(const char *s, struct cpu_range *r, size_t max,
+		       size_t *n);
 
 #endif

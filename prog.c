@@ -237,6 +237,7 @@ enum label {
 	L_LOST_SLOT,	/* r1 = the lost[] slot */
 	L_PID_OK,	/* the process filter let the hit through */
 	L_PID_LINK,	/* -P: r0 = the process id, or 0 outside the ns */
+	L_CPU_OK,	/* -c: the hit is on one of the CPUs */
 	L_FOUND,	/* L_FOUND + k: r0 = chunk k's entry */
 	L_CHUNK = L_FOUND + PROG_MAX_CHUNKS, /* L_CHUNK + k: chunk k */
 	L_NR = L_CHUNK + PROG_MAX_CHUNKS
@@ -248,7 +249,7 @@ struct assembler {
 	struct {
 		size_t insn;
 		enum label to;
-	} jump[64];
+	} jump[128];
 	size_t njumps;
 };
 
@@ -383,6 +384,103 @@ static void group_filter_pid(struct assembler *a, const struct prog_config *cfg)
 		emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, cfg->self, 0),
 			  L_RETURN);
 	place(a, L_PID_OK);
+}
+
+/* The 16 bytes bpf_get_current_comm() writes, for --comm. */
+#define COMM_OFF	-32
+
+/* -c: r0 = the CPU; each range lets it through, else return. */
+static void group_filter_cpu(struct assembler *a,
+			     const struct prog_config *cfg)
+{
+	const struct cpu_range *r = cfg->cpus;
+	size_t i;
+
+	note(a, "-c: which CPU? r0 = bpf_get_smp_processor_id(): a hit on "
+		"none of the CPUs (each range: lo <= r0 <= hi) is not counted");
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_smp_processor_id));
+	for (i = 0; i < cfg->ncpu_ranges; i++) {
+		if (r[i].lo == r[i].hi) {
+			emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, r[i].lo,
+						 0), L_CPU_OK);
+			continue;
+		}
+		/* Below lo: skip the next test, on to the next range. */
+		emit(a, BPF_JMP_IMM(BPF_JLT, BPF_REG_0, r[i].lo, 1));
+		emit_jump(a, BPF_JMP_IMM(BPF_JLE, BPF_REG_0, r[i].hi, 0),
+			  L_CPU_OK);
+	}
+	emit_jump(a, BPF_JMP_A(0), L_RETURN);
+	place(a, L_CPU_OK);
+}
+
+/* r1 = the 8 bytes of s from off on, as the CPU reads them from memory. */
+static void emit_ld_bytes(struct assembler *a, const char *s, size_t off)
+{
+	__u64 v;
+
+	memcpy(&v, s + off, sizeof(v));
+	{
+		struct bpf_insn ld[] = { BPF_LD_IMM64(BPF_REG_1, v) };
+
+		emit(a, ld[0]);
+		emit(a, ld[1]);
+	}
+}
+
+/*
+ * --comm: cfg->comm is NUL-padded to 16 bytes, and so is the task's
+ * command once the slot is zeroed first: equal commands are two equal
+ * u64s.  (The VM test caught the unpadded copy: without the zeroing,
+ * stale stack bytes after a short command's NUL failed most matches.)
+ */
+static void group_filter_comm(struct assembler *a,
+			      const struct prog_config *cfg)
+{
+	int half;
+
+	note(a, "--comm: zero 16 bytes at r10 - 32 (kernels from 5.17 copy "
+		"the command with strscpy, which does not pad), then "
+		"bpf_get_current_comm(r10 - 32, 16) puts the task's command "
+		"there; it counts only if both halves equal NAME's, "
+		"NUL-padded (two 64-bit constants)");
+	emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, COMM_OFF, 0));
+	emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, COMM_OFF + 8, 0));
+	emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, COMM_OFF));
+	emit(a, BPF_MOV64_IMM(BPF_REG_2, 16));
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_comm));
+	for (half = 0; half < 2; half++) {
+		emit_ld_bytes(a, cfg->comm, half * 8);
+		emit(a, BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10,
+				    COMM_OFF + half * 8));
+		emit_jump(a, BPF_JMP_REG(BPF_JNE, BPF_REG_1, BPF_REG_2, 0),
+			  L_RETURN);
+	}
+}
+
+/* --cgroup: the task's cgroup, or its ancestor at the cgroup's level. */
+static void group_filter_cgroup(struct assembler *a,
+				const struct prog_config *cfg)
+{
+	struct bpf_insn id[] = { BPF_LD_IMM64(BPF_REG_1, cfg->cgroup_id) };
+
+	if (cfg->cgroup_level >= 0) {
+		note(a, "--cgroup: r0 = bpf_get_current_ancestor_cgroup_id"
+			"(level), the task's cgroup v2 ancestor at PATH's "
+			"level (itself if it is that deep): PATH's id means "
+			"the task is in PATH or below it");
+		emit(a, BPF_MOV64_IMM(BPF_REG_1, cfg->cgroup_level));
+		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_ancestor_cgroup_id));
+	} else {
+		note(a, "--cgroup: r0 = bpf_get_current_cgroup_id(), the "
+			"task's cgroup v2: only PATH's own tasks count (no "
+			"ancestor helper for kprobes on this kernel)");
+		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_cgroup_id));
+	}
+	emit(a, id[0]);
+	emit(a, id[1]);
+	emit_jump(a, BPF_JMP_REG(BPF_JNE, BPF_REG_0, BPF_REG_1, 0), L_RETURN);
 }
 
 static void group_stack_id(struct assembler *a, const struct prog_maps *m)
@@ -652,6 +750,12 @@ void prog_build(struct prog *prog, const struct prog_maps *maps,
 	group_gate(&a, maps);
 	if (cfg->pid > 0 || cfg->self > 0)
 		group_filter_pid(&a, cfg);
+	if (cfg->ncpu_ranges)
+		group_filter_cpu(&a, cfg);
+	if (cfg->comm[0])
+		group_filter_comm(&a, cfg);
+	if (cfg->cgroup_id)
+		group_filter_cgroup(&a, cfg);
 	/*
 	 * -P needs the process in the key: stack ids cannot carry it; an
 	 * arm64 entry stack needs x30 put in, and a tracepoint's its tag,

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <linux/bpf.h>
 
+#include "options.h"	/* struct cpu_range */
+
 /* Slots of the lost map: why a hit's stack could not be kept. */
 enum lost_cause {
 	LOST_UNREADABLE,	/* -EFAULT: no callchain could be taken */
@@ -133,6 +135,18 @@ struct prog_config {
 	 * address: 1 to PROG_TAG_MAX.
 	 */
 	unsigned int tp_tag;
+
+	/* The filters (-c, --comm, --cgroup): a hit counts if it passes all. */
+	const struct cpu_range *cpus;	/* -c: ncpu_ranges of them */
+	size_t ncpu_ranges;
+	char comm[16];			/* --comm, NUL-padded; "" for none */
+	unsigned long long cgroup_id;	/* --cgroup's id; 0 for none */
+	/*
+	 * The cgroup's level below the root (root 0): a task counts if its
+	 * cgroup's ancestor at that level is the cgroup (it or a descendant;
+	 * bpf_get_current_ancestor_cgroup_id).  -1: only the cgroup itself.
+	 */
+	int cgroup_level;
 };
 
 #define PROG_TAG_MAX	(1u << 20)
@@ -150,7 +164,7 @@ struct prog_note {
 	const char *text;
 };
 
-#define PROG_MAX_NOTES	40
+#define PROG_MAX_NOTES	48
 
 struct prog {
 	struct bpf_insn insns[PROG_MAX_INSNS];

@@ -16,6 +16,7 @@
 
 #include "attach.h"
 #include "export.h"
+#include "filters.h"
 #include "load.h"
 #include "msg.h"
 #include "options.h"
@@ -93,6 +94,7 @@ static int run(const struct options *opts, enum mode mode)
 	prog_maps_init(&maps);
 	kfeatures_probe(&feat);
 	if (check_kernel(&feat) || check_pid(opts->pid) ||
+	    filters_check(opts) ||
 	    (mode == MODE_TRACE && export_check(opts)))
 		goto out;
 	if (targets_expand(opts, &probes, why, sizeof(why))) {

@@ -145,6 +145,9 @@ build test_features tests/unit/test_features.c kfeatures.c bpf.c kversion.c &&
 	run test_features $B/test_features
 build test_options tests/unit/test_options.c options.c numparse.c &&
 	run test_options $B/test_options
+build test_filters tests/unit/test_filters.c filters.c options.c prog.c \
+	bpf.c msg.c kfeatures.c kversion.c numparse.c &&
+	run test_filters $B/test_filters
 # The codec alone, with prog.c for the built-in program: no bpf.c.
 build test_bpfasm tests/unit/test_bpfasm.c bpfasm_ops.c bpfasm_print.c \
 	bpfasm_parse.c bpfasm_lex.c prog.c &&
