@@ -23,6 +23,9 @@ struct export_info {
 	int per_process;		/* -P: stacks carry pid and comm */
 	int pid;			/* -p: only this process; 0 for all */
 	unsigned int depth;		/* --depth; 0 for all frames */
+	unsigned int interval;		/* -i: this interval's number, from
+					 * 1; 0 without -i */
+	double interval_start;		/* -i: its start, Unix time */
 };
 
 /* Whether --json - or --svg - takes stdout: the text output then stays out. */

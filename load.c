@@ -248,6 +248,7 @@ static int process_filter(const struct options *opts,
 	cfg->self = getpid();
 	cfg->per_process = opts->per_process;
 	cfg->entry_lr = arm64_entry(opts);
+	cfg->frames_only = opts->interval > 0;
 	if (!f->in_child_pidns)
 		return 0;
 	if (!f->helper_ns_pid_tgid) {

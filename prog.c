@@ -621,7 +621,8 @@ void prog_build(struct prog *prog, const struct prog_maps *maps,
 	 * -P needs the process in the key: stack ids cannot carry it; an
 	 * arm64 entry stack needs x30 put in, which a stack id cannot take.
 	 */
-	if (!cfg->per_process && !(cfg->entry_lr && maps->depth > 1))
+	if (!cfg->per_process && !(cfg->entry_lr && maps->depth > 1) &&
+	    !cfg->frames_only)
 		group_stack_id(&a, maps);
 	group_frames(&a, maps, cfg);
 	for (k = 0; k < nchunks; k++)

@@ -123,6 +123,13 @@ struct prog_config {
 	 * then takes every stack by its frames and puts x30 in as frame 1.
 	 */
 	int entry_lr;
+	/*
+	 * -i: every stack by its frames, never through the stack map, whose
+	 * lookups show_bt makes while programs run: a lookup takes the bucket
+	 * out for a moment, and a program that meets it empty stores its own
+	 * stack there, its hit then credited to the stack put back.
+	 */
+	int frames_only;
 };
 
 /* Where struct pt_regs keeps x30 on arm64 (user_pt_regs.regs[30]). */
