@@ -142,7 +142,8 @@ void options_usage(FILE *out)
 "For stackcount users: -p, -P and -f are the same; offsets are always shown\n"
 "(stackcount's -s), the most frequent stack comes first (stackcount prints\n"
 "it last), and the watch ends after 5 s unless -d or -D says otherwise\n"
-"(stackcount's runs until Ctrl-C).\n"
+"(stackcount's runs until Ctrl-C); -i is stackcount's -i, and without -d\n"
+"runs until Ctrl-C as stackcount does.\n"
 "\n"
 "Exit status: 0 on success, 1 when tracing failed, 2 for bad usage.\n",
 		DEFAULT_MAX_PROBES, DEFAULT_SLOTS, DEFAULT_MAX_STACKS);
