@@ -97,9 +97,11 @@ int export_write(const struct options *opts, const struct probes *probes,
 		 const char *label, double window, long long skipped)
 {
 	struct export_info info = {
-		label, probes->targets, probes->ntargets, window, skipped,
-		opts->per_process, opts->pid, opts->depth, probes->tps,
-		probes->ntps
+		.label = label, .targets = probes->targets,
+		.ntargets = probes->ntargets, .window = window,
+		.skipped = skipped, .per_process = opts->per_process,
+		.pid = opts->pid, .depth = opts->depth, .tps = probes->tps,
+		.ntps = probes->ntps
 	};
 	struct symtab own = { 0 };
 	int err = 0, e;

@@ -25,6 +25,9 @@ struct export_info {
 	unsigned int depth;		/* --depth; 0 for all frames */
 	const struct tp_target *tps;	/* each tracepoint probed */
 	size_t ntps;
+	unsigned int interval;		/* -i: this interval's number, from
+					 * 1; 0 without -i */
+	double interval_start;		/* -i: its start, Unix time */
 };
 
 /* Whether --json - or --svg - takes stdout: the text output then stays out. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* json.c - the result as one JSON document; see json.h. */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "json.h"
 #include "utf8.h"
@@ -148,6 +149,16 @@ static void put_stack(FILE *out, const struct stack_set *set,
 	fputs(s->nframes ? "\n    ]}" : "]}", out);
 }
 
+/* -i: which interval this document is (json.h). */
+static void put_interval(FILE *out, const struct export_info *info)
+{
+	if (!info->interval)
+		return;
+	fprintf(out,
+		"  \"interval\": {\"number\": %u, \"start\": %.6f, \"seconds\": %.6f},\n",
+		info->interval, info->interval_start, info->window);
+}
+
 int json_write(FILE *out, const struct stack_set *set,
 	       const struct symtab *tab, const struct export_info *info)
 {
@@ -159,6 +170,7 @@ int json_write(FILE *out, const struct stack_set *set,
 	put_functions(out, info);
 	put_tracepoints(out, info);
 	fprintf(out, "  \"window_seconds\": %.6f,\n", info->window);
+	put_interval(out, info);
 	fprintf(out, "  \"per_process\": %s, \"pid\": ",
 		info->per_process ? "true" : "false");
 	if (info->pid)
@@ -177,4 +189,31 @@ int json_write(FILE *out, const struct stack_set *set,
 	}
 	fputs(set->n ? "\n  ]\n}\n" : "]\n}\n", out);
 	return ferror(out) ? -EIO : 0;
+}
+
+int json_write_line(FILE *out, const struct stack_set *set,
+		    const struct symtab *tab, const struct export_info *info)
+{
+	char *doc = NULL;
+	size_t len = 0, i;
+	FILE *mem = open_memstream(&doc, &len);
+	int err;
+
+	if (!mem)
+		return -ENOMEM;
+	err = json_write(mem, set, tab, info);
+	if (fclose(mem) && !err)
+		err = -ENOMEM;
+	for (i = 0; !err && i < len; i++) {
+		if (doc[i] != '\n') {
+			fputc(doc[i], out);
+			continue;
+		}
+		while (i + 1 < len && doc[i + 1] == ' ')
+			i++;
+	}
+	free(doc);
+	if (!err)
+		fputc('\n', out);
+	return err ? err : ferror(out) ? -EIO : 0;
 }

@@ -18,6 +18,12 @@
  *                           "module": null}, ...]}, ...]   innermost first
  * }
  *
+ * With -i, one document per interval, each on one line (JSON Lines), with
+ * one more member after "window_seconds" (the interval's length):
+ *   "interval": {"number": 3, "start": 1765026124.500123, "seconds": 1.000}
+ * number counts from 1, start is its start in Unix time (seconds since
+ * 1970, UTC), seconds its length, as window_seconds.
+ *
  * Addresses are strings ("0x" and hex): 64-bit values do not survive
  * parsers that read numbers as doubles.  A frame kallsyms cannot name has
  * null name, offset and module; "module" is null for the kernel image.
@@ -40,5 +46,13 @@ void json_put_string(FILE *out, const char *s);
 /* The document for set, as the text output printed it.  Returns 0 or -EIO. */
 int json_write(FILE *out, const struct stack_set *set,
 	       const struct symtab *tab, const struct export_info *info);
+
+/*
+ * json_write() on one line, for JSON Lines (-i): the document's newlines
+ * and the indentation after them left out (a string holds none: they are
+ * escaped), one newline at the end.  Returns 0, -ENOMEM or -EIO.
+ */
+int json_write_line(FILE *out, const struct stack_set *set,
+		    const struct symtab *tab, const struct export_info *info);
 
 #endif

@@ -105,8 +105,8 @@ int dump_program(const struct options *opts)
 }
 
 /*
- * Whether the program takes every stack by its frames (prog.c): -P, an
- * arm64 entry, a tracepoint.
+ * Whether the program takes every stack by its frames (prog.c): -P, -i,
+ * an arm64 entry, a tracepoint.
  */
 static int every_stack_by_frames(const struct options *opts)
 {
@@ -115,7 +115,7 @@ static int every_stack_by_frames(const struct options *opts)
 	for (i = 0; i < opts->nfuncs; i++)
 		if (opts->funcs[i].tracepoint)
 			return 1;
-	return opts->per_process || arm64_entry(opts);
+	return opts->per_process || opts->interval > 0 || arm64_entry(opts);
 }
 
 static int create_maps(struct prog_maps *maps, const struct options *opts,
@@ -300,6 +300,7 @@ static int process_filter(const struct options *opts,
 	cfg->self = getpid();
 	cfg->per_process = opts->per_process;
 	cfg->entry_lr = arm64_entry(opts);
+	cfg->frames_only = opts->interval > 0;
 	if (!f->in_child_pidns)
 		return 0;
 	if (!f->helper_ns_pid_tgid) {

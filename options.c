@@ -21,8 +21,12 @@ enum {
 	OPT_COMM = 300, OPT_CGROUP	/* the filters */
 };
 
+static int interval_check(struct options *opts, int got_duration,
+			  char *err, size_t size);
+
 static const struct option long_options[] = {
 	{ "duration",	  required_argument, NULL, 'd' },
+	{ "interval",	  required_argument, NULL, 'i' },
 	{ "pid",	  required_argument, NULL, 'p' },
 	{ "per-process",  no_argument,	     NULL, 'P' },
 	{ "folded",	  no_argument,	     NULL, 'f' },
@@ -70,6 +74,14 @@ void options_usage(FILE *out)
 "  -d, --duration=SECONDS  watch this long (default 5; fractions allowed);\n"
 "                          Ctrl-C or SIGTERM ends the watch early\n"
 "  -D SECONDS              the same as -d, as in stackcount\n"
+"  -i, --interval=SECONDS  print the stacks every SECONDS, then count the\n"
+"                          next interval from zero (no call is in two, none\n"
+"                          between them); each is headed \"-- HH:MM:SS\n"
+"                          (interval N, S.SS s)\", its end's local time; -f\n"
+"                          and -a as without it, --json one document a line\n"
+"                          per interval, --svg the whole run; without -d it\n"
+"                          runs until Ctrl-C or SIGTERM, which print the\n"
+"                          interval in progress\n"
 "  -p, --pid=PID           count only the calls made by process PID\n"
 "  -P, --per-process       split stacks per process: \"pid PID (COMM)\"\n"
 "                          heads each stack, COMM from /proc/PID/comm (for\n"
@@ -152,7 +164,8 @@ void options_usage(FILE *out)
 "For stackcount users: -p, -P and -f are the same; offsets are always shown\n"
 "(stackcount's -s), the most frequent stack comes first (stackcount prints\n"
 "it last), and the watch ends after 5 s unless -d or -D says otherwise\n"
-"(stackcount's runs until Ctrl-C).\n"
+"(stackcount's runs until Ctrl-C); -i is stackcount's -i, and without -d\n"
+"runs until Ctrl-C as stackcount does.\n"
 "\n"
 "Exit status: 0 on success, 1 when tracing failed, 2 for bad usage.\n",
 		DEFAULT_MAX_PROBES, DEFAULT_SLOTS, DEFAULT_MAX_STACKS);
@@ -445,7 +458,7 @@ int options_parse(int argc, char **argv, struct options *opts,
 	const char *last = argc > 1 ? argv[argc - 1] : "";
 	unsigned long v;
 	size_t i;
-	int c;
+	int c, got_duration = 0;
 
 	memset(opts, 0, sizeof(*opts));
 	opts->duration = DEFAULT_DURATION;
@@ -455,7 +468,7 @@ int options_parse(int argc, char **argv, struct options *opts,
 	optind = 0;		/* restart getopt: tests parse many times */
 	opterr = 0;		/* our messages, not getopt's */
 
-	while ((c = getopt_long(argc, argv, ":d:D:p:Pfavhc:", long_options,
+	while ((c = getopt_long(argc, argv, ":d:D:i:p:Pfavhc:", long_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -463,6 +476,13 @@ int options_parse(int argc, char **argv, struct options *opts,
 			if (parse_duration(optarg, &opts->duration))
 				return fail(err, size,
 					    "invalid duration '%s': expected seconds, more than 0 and at most %.0f",
+					    optarg, MAX_DURATION);
+			got_duration = 1;
+			break;
+		case 'i':
+			if (parse_duration(optarg, &opts->interval))
+				return fail(err, size,
+					    "invalid interval '%s': expected seconds, more than 0 and at most %.0f",
 					    optarg, MAX_DURATION);
 			break;
 		case 'p':
@@ -594,6 +614,8 @@ int options_parse(int argc, char **argv, struct options *opts,
 	    !strcmp(opts->svg, "-"))
 		return fail(err, size,
 			    "--json - and --svg - cannot both take stdout: give one a file name");
+	if (interval_check(opts, got_duration, err, size))
+		return -1;
 	/* Showing the program needs no function to probe. */
 	if (optind >= argc && (opts->dump || opts->xlated))
 		return 0;
@@ -606,6 +628,27 @@ int options_parse(int argc, char **argv, struct options *opts,
 	for (i = 0; i < opts->nfuncs; i++)
 		if (parse_func(argv[optind + i], &opts->funcs[i], err, size))
 			return -1;
+	return 0;
+}
+
+/*
+ * -i: without -d the run lasts until Ctrl-C or SIGTERM (as stackcount's
+ * -i), bounded by the longest -d.  A --prog program may count by stack
+ * ids, and reading the stack map while programs run can credit a hit to
+ * another stack (window.c): the built-in one counts by frames with -i.
+ */
+static int interval_check(struct options *opts, int got_duration,
+			  char *err, size_t size)
+{
+	if (!opts->interval)
+		return 0;
+	if (opts->prog_file)
+		return fail(err, size,
+			    "-i cannot be used with --prog: intervals are read while the program runs, which only the built-in program allows");
+	if (!got_duration) {
+		opts->duration = MAX_DURATION;
+		opts->until_stopped = 1;
+	}
 	return 0;
 }
 

@@ -47,6 +47,8 @@ enum attach_how {
 
 struct options {
 	double duration;	/* -d: seconds to watch */
+	double interval;	/* -i: print every this many seconds; 0 once */
+	int until_stopped;	/* -i without -d: only Ctrl-C/SIGTERM end it */
 	int pid;		/* -p: only this process; 0 for all */
 	int per_process;	/* -P: split stacks per process */
 	int folded;		/* -f: folded output */

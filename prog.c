@@ -762,7 +762,8 @@ void prog_build(struct prog *prog, const struct prog_maps *maps,
 	 * which a stack id cannot take.
 	 */
 	if (!cfg->per_process && !cfg->tp_tag &&
-	    !(cfg->entry_lr && maps->depth > 1))
+	    !(cfg->entry_lr && maps->depth > 1) &&
+	    !cfg->frames_only)
 		group_stack_id(&a, maps);
 	group_frames(&a, maps, cfg);
 	for (k = 0; k < nchunks; k++)

@@ -147,6 +147,14 @@ struct prog_config {
 	 * bpf_get_current_ancestor_cgroup_id).  -1: only the cgroup itself.
 	 */
 	int cgroup_level;
+
+	/*
+	 * -i: every stack by its frames, never through the stack map, whose
+	 * lookups show_bt makes while programs run: a lookup takes the bucket
+	 * out for a moment, and a program that meets it empty stores its own
+	 * stack there, its hit then credited to the stack put back.
+	 */
+	int frames_only;
 };
 
 #define PROG_TAG_MAX	(1u << 20)

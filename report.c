@@ -65,14 +65,29 @@ int report_stacks(const struct options *opts, const struct prog_maps *maps,
 		ret = EXIT_FAIL;
 	symtab_free(&tab);
 	msg_timing("output_done");
-	print_summary(label, opts, &set, window, skipped);
+	report_end(opts, maps, probes, label, &set, window, skipped);
+	stack_set_free(&set);
+	return ret;
+}
+
+void report_end(const struct options *opts, const struct prog_maps *maps,
+		const struct probes *probes, const char *label,
+		const struct stack_set *set, double window,
+		const struct skips *skipped)
+{
+	print_summary(label, opts, set, window, skipped);
 	print_skipped(skipped);
 	print_may_miss(probes, skipped);
 	if (maps->depth < PROG_MAX_DEPTH)
 		err_msg("note: kernel.perf_event_max_stack is %u: deeper stacks were cut to their %u innermost frames",
 			maps->depth, maps->depth);
-	stack_set_free(&set);
-	return ret;
+}
+
+void report_summary(const char *label, const struct options *opts,
+		    const struct stack_set *set, double seconds,
+		    const struct skips *skipped)
+{
+	print_summary(label, opts, set, seconds, skipped);
 }
 
 /*
@@ -85,6 +100,18 @@ int report_stacks(const struct options *opts, const struct prog_maps *maps,
 static void symbols(struct symtab *tab, const struct stack_set *set,
 		    const struct probes *probes, struct kallsyms_copy *ksyms)
 {
+	report_symbols(tab, set, probes, ksyms);
+	kallsyms_copy_free(ksyms);
+}
+
+/*
+ * symbols() that keeps the copy, for the next interval (-i): only a
+ * module or BPF program loaded since it began sends a name to the file
+ * again (kallsyms_copy_resolve()).
+ */
+void report_symbols(struct symtab *tab, const struct stack_set *set,
+		    const struct probes *probes, struct kallsyms_copy *ksyms)
+{
 	const char **traced = calloc(probes->ntargets + 1, sizeof(*traced));
 	size_t i, n = probes->ntargets;
 	int err;
@@ -92,7 +119,6 @@ static void symbols(struct symtab *tab, const struct stack_set *set,
 	memset(tab, 0, sizeof(*tab));
 	if (!traced) {
 		err_msg("cannot name the frames (out of memory): printing raw addresses");
-		kallsyms_copy_free(ksyms);
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -103,7 +129,6 @@ static void symbols(struct symtab *tab, const struct stack_set *set,
 		err = symtab_build_copied(tab, set, ksyms, traced, n);
 	else
 		err = symtab_build_traced(tab, set, KALLSYMS_PATH, traced, n);
-	kallsyms_copy_free(ksyms);
 	free(traced);
 	name_tracepoints(tab, probes);
 	if (err == -EACCES)
@@ -179,6 +204,7 @@ static void print_summary(const char *label, const struct options *opts,
 		set->n == 1 ? "" : "s", (unsigned long long)set->by_id,
 		(unsigned long long)set->by_frames,
 		opts->per_process ? " (per process)" :
+		opts->interval ? " (with -i, every stack)" :
 		arm64_entry(opts) ? " (arm64 entry: x30 as frame 1)" :
 		any_tracepoint(opts) ? " (every tracepoint's, and any stack map collisions)" :
 		set->by_frames ? " (stack map collisions)" : "",

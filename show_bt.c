@@ -17,6 +17,7 @@
 #include "attach.h"
 #include "export.h"
 #include "filters.h"
+#include "interval.h"
 #include "load.h"
 #include "msg.h"
 #include "options.h"
@@ -40,6 +41,10 @@ enum mode {
 
 static enum mode run_mode(const struct options *opts);
 static int run(const struct options *opts, enum mode mode);
+static int trace_intervals(const struct options *opts,
+			   const struct prog_maps *maps, struct probes *probes,
+			   int prog_fd, struct prog *prog,
+			   struct kallsyms_copy *ksyms);
 static int flush_output(int ret);
 
 int main(int argc, char **argv)
@@ -121,6 +126,11 @@ static int run(const struct options *opts, enum mode mode)
 							       EXIT_OK;
 		break;
 	case MODE_TRACE:
+		if (opts->interval) {
+			ret = trace_intervals(opts, &maps, &probes, prog_fd,
+					      &prog, &ksyms);
+			break;
+		}
 		if (attach_probes(&probes, prog_fd, &prog, opts, label,
 			   sizeof(label)) ||
 		    window_watch(opts, &maps, &probes, prog_fd, label, &window,
@@ -139,6 +149,22 @@ out:
 	if (prog_fd >= 0)
 		close(prog_fd);
 	prog_maps_close(&maps);
+	return ret;
+}
+
+/* -i: attach, then the window interval by interval (interval.h). */
+static int trace_intervals(const struct options *opts,
+			   const struct prog_maps *maps, struct probes *probes,
+			   int prog_fd, struct prog *prog,
+			   struct kallsyms_copy *ksyms)
+{
+	char label[64];
+	int ret;
+
+	if (attach_probes(probes, prog_fd, prog, opts, label, sizeof(label)))
+		return EXIT_FAIL;
+	ret = interval_trace(opts, maps, probes, prog_fd, label, ksyms);
+	probes_detach(probes);
 	return ret;
 }
 

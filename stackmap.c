@@ -268,7 +268,13 @@ static int chain_stack(const struct chunks *cs, const struct chunk *c,
 	return 0;
 }
 
-static int read_by_frames(const struct prog_maps *maps, struct stack_set *set)
+/*
+ * open: programs may be inserting while the map is walked, so a chain's
+ * last entry can be seen without one before it (inserted first, but into
+ * a bucket the walk had passed): that stack is left for the next read.
+ */
+static int read_by_frames(const struct prog_maps *maps, struct stack_set *set,
+			  int open)
 {
 	struct chunks cs = { .key_size = prog_frames_key_size(maps->chunk) };
 	size_t i;
@@ -278,16 +284,21 @@ static int read_by_frames(const struct prog_maps *maps, struct stack_set *set)
 			   read_chunk, &cs);
 	if (!err)
 		qsort(cs.c, cs.n, sizeof(*cs.c), chunk_cmp_id);
-	for (i = 0; !err && i < cs.n; i++)
-		if (cs.c[i].val.count)
-			err = chain_stack(&cs, &cs.c[i], maps->chunk, set);
+	for (i = 0; !err && i < cs.n; i++) {
+		if (!cs.c[i].val.count)
+			continue;
+		err = chain_stack(&cs, &cs.c[i], maps->chunk, set);
+		if (err == -EIO && open)
+			err = 0;
+	}
 	for (i = 0; i < cs.n; i++)
 		free(cs.c[i].key);
 	free(cs.c);
 	return err;
 }
 
-int stackmap_read(const struct prog_maps *maps, struct stack_set *set)
+static int read_maps(const struct prog_maps *maps, struct stack_set *set,
+		     int open)
 {
 	int err, i;
 
@@ -298,7 +309,7 @@ int stackmap_read(const struct prog_maps *maps, struct stack_set *set)
 		err = map_for_each(maps, maps->fd[MAP_STACKS], sizeof(__u32),
 				   set, read_by_id_key, NULL);
 	if (!err)
-		err = read_by_frames(maps, set);
+		err = read_by_frames(maps, set, open);
 	if (err) {
 		stack_set_free(set);
 		return err;
@@ -307,6 +318,82 @@ int stackmap_read(const struct prog_maps *maps, struct stack_set *set)
 	for (i = 0; i < LOST_NR; i++)
 		set->calls += set->lost[i];
 	merge_and_sort(set);
+	return 0;
+}
+
+int stackmap_read(const struct prog_maps *maps, struct stack_set *set)
+{
+	return read_maps(maps, set, 0);
+}
+
+int stackmap_read_open(const struct prog_maps *maps, struct stack_set *set)
+{
+	return read_maps(maps, set, 1);
+}
+
+static int stack_ptr_cmp(const void *pa, const void *pb)
+{
+	return stack_cmp_frames(*(const struct stack *const *)pa,
+				*(const struct stack *const *)pb);
+}
+
+/* c less p, or 0 where a counter read lower (it cannot: they only grow). */
+static __u64 since(__u64 c, __u64 p)
+{
+	return c > p ? c - p : 0;
+}
+
+/* Stack s with count, its frames copied, at the end of out. */
+static int stack_copy(struct stack_set *out, const struct stack *s,
+		      __u64 count)
+{
+	struct stack *d = stack_add(out);
+	unsigned int n = s->nframes < out->depth ? s->nframes : out->depth;
+
+	if (!d)
+		return -ENOMEM;
+	memcpy((void *)d->ips, s->ips, n * sizeof(*s->ips));
+	d->nframes = n;
+	d->count = count;
+	d->pid = s->pid;
+	memcpy(d->comm, s->comm, sizeof(d->comm));
+	out->n++;
+	return 0;
+}
+
+int stack_set_diff(struct stack_set *out, const struct stack_set *cur,
+		   const struct stack_set *prev)
+{
+	const struct stack **by = calloc(prev->n ? prev->n : 1, sizeof(*by));
+	const struct stack *const *p, *s;
+	size_t i;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->depth = cur->depth;
+	if (!by)
+		return -ENOMEM;
+	for (i = 0; i < prev->n; i++)
+		by[i] = &prev->stacks[i];
+	qsort(by, prev->n, sizeof(*by), stack_ptr_cmp);
+	for (i = 0; !err && i < cur->n; i++) {
+		s = &cur->stacks[i];
+		p = bsearch(&s, by, prev->n, sizeof(*by), stack_ptr_cmp);
+		if (since(s->count, p ? (*p)->count : 0))
+			err = stack_copy(out, s,
+					 since(s->count, p ? (*p)->count : 0));
+	}
+	free(by);
+	if (err) {
+		stack_set_free(out);
+		return err;
+	}
+	for (i = 0; i < LOST_NR; i++)
+		out->lost[i] = since(cur->lost[i], prev->lost[i]);
+	out->by_id = since(cur->by_id, prev->by_id);
+	out->by_frames = since(cur->by_frames, prev->by_frames);
+	out->calls = since(cur->calls, prev->calls);
+	merge_and_sort(out);
 	return 0;
 }
 

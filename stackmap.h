@@ -37,6 +37,22 @@ struct stack_set {
 int stackmap_read(const struct prog_maps *maps, struct stack_set *set);
 void stack_set_free(struct stack_set *set);
 
+/*
+ * stackmap_read() while programs still count (-i): a stack whose chain of
+ * frames-map keys is not whole yet is left out, for the next read.
+ */
+int stackmap_read_open(const struct prog_maps *maps, struct stack_set *set);
+
+/*
+ * What was counted between two reads (-i): each stack of cur with its
+ * count less prev's for the same stack (same frames, pid and comm), the
+ * stacks with none left out; lost[], by_id, by_frames and calls likewise.
+ * The maps' counters only grow, so each call lands in exactly one
+ * difference.  Returns 0 or -ENOMEM; out is then empty.
+ */
+int stack_set_diff(struct stack_set *out, const struct stack_set *cur,
+		   const struct stack_set *prev);
+
 /* Keep at most depth innermost frames of each stack, merging equal ones. */
 void stack_set_truncate(struct stack_set *set, unsigned int depth);
 

@@ -17,13 +17,25 @@
 #include "testhook.h"
 #include "window.h"
 
+/* What the wait needs to tick (-i): see wait_ticks(). */
+struct ticker {
+	const struct options *opts;
+	const struct window_ticks *ticks;
+	const struct probes *probes;
+	int prog_fd;
+	double start;			/* when the gate opened */
+	const struct skips *before;	/* the skips counted then */
+};
+
 static int stop_taken(void);
 static int gate_set(const struct prog_maps *maps, __u64 open);
-static void wait_window(double seconds, struct kallsyms_copy *ksyms);
+static int wait_window(double seconds, struct kallsyms_copy *ksyms);
+static void wait_ticks(const struct ticker *t, struct kallsyms_copy *ksyms);
+static void say_tracing(const struct options *opts, const char *label,
+			const char *with);
 static void wait_programs(struct probes *probes);
 static void skips_read(const struct probes *probes, int prog_fd,
 		       struct skips *s);
-static void skips_since(struct skips *end, const struct skips *start);
 static void kallsyms_copy_begin(const struct options *opts,
 				struct probes *probes, int prog_fd,
 				struct kallsyms_copy *ksyms);
@@ -45,6 +57,17 @@ int window_watch(const struct options *opts, const struct prog_maps *maps,
 		 double *seconds, struct skips *skipped,
 		 struct kallsyms_copy *ksyms)
 {
+	return window_watch_ticks(opts, maps, probes, prog_fd, label, seconds,
+				  skipped, ksyms, NULL);
+}
+
+int window_watch_ticks(const struct options *opts,
+		       const struct prog_maps *maps, struct probes *probes,
+		       int prog_fd, const char *label, double *seconds,
+		       struct skips *skipped, struct kallsyms_copy *ksyms,
+		       const struct window_ticks *ticks)
+{
+	struct ticker t = { opts, ticks, probes, prog_fd, 0, NULL };
 	struct skips before;
 	char with[160];
 	double start;
@@ -70,10 +93,14 @@ int window_watch(const struct options *opts, const struct prog_maps *maps,
 		 */
 		kallsyms_copy_begin(opts, probes, prog_fd, ksyms);
 		attached_with(probes, with, sizeof(with));
-		err_msg("tracing %s for %g s, attached with %s (Ctrl-C ends it early)",
-			label, opts->duration, with);
+		say_tracing(opts, label, with);
 		test_stop("tracing");
-		wait_window(opts->duration, ksyms);
+		t.start = start;
+		t.before = &before;
+		if (ticks)
+			wait_ticks(&t, ksyms);
+		else
+			wait_window(opts->duration, ksyms);
 		*seconds = clock_now() - start;
 		err = gate_set(maps, 0);
 		if (err) {
@@ -127,15 +154,57 @@ static int gate_set(const struct prog_maps *maps, __u64 open)
 	return bpf_map_update(maps->fd[MAP_GATE], &key, &open, BPF_ANY);
 }
 
+/* "tracing ...": tests wait for this line's start. */
+static void say_tracing(const struct options *opts, const char *label,
+			const char *with)
+{
+	if (!opts->interval)
+		err_msg("tracing %s for %g s, attached with %s (Ctrl-C ends it early)",
+			label, opts->duration, with);
+	else if (opts->until_stopped)
+		err_msg("tracing %s until Ctrl-C or SIGTERM, printing every %g s, attached with %s",
+			label, opts->interval, with);
+	else
+		err_msg("tracing %s for %g s, printing every %g s, attached with %s (Ctrl-C ends it early)",
+			label, opts->duration, opts->interval, with);
+}
+
+/*
+ * -i: wait for each interval's end, then tick, until the window's end,
+ * Ctrl-C or a tick's nonzero return.  The ends are the window's start
+ * plus whole intervals, so they do not drift; one that passed while a
+ * tick was printing is skipped, the next interval then the longer.
+ */
+static void wait_ticks(const struct ticker *t, struct kallsyms_copy *ksyms)
+{
+	double end = t->start + t->opts->duration, next = t->start, now;
+	struct skips s;
+
+	while (1) {
+		now = clock_now();
+		while (next <= now)
+			next += t->opts->interval;
+		if (next >= end)
+			break;
+		if (wait_window(next - now, ksyms))
+			return;
+		skips_read(t->probes, t->prog_fd, &s);
+		skips_since(&s, t->before);
+		if (t->ticks->tick(t->ticks->arg, clock_now() - t->start, &s))
+			return;
+	}
+	wait_window(end - clock_now(), ksyms);
+}
+
 /*
  * Sleep for the window, or until SIGINT or SIGTERM (blocked in main).
  * Meanwhile copy /proc/kallsyms, a read() between two looks at the clock
  * and the signals, so that the stacks can be named the moment the window
  * ends (kallsyms_copy.h): the window ends within one read() of when it
  * should.  show_bt's own reads are not counted (the program skips its
- * process).
+ * process).  1 when a signal ended it.
  */
-static void wait_window(double seconds, struct kallsyms_copy *ksyms)
+static int wait_window(double seconds, struct kallsyms_copy *ksyms)
 {
 	double end = clock_now() + seconds, left;
 	struct timespec ts, zero = { 0, 0 };
@@ -145,7 +214,7 @@ static void wait_window(double seconds, struct kallsyms_copy *ksyms)
 	while ((left = end - clock_now()) > 0) {
 		if (ksyms->state == 0) {
 			if (sigtimedwait(&set, NULL, &zero) >= 0)
-				return;
+				return 1;
 			if (kallsyms_copy_step(ksyms) == 1)
 				msg_timing("kallsyms_copied");
 			continue;
@@ -153,8 +222,9 @@ static void wait_window(double seconds, struct kallsyms_copy *ksyms)
 		ts.tv_sec = (time_t)left;
 		ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
 		if (sigtimedwait(&set, NULL, &ts) >= 0)
-			return;
+			return 1;
 	}
+	return 0;
 }
 
 /*
@@ -191,7 +261,7 @@ static void skips_read(const struct probes *probes, int prog_fd,
 }
 
 /* The window's skips: what was counted at its end less at its start. */
-static void skips_since(struct skips *end, const struct skips *start)
+void skips_since(struct skips *end, const struct skips *start)
 {
 	end->recursion = end->recursion < 0 || start->recursion < 0 ? -1 :
 			 end->recursion - start->recursion;

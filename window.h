@@ -39,6 +39,29 @@ int window_watch(const struct options *opts, const struct prog_maps *maps,
 		 double *seconds, struct skips *skipped,
 		 struct kallsyms_copy *ksyms);
 
+/*
+ * -i: tick() is called at each interval's end while the gate stays open,
+ * with at, the seconds since the window opened, and skipped, the skips
+ * since then.  Its nonzero return ends the window, as Ctrl-C does.  The
+ * window's own end is no tick: the caller reads the last interval after
+ * window_watch_ticks() returns, the gate closed.
+ */
+struct window_ticks {
+	int (*tick)(void *arg, double at, const struct skips *skipped);
+	void *arg;
+};
+
+/* window_watch() with a tick every opts->interval seconds (ticks NULL:
+ * none). */
+int window_watch_ticks(const struct options *opts,
+		       const struct prog_maps *maps, struct probes *probes,
+		       int prog_fd, const char *label, double *seconds,
+		       struct skips *skipped, struct kallsyms_copy *ksyms,
+		       const struct window_ticks *ticks);
+
+/* end less start, where both are counted: what was skipped between. */
+void skips_since(struct skips *end, const struct skips *start);
+
 /* Every skip counted: their sum; else -1. */
 long long skips_total(const struct skips *s);
 

@@ -103,6 +103,10 @@ build test_prog tests/unit/test_prog.c prog.c bpf.c kversion.c &&
 build test_chunks tests/unit/test_chunks.c stackmap.c bpf.c prog.c \
 	kversion.c &&
 	run test_chunks $B/test_chunks
+# -i: the difference of two reads, and that the intervals add up.
+build test_interval tests/unit/test_interval.c stackmap.c bpf.c prog.c \
+	kversion.c &&
+	run test_interval $B/test_interval
 build test_kallsyms tests/unit/test_kallsyms.c kallsyms.c numparse.c &&
 	run test_kallsyms $B/test_kallsyms tests/fixtures/kallsyms $B
 build test_kview tests/unit/test_kview.c kview.c kallsyms.c kallsyms_copy.c \

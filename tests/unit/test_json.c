@@ -554,6 +554,35 @@ static void test_checker(void)
 	test_end("json_checker_refuses_invalid");
 }
 
+/* -i: one line per interval, which says which interval it is. */
+static void test_line(void)
+{
+	struct fx *fx = fx_new();
+	struct export_info info = info_of("vfs_write", 0, 0);
+	char *doc;
+	int rc;
+
+	info.interval = 3;
+	info.interval_start = 1765026124.5;
+	fx_stack(fx, 40, 0, NULL, 2, "vfs_write", "ksys_write");
+	fx_stack(fx, 2, 0, NULL, 1, "+vfs_write");
+	fx_lost(fx, LOST_OTHER, 1);
+	FX_CAPTURE(doc, rc = json_write_line(out, &fx->set, &fx->tab, &info));
+	EXPECT(rc == 0, "json_write_line returned %d", rc);
+	expect_valid("line", doc);
+	EXPECT(strchr(doc, '\n') == doc + strlen(doc) - 1,
+	       "not one line: %.300s", doc);
+	expect_has(doc, "\"window_seconds\": 3.250000,\"interval\": {\"number\": 3, \"start\": 1765026124.500000, \"seconds\": 3.250000},");
+	expect_has(doc, "\"stacks\": [{\"count\": 40, \"truncated\": false, \"frames\": [{\"address\"");
+	free(doc);
+	info.interval = 0;
+	FX_CAPTURE(doc, json_write(out, &fx->set, &fx->tab, &info));
+	EXPECT(!strstr(doc, "\"interval\""), "an interval without -i");
+	free(doc);
+	fx_free(fx);
+	test_end("json_line_per_interval");
+}
+
 int main(void)
 {
 	test_checker();
@@ -564,5 +593,6 @@ int main(void)
 	test_per_process();
 	test_empty();
 	test_hostile_names();
+	test_line();
 	return test_failed ? 1 : 0;
 }

@@ -29,6 +29,19 @@ struct ok_case {
 };
 
 static const struct ok_case ok_cases[] = {
+	/* -i alone runs until Ctrl-C: the longest -d bounds it. */
+	{ "interval_alone", { "-i", "1", "vfs_write" },
+	  { .interval = 1, .duration = MAX_DURATION, .until_stopped = 1,
+	    .nfuncs = 1 }, "vfs_write" },
+	{ "interval_then_duration", { "-i", "0.5", "-d", "3", "vfs_write" },
+	  { .interval = 0.5, .duration = 3, .nfuncs = 1 }, "vfs_write" },
+	{ "interval_after_duration", { "-d", "3", "-i2", "vfs_write" },
+	  { .interval = 2, .duration = 3, .nfuncs = 1 }, "vfs_write" },
+	{ "interval_long", { "--interval=2", "-D", "4", "vfs_write" },
+	  { .interval = 2, .duration = 4, .nfuncs = 1 }, "vfs_write" },
+	{ "interval_max", { "-i", "31536000", "vfs_write" },
+	  { .interval = MAX_DURATION, .duration = MAX_DURATION,
+	    .until_stopped = 1, .nfuncs = 1 }, "vfs_write" },
 	{ "defaults", { "vfs_write" }, { .nfuncs = 1 }, "vfs_write" },
 	{ "duration_2", { "-d", "2", "vfs_write" },
 	  { .duration = 2, .nfuncs = 1 }, "vfs_write" },
@@ -170,6 +183,17 @@ struct err_case {
 static char long_name[601], name_511[512], name_512[513];
 
 static const struct err_case err_cases[] = {
+	{ "interval_zero", { "-i", "0", "f" }, "invalid interval '0'" },
+	{ "interval_negative", { "-i", "-1", "f" },
+	  "invalid interval '-1'" },
+	{ "interval_word", { "-i", "abc", "f" }, "invalid interval 'abc'" },
+	{ "interval_beyond_max", { "-i", "1e30", "f" },
+	  "invalid interval '1e30': expected seconds, more than 0 and at most 31536000" },
+	{ "interval_nan", { "-i", "nan", "f" }, "invalid interval 'nan'" },
+	{ "interval_empty", { "--interval=", "f" }, "invalid interval ''" },
+	{ "interval_missing", { "f", "-i" }, "option '-i' needs a value" },
+	{ "interval_prog", { "-i", "1", "--prog", "p.s", "f" },
+	  "-i cannot be used with --prog" },
 	{ "duration_zero", { "-d", "0", "f" }, "invalid duration '0'" },
 	{ "duration_negative", { "-d", "-1", "f" }, "invalid duration '-1'" },
 	{ "duration_word", { "-d", "abc", "f" }, "invalid duration 'abc'" },
@@ -333,6 +357,10 @@ static void run_ok(const struct ok_case *c)
 	EXPECT(o.duration == (w->duration ? w->duration : DEFAULT_DURATION),
 	       "duration %g", o.duration);
 	EXPECT(o.pid == w->pid, "pid %d, want %d", o.pid, w->pid);
+	EXPECT(o.interval == w->interval, "interval %g, want %g",
+	       o.interval, w->interval);
+	EXPECT(o.until_stopped == w->until_stopped, "until_stopped %d",
+	       o.until_stopped);
 	EXPECT(o.slots == (w->slots ? w->slots : DEFAULT_SLOTS),
 	       "slots %u", o.slots);
 	EXPECT(o.max_probes ==
