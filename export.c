@@ -98,7 +98,7 @@ int export_write(const struct options *opts, const struct probes *probes,
 {
 	struct export_info info = {
 		label, probes->targets, probes->ntargets, window, skipped,
-		opts->per_process, opts->pid, opts->depth
+		opts->per_process, opts->pid, opts->depth, opts->per_thread
 	};
 	struct symtab own = { 0 };
 	int err = 0, e;

@@ -23,6 +23,7 @@ struct export_info {
 	int per_process;		/* -P: stacks carry pid and comm */
 	int pid;			/* -p: only this process; 0 for all */
 	unsigned int depth;		/* --depth; 0 for all frames */
+	int per_thread;			/* -T: stacks carry tid, pid, comm */
 };
 
 /* Whether --json - or --svg - takes stdout: the text output then stays out. */

@@ -106,7 +106,8 @@ static int print_stacks(const struct stack_set *set, const struct symtab *tab,
 			const struct options *opts)
 {
 	struct output_style style = {
-		opts->folded, opts->addresses, opts->per_process
+		opts->folded, opts->addresses, opts->per_process,
+		opts->per_thread
 	};
 
 	if (!export_to_stdout(opts))	/* --json - or --svg - */
@@ -147,6 +148,7 @@ static void print_summary(const char *label, const struct options *opts,
 		set->n == 1 ? "" : "s", (unsigned long long)set->by_id,
 		(unsigned long long)set->by_frames,
 		opts->per_process ? " (per process)" :
+		opts->per_thread ? " (per thread)" :
 		arm64_entry(opts) ? " (arm64 entry: x30 as frame 1)" :
 		set->by_frames ? " (stack map collisions)" : "",
 		(unsigned long long)l[LOST_UNREADABLE],
