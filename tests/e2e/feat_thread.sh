@@ -16,6 +16,12 @@
 #   json     each stack carries tid, pid and comm; the counts exact;
 #   svg      a tower per thread, named as the text heads it;
 #   with_P   -P -T heads stacks as -T does, with addresses (-a).
+# And where DIR has the writer (tests/e2e/writer.c; pass it in with -f):
+#   deep_stack  its wake_chain's stacks at ep_poll_callback, up to 69
+#            frames on 5.10 (past the 63 of one chunk of the frames map
+#            there: prog.h), the same with -T, frame for frame and count
+#            for count, as by stack id, each headed by the writer's thread;
+#            on 5.10 one deeper than 63 frames.
 # No test waits for a time: each waits for a state (files, lines).
 set -u
 D=${1:?usage: feat_thread.sh DIR}
@@ -27,9 +33,9 @@ L=$D/lib.sh
 NA=${FEAT_THREAD_NA:-1234}
 NB=${FEAT_THREAD_NB:-567}
 T=$(mktemp -d /tmp/feat_thread.XXXXXX)
-W='' t1='' t2='' t3=''
+W='' t1='' t2='' t3='' w=''
 cleanup() {
-	for p in $W $t1 $t2 $t3; do
+	for p in $W $t1 $t2 $t3 $w; do
 		kill -9 "$p" 2> /dev/null
 	done
 	wait 2> /dev/null
@@ -140,4 +146,70 @@ if [ "$got" = "$expect" ] &&
 else
 	fail with_P "expected [$expect], got [$got]; $(head -3 "$T/withp.out" | tr '\n' ' ')"
 fi
+
+# Each stack of a text output as one line, "frame|frame|...|count", its
+# -T header set aside; then the deepest stack's frames.
+flat() {
+	awk 'BEGIN { RS = "" } { l = ""; n = split($0, f, "\n")
+	     for (i = 1; i <= n; i++) if (f[i] !~ /^tid /) l = l "|" f[i]
+	     print l }' "$1" | sort
+}
+deepest() {
+	awk 'BEGIN { RS = ""; m = 0 } { n = split($0, f, "\n"); d = 0
+	     for (i = 1; i <= n; i++) if (f[i] ~ /^  [^ ]/) d++
+	     if (d > m) m = d } END { print m }' "$1"
+}
+test_deep_stack() {
+	# shellcheck disable=SC2034 # lib.sh's start_writer runs $BIN/writer
+	BIN=$D
+	ip link set lo up 2> /dev/null || ifconfig lo up 2> /dev/null
+	if ! start_writer writer "$T/deep" wake_chain=20; then
+		fail deep_stack "the writer never got ready (is the loopback up?)"
+		return
+	fi
+	w=$last_writer
+	if ! start_tracing dpi --stack-slots 16384 -p "$w" -d 3600 \
+		ep_poll_callback; then
+		fail deep_stack "show_bt by id did not start: $(cat "$T/dpi.err")"
+		return
+	fi
+	t1=$tracer
+	if ! start_tracing dpt -T -p "$w" -d 3600 ep_poll_callback; then
+		fail deep_stack "show_bt -T did not start: $(cat "$T/dpt.err")"
+		return
+	fi
+	t2=$tracer
+	kill -USR1 "$w"
+	wait "$w"
+	wrc=$?
+	w=''
+	for tracer in $t1 $t2; do
+		stop_tracing
+	done
+	t1='' t2=''
+	d=$(deepest "$T/dpt.out")
+	heads=$(grep '^tid ' "$T/dpt.out" | sort -u)
+	if [ $wrc -ne 0 ]; then
+		fail deep_stack "the writer exited $wrc"
+	elif [ ! -s "$T/dpi.out" ] || [ "$(flat "$T/dpi.out")" != "$(flat "$T/dpt.out")" ]; then
+		fail deep_stack "-T's stacks differ from the stack ids': $(diff "$T/dpi.out" "$T/dpt.out" | head -5 | tr '\n' ' ')"
+	elif [ "$heads" != "tid $last_writer (writer) of pid $last_writer" ]; then
+		fail deep_stack "headers: $heads"
+	else
+		case $(uname -r) in
+		5.10.*)
+			if [ "$d" -gt 63 ]; then
+				pass deep_stack
+			else
+				fail deep_stack "the deepest stack has $d frames, not over 63"
+			fi
+			;;
+		*)
+			pass deep_stack
+			;;
+		esac
+		echo "INFO: $PREFIX/deep_stack: deepest $d frames"
+	fi
+}
+[ -x "$D/writer" ] && test_deep_stack
 [ $failed = 0 ]
