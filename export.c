@@ -101,7 +101,7 @@ int export_write(const struct options *opts, const struct probes *probes,
 		.ntargets = probes->ntargets, .window = window,
 		.skipped = skipped, .per_process = opts->per_process,
 		.pid = opts->pid, .depth = opts->depth, .tps = probes->tps,
-		.ntps = probes->ntps
+		.ntps = probes->ntps, .per_thread = opts->per_thread
 	};
 	struct symtab own = { 0 };
 	int err = 0, e;

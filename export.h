@@ -28,6 +28,7 @@ struct export_info {
 	unsigned int interval;		/* -i: this interval's number, from
 					 * 1; 0 without -i */
 	double interval_start;		/* -i: its start, Unix time */
+	int per_thread;			/* -T: stacks carry tid, pid, comm */
 };
 
 /* Whether --json - or --svg - takes stdout: the text output then stays out. */

@@ -70,7 +70,9 @@ static int print_text(struct intervals *it, const struct stack_set *set,
 		      const struct symtab *tab, double wall, double seconds)
 {
 	const struct options *o = it->opts;
-	struct output_style style = { o->folded, o->addresses, o->per_process };
+	struct output_style style = {
+		o->folded, o->addresses, o->per_process, o->per_thread
+	};
 	char head[96];
 
 	if (export_to_stdout(o) || it->gone)
@@ -97,7 +99,7 @@ static int print_json(struct intervals *it, const struct stack_set *set,
 		.skipped = skipped, .per_process = o->per_process,
 		.pid = o->pid, .depth = o->depth, .tps = it->probes->tps,
 		.ntps = it->probes->ntps, .interval = it->n,
-		.interval_start = wall - seconds
+		.interval_start = wall - seconds, .per_thread = o->per_thread
 	};
 	int err;
 

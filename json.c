@@ -138,6 +138,13 @@ static void put_stack(FILE *out, const struct stack_set *set,
 		fprintf(out, ", \"comm_is_thread\": %s, ",
 			thread ? "true" : "false");
 	}
+	/* -T: the thread, its process, and the thread's own name. */
+	if (info->per_thread) {
+		fprintf(out, "\"tid\": %u, \"pid\": %u, \"comm\": ", s->tid,
+			s->pid);
+		json_put_string(out, symtab_process_comm(tab, s, &thread));
+		fputs(", ", out);
+	}
 	/* The kernel cut the stack at its depth limit. */
 	fprintf(out, "\"truncated\": %s, ",
 		output_stack_truncated(set, s) ? "true" : "false");
@@ -178,9 +185,11 @@ int json_write(FILE *out, const struct stack_set *set,
 	else
 		fputs("null", out);
 	if (info->depth)
-		fprintf(out, ", \"depth\": %u,\n", info->depth);
+		fprintf(out, ", \"depth\": %u", info->depth);
 	else
-		fputs(", \"depth\": null,\n", out);
+		fputs(", \"depth\": null", out);
+	fprintf(out, ", \"per_thread\": %s,\n",
+		info->per_thread ? "true" : "false");
 	put_summary(out, set, info);
 	fputs("  \"stacks\": [", out);
 	for (i = 0; i < set->n; i++) {

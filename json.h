@@ -6,13 +6,15 @@
  *   "label": "vfs_write",                what the summary line names
  *   "functions": [{"name": "vfs_write", "offset": 0, "address": null}],
  *   "window_seconds": 3.001,
- *   "per_process": false, "pid": null, "depth": null,
+ *   "per_process": false, "pid": null, "depth": null, "per_thread": false,
  *   "summary": {"calls": 21584, "distinct_stacks": 2,
  *               "by_stack_id": 21584, "by_frames": 0, "unreadable": 0,
  *               "lost_map_full": 0, "lost_other": 0,
  *               "skipped_by_kernel": 0},      null before Linux 6.7
  *   "stacks": [{"count": 19584,            most frequent first
  *               "pid": 42, "comm": "sh",     only with -P
+ *               "tid": 43, "pid": 42, "comm": "worker",  only with -T
+ *                                            (comm: the thread's name)
  *               "frames": [{"address": "0xffffffff8123abcd",
  *                           "name": "vfs_write", "offset": 5,
  *                           "module": null}, ...]}, ...]   innermost first

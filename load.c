@@ -97,6 +97,7 @@ int dump_program(const struct options *opts)
 
 	kfeatures_guess(&f);
 	prog_maps_standin(&maps, DEFAULT_SLOTS, stack_depth());
+	maps.per_thread = opts->per_thread;
 	if (build_prog(&prog, &maps, opts, &f, tracepoints_only(opts)))
 		return EXIT_FAIL;
 	bpfasm_print(stdout, &prog, &maps);
@@ -105,7 +106,7 @@ int dump_program(const struct options *opts)
 }
 
 /*
- * Whether the program takes every stack by its frames (prog.c): -P, -i,
+ * Whether the program takes every stack by its frames (prog.c): -P, -T, -i,
  * an arm64 entry, a tracepoint.
  */
 static int every_stack_by_frames(const struct options *opts)
@@ -115,7 +116,8 @@ static int every_stack_by_frames(const struct options *opts)
 	for (i = 0; i < opts->nfuncs; i++)
 		if (opts->funcs[i].tracepoint)
 			return 1;
-	return opts->per_process || opts->interval > 0 || arm64_entry(opts);
+	return opts->per_process || opts->per_thread || opts->interval > 0 ||
+	       arm64_entry(opts);
 }
 
 static int create_maps(struct prog_maps *maps, const struct options *opts,
@@ -125,6 +127,7 @@ static int create_maps(struct prog_maps *maps, const struct options *opts,
 	char line[1024];
 	int err;
 
+	maps->per_thread = opts->per_thread;	/* -T: longer values */
 	if (!depth) {
 		err_msg("kernel.perf_event_max_stack is 0: the kernel takes no stack at all (set it to 1 or more; 127 is its default)");
 		return -EINVAL;
@@ -299,14 +302,16 @@ static int process_filter(const struct options *opts,
 	cfg->pid = opts->pid;
 	cfg->self = getpid();
 	cfg->per_process = opts->per_process;
+	cfg->per_thread = opts->per_thread;
 	cfg->entry_lr = arm64_entry(opts);
 	cfg->frames_only = opts->interval > 0;
 	if (!f->in_child_pidns)
 		return 0;
 	if (!f->helper_ns_pid_tgid) {
-		if (opts->pid || opts->per_process) {
+		if (opts->pid || opts->per_process || opts->per_thread) {
 			err_msg("%s inside a pid namespace (a container) needs Linux 5.7 or later (bpf_get_ns_current_pid_tgid), and this is %s",
-				opts->pid ? "-p" : "-P", kfeatures_release(f));
+				opts->pid ? "-p" : opts->per_thread ? "-T" : "-P",
+				kfeatures_release(f));
 			return -EOPNOTSUPP;
 		}
 		err_msg("note: inside a pid namespace on Linux %s, show_bt's own calls cannot be told apart and may be counted",

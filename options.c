@@ -29,6 +29,7 @@ static const struct option long_options[] = {
 	{ "interval",	  required_argument, NULL, 'i' },
 	{ "pid",	  required_argument, NULL, 'p' },
 	{ "per-process",  no_argument,	     NULL, 'P' },
+	{ "per-thread",	  no_argument,	     NULL, 'T' },
 	{ "folded",	  no_argument,	     NULL, 'f' },
 	{ "addresses",	  no_argument,	     NULL, 'a' },
 	{ "depth",	  required_argument, NULL, OPT_DEPTH },
@@ -56,7 +57,7 @@ void options_usage(FILE *out)
 {
 	fprintf(out,
 "Usage: show_bt [OPTION]... FUNCTION...\n"
-"       show_bt --dump | --xlated [-p PID] [-P] [--prog FILE]\n"
+"       show_bt --dump | --xlated [-p PID] [-P | -T] [--prog FILE]\n"
 "Show every distinct kernel backtrace that reaches FUNCTION, with how many\n"
 "calls took each, watching for a few seconds (needs root, or CAP_BPF and\n"
 "CAP_PERFMON, and a kernel with kprobes).\n"
@@ -87,6 +88,12 @@ void options_usage(FILE *out)
 "                          heads each stack, COMM from /proc/PID/comm (for\n"
 "                          a process gone by then, \"thread: NAME\", the\n"
 "                          thread the kernel saw)\n"
+"  -T, --per-thread        split stacks per thread: \"tid TID (COMM) of pid\n"
+"                          PID\" heads each stack, COMM the thread's name\n"
+"                          from /proc/PID/task/TID/comm (for a thread gone\n"
+"                          by then, the name the kernel saw); with -p, that\n"
+"                          process's threads; -T names each thread's\n"
+"                          process, so with -P too, -T wins\n"
 "  -c, --cpu=CPUS          count only the calls made on these CPUs: a list\n"
 "                          of numbers and ranges, 0,2 or 0-3,6; each must\n"
 "                          be online\n"
@@ -102,7 +109,7 @@ void options_usage(FILE *out)
 "  -f, --folded            one line per stack, root first, frames joined by\n"
 "                          ';', then a space and the count (flamegraph.pl\n"
 "                          and speedscope read this); with -P the first\n"
-"                          frame is COMM-PID\n"
+"                          frame is COMM-PID, with -T COMM-PID/TID\n"
 "  -a, --addresses         print each frame's address before its name\n"
 "  -v                      the same as -a, as in stackcount\n"
 "      --depth=N           keep only the N innermost frames of each stack,\n"
@@ -127,13 +134,15 @@ void options_usage(FILE *out)
 "      --json=FILE         also write the whole result to FILE as one JSON\n"
 "                          document: what was traced, the window, the\n"
 "                          summary's counts, each stack with its count (and\n"
-"                          pid and command with -P) and frames (address,\n"
+"                          pid and command with -P; tid, pid and the\n"
+"                          thread's name with -T) and frames (address,\n"
 "                          name, offset, module); FILE - is stdout, in place\n"
 "                          of the text output\n"
 "      --svg=FILE          also write a flame graph of the stacks to FILE, an\n"
 "                          SVG image (root at the bottom, width by calls,\n"
 "                          full names and counts as tooltips; with -P one\n"
-"                          tower per process); FILE - is stdout\n"
+"                          tower per process, with -T per thread); FILE -\n"
+"                          is stdout\n"
 "\n"
 "Seeing what runs underneath:\n"
 "      --verifier-log[=L]  print the verifier's log (level 1 or 2, default 1)\n"
@@ -468,7 +477,7 @@ int options_parse(int argc, char **argv, struct options *opts,
 	optind = 0;		/* restart getopt: tests parse many times */
 	opterr = 0;		/* our messages, not getopt's */
 
-	while ((c = getopt_long(argc, argv, ":d:D:i:p:Pfavhc:", long_options,
+	while ((c = getopt_long(argc, argv, ":d:D:i:p:PTfavhc:", long_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -494,6 +503,9 @@ int options_parse(int argc, char **argv, struct options *opts,
 			break;
 		case 'P':
 			opts->per_process = 1;
+			break;
+		case 'T':
+			opts->per_thread = 1;
 			break;
 		case 'f':
 			opts->folded = 1;
@@ -614,6 +626,9 @@ int options_parse(int argc, char **argv, struct options *opts,
 	    !strcmp(opts->svg, "-"))
 		return fail(err, size,
 			    "--json - and --svg - cannot both take stdout: give one a file name");
+	/* -T names each thread's process too: -P adds nothing to it. */
+	if (opts->per_thread)
+		opts->per_process = 0;
 	if (interval_check(opts, got_duration, err, size))
 		return -1;
 	/* Showing the program needs no function to probe. */

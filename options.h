@@ -51,6 +51,7 @@ struct options {
 	int until_stopped;	/* -i without -d: only Ctrl-C/SIGTERM end it */
 	int pid;		/* -p: only this process; 0 for all */
 	int per_process;	/* -P: split stacks per process */
+	int per_thread;		/* -T: split stacks per thread (-P dropped) */
 	int folded;		/* -f: folded output */
 	int addresses;		/* -a: print frame addresses */
 	unsigned int depth;	/* --depth: innermost frames kept; 0 all */

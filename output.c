@@ -64,6 +64,11 @@ static void print_text(FILE *out, const struct stack_set *set,
 		fprintf(out, "pid %u (%s%s)\n", s->pid,
 			thread ? "thread: " : "", comm);
 	}
+	if (style->per_thread) {	/* the name is the thread's, always */
+		clean_comm(comm, sizeof(comm),
+			   symtab_process_comm(tab, s, &thread), 0);
+		fprintf(out, "tid %u (%s) of pid %u\n", s->tid, comm, s->pid);
+	}
 	for (f = 0; f < s->nframes; f++) {
 		symtab_frame_name(name, sizeof(name), tab, s, f);
 		if (style->addresses)
@@ -110,7 +115,8 @@ static int folded_cmp_count(const void *pa, const void *pb)
 }
 
 static char *folded_line(const struct stack_set *set, const struct stack *s,
-			 const struct symtab *tab, int per_process)
+			 const struct symtab *tab, int per_process,
+			 int per_thread)
 {
 	char frame[FRAME_MAX], comm[SYMTAB_COMM_MAX], *line;
 	size_t len = 0, cap = 128 + (size_t)s->nframes * FRAME_MAX;
@@ -132,6 +138,12 @@ static char *folded_line(const struct stack_set *set, const struct stack *s,
 		len += snprintf(line, cap, "%s%s-%u", thread ? "thread:" : "",
 				comm, s->pid);
 	}
+	/* stackcollapse-perf.pl --tid's COMM-PID/TID: a tower per thread. */
+	if (per_thread) {
+		clean_comm(comm, sizeof(comm),
+			   symtab_process_comm(tab, s, &thread), 1);
+		len += snprintf(line, cap, "%s-%u/%u", comm, s->pid, s->tid);
+	}
 	if (output_stack_truncated(set, s))
 		len += snprintf(line + len, cap - len, "%s%s", len ? ";" : "",
 				OUTPUT_TRUNCATED);
@@ -148,7 +160,8 @@ static char *folded_line(const struct stack_set *set, const struct stack *s,
 
 /* Offsets dropped, different stacks can fold to one line: merge them. */
 static void print_folded(FILE *out, const struct stack_set *set,
-			 const struct symtab *tab, int per_process)
+			 const struct symtab *tab, int per_process,
+			 int per_thread)
 {
 	struct folded *v = calloc(set->n ? set->n : 1, sizeof(*v));
 	size_t i, n = 0;
@@ -157,7 +170,7 @@ static void print_folded(FILE *out, const struct stack_set *set,
 		return;
 	for (i = 0; i < set->n; i++) {
 		v[n].line = folded_line(set, &set->stacks[i], tab,
-					 per_process);
+					 per_process, per_thread);
 		v[n].count = set->stacks[i].count;
 		if (v[n].line)
 			n++;
@@ -205,7 +218,8 @@ void output_stacks(FILE *out, const struct stack_set *set,
 	size_t i;
 
 	if (style->folded) {
-		print_folded(out, set, tab, style->per_process);
+		print_folded(out, set, tab, style->per_process,
+			     style->per_thread);
 	} else {
 		for (i = 0; i < set->n; i++) {
 			if (i)

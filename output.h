@@ -25,15 +25,18 @@ struct output_style {
 	int folded;		/* -f */
 	int addresses;		/* -a: the address before each frame */
 	int per_process;	/* -P: who made the calls, per stack */
+	int per_thread;		/* -T: which thread, of which process */
 };
 
 /*
  * Text: each stack's frames innermost first, "  func+0xoff" a line, then
  * "  [truncated]" if the kernel cut it (with -P a "pid PID (COMM)" line
  * first, "pid PID (thread: NAME)" when the process is gone), then
- * "    COUNT"; stacks separated by a blank line.  Folded:
+ * "    COUNT"; with -T "tid TID (COMM) of pid PID" first, COMM the
+ * thread's); stacks separated by a blank line.  Folded:
  * "[COMM-PID;][[truncated];]root;...;func COUNT" a line ("thread:NAME-PID"
- * when the process is gone), offsets dropped and equal lines merged.
+ * when the process is gone; "COMM-PID/TID" with -T, as
+ * stackcollapse-perf.pl --tid), offsets dropped and equal lines merged.
  * Calls whose stack was lost follow, as pseudo-frames such as
  * "[stack unreadable]".
  */

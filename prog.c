@@ -49,6 +49,12 @@
 
 /* A frames value on the BPF stack, to insert: count, id, comm. */
 #define VAL_OFF		(-(int)sizeof(struct frames_value))
+/*
+ * -T's longer value (count, id, comm, tid, tgid), and below it the
+ * thread's {tid, tgid}, kept from the link group to each insert.
+ */
+#define VAL_T_OFF	(-(int)sizeof(struct frames_value_thread))
+#define THREAD_OFF	(VAL_T_OFF - 8)
 
 static unsigned int round_up_pow2(unsigned int n)
 {
@@ -112,6 +118,8 @@ static void map_specs(const struct prog_maps *m, int prealloc,
 				  prog_scratch_size(m), 1, 0 },
 		[MAP_FRAMES] = { NULL, BPF_MAP_TYPE_HASH,
 				 prog_frames_key_size(m->chunk),
+				 m->per_thread ?
+				 sizeof(struct frames_value_thread) :
 				 sizeof(struct frames_value), m->max_frames,
 				 prealloc ? 0 : BPF_F_NO_PREALLOC },
 		[MAP_LOST] = { NULL, BPF_MAP_TYPE_ARRAY, 4, 8, LOST_NR, 0 },
@@ -128,6 +136,7 @@ void prog_maps_init(struct prog_maps *maps)
 {
 	int i;
 
+	memset(maps, 0, sizeof(*maps));
 	for (i = 0; i < MAP_NR; i++)
 		maps->fd[i] = -1;
 }
@@ -146,9 +155,10 @@ int prog_maps_create(struct prog_maps *maps, unsigned int slots,
 		     int prealloc)
 {
 	struct map_spec spec[MAP_NR];
-	int i, fd;
+	int i, fd, per_thread = maps->per_thread;
 
 	prog_maps_init(maps);
+	maps->per_thread = per_thread;
 	maps->slots = round_up_pow2(slots);
 	maps->depth = depth;
 	maps->max_frames = max_frames;
@@ -199,6 +209,7 @@ void prog_maps_standin(struct prog_maps *maps, unsigned int slots,
 	maps->depth = depth;
 	maps->chunk = depth;
 	maps->max_frames = 0;
+	maps->per_thread = 0;
 }
 
 const char *prog_map_name(const struct prog_maps *maps, int fd)
@@ -574,6 +585,50 @@ static void group_frames_tagged(struct assembler *a, const struct prog_maps *m,
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_9, 8));
 }
 
+/*
+ * -T: the first key's link is the thread id, and {tid, tgid} waits at
+ * THREAD_OFF for the inserts, which put it in the value (prog.h, struct
+ * frames_value_thread).  In a pid namespace of its own, the namespace's
+ * ids (struct bpf_pidns_info is {pid, tgid}, the same layout), and a task
+ * outside it is thread 0 of process 0, as -P makes it process 0.
+ */
+static void group_link_thread(struct assembler *a,
+			      const struct prog_config *cfg)
+{
+	if (!cfg->ns_ino) {
+		note(a, "-T: the first key's link is the thread id, the lower "
+			"half of bpf_get_current_pid_tgid(); the whole u64, "
+			"{tid, tgid} in memory, is kept below the value for "
+			"the inserts");
+		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
+		emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0,
+				    THREAD_OFF));
+	} else {
+		struct bpf_insn dev[] = { BPF_LD_IMM64(BPF_REG_1, cfg->ns_dev) };
+		struct bpf_insn ino[] = { BPF_LD_IMM64(BPF_REG_2, cfg->ns_ino) };
+
+		note(a, "-T: the first key's link is the thread id as "
+			"show_bt's pid namespace numbers it: "
+			"bpf_get_ns_current_pid_tgid() fills {tid, tgid} below "
+			"the value, for the inserts; a task outside the "
+			"namespace is thread 0 of process 0");
+		emit(a, dev[0]);
+		emit(a, dev[1]);
+		emit(a, ino[0]);
+		emit(a, ino[1]);
+		emit(a, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+		emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, THREAD_OFF));
+		emit(a, BPF_MOV64_IMM(BPF_REG_4, 8));
+		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_ns_current_pid_tgid));
+		emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), L_PID_LINK);
+		emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, THREAD_OFF, 0));
+		place(a, L_PID_LINK);
+	}
+	/* The tid is the low u32 in memory: load it zero-extended. */
+	emit(a, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, THREAD_OFF));
+	emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_0, SCRATCH_BUF));
+}
+
 static void group_frames(struct assembler *a, const struct prog_maps *m,
 			 const struct prog_config *cfg)
 {
@@ -596,7 +651,9 @@ static void group_frames(struct assembler *a, const struct prog_maps *m,
 		emit(a, BPF_MOV64_REG(BPF_REG_9, BPF_REG_0));
 	}
 
-	if (per_process) {
+	if (cfg->per_thread) {
+		group_link_thread(a, cfg);
+	} else if (per_process) {
 		note(a, "-P: the first key's link is the process id (0 for a "
 			"task outside show_bt's pid namespace)");
 		emit_current_tgid(a, cfg, L_PID_LINK);
@@ -614,14 +671,24 @@ static void group_frames(struct assembler *a, const struct prog_maps *m,
 	}
 }
 
+/* -T: the value's tail is the thread's {tid, tgid}, kept by the link. */
+static void emit_value_thread(struct assembler *a)
+{
+	emit(a, BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, THREAD_OFF));
+	emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, VAL_T_OFF + 32));
+}
+
 /*
  * Chunk k of the frames: find its key, or insert it with a fresh id; then
  * go on to chunk k + 1 if the stack is longer, else count the hit here.
  */
 static void group_chunk(struct assembler *a, const struct prog_maps *m,
-			unsigned int k, unsigned int nchunks, int per_process)
+			unsigned int k, unsigned int nchunks,
+			const struct prog_config *cfg)
 {
 	int off = key_off(m, k);
+	int per_process = cfg->per_process || cfg->per_thread;
+	int val = cfg->per_thread ? VAL_T_OFF : VAL_OFF;
 
 	place(a, L_CHUNK + k);
 	if (k > 0) {
@@ -649,11 +716,13 @@ static void group_chunk(struct assembler *a, const struct prog_maps *m,
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1));
 	emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_7, BPF_REG_1, SCRATCH_SERIAL));
 	emit(a, BPF_ALU64_REG(BPF_OR, BPF_REG_0, BPF_REG_1));
-	emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, VAL_OFF + 8));
-	emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, VAL_OFF, 0));
+	emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, val + 8));
+	emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, val, 0));
+	if (cfg->per_thread)
+		emit_value_thread(a);
 	if (per_process) {
 		emit(a, BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-		emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, VAL_OFF + 16));
+		emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, val + 16));
 		emit(a, BPF_MOV64_IMM(BPF_REG_2, 16));
 		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_current_comm));
 	} else {
@@ -668,7 +737,7 @@ static void group_chunk(struct assembler *a, const struct prog_maps *m,
 	emit(a, BPF_MOV64_REG(BPF_REG_2, BPF_REG_7));
 	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, off));
 	emit(a, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, VAL_OFF));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, val));
 	emit(a, BPF_MOV64_IMM(BPF_REG_4, BPF_NOEXIST));
 	emit(a, BPF_CALL_HELPER(BPF_FUNC_map_update_elem));
 	emit(a, BPF_MOV64_REG(BPF_REG_8, BPF_REG_0));
@@ -757,17 +826,17 @@ void prog_build(struct prog *prog, const struct prog_maps *maps,
 	if (cfg->cgroup_id)
 		group_filter_cgroup(&a, cfg);
 	/*
-	 * -P needs the process in the key: stack ids cannot carry it; an
-	 * arm64 entry stack needs x30 put in, and a tracepoint's its tag,
-	 * which a stack id cannot take.
+	 * -P and -T need the process or thread in the key: stack ids
+	 * cannot carry it; an arm64 entry stack needs x30 put in, and a
+	 * tracepoint's its tag, which a stack id cannot take; -i counts
+	 * every stack by its frames.
 	 */
-	if (!cfg->per_process && !cfg->tp_tag &&
-	    !(cfg->entry_lr && maps->depth > 1) &&
-	    !cfg->frames_only)
+	if (!cfg->per_process && !cfg->per_thread && !cfg->tp_tag &&
+	    !(cfg->entry_lr && maps->depth > 1) && !cfg->frames_only)
 		group_stack_id(&a, maps);
 	group_frames(&a, maps, cfg);
 	for (k = 0; k < nchunks; k++)
-		group_chunk(&a, maps, k, nchunks, cfg->per_process);
+		group_chunk(&a, maps, k, nchunks, cfg);
 	group_add_one(&a);
 	group_count_lost(&a, maps);
 	resolve_jumps(&a);

@@ -7,8 +7,9 @@
  * its end, so the attach and the read-back count nothing).  Fast path: take the kernel
  * stack with bpf_get_stackid() and add one to counts[stack id].  When the
  * stack map's bucket for that stack holds another stack (a collision), or
- * when stacks are split per process (-P), take the frames themselves with
- * bpf_get_stack() and count them in a hash map keyed by the frames.  A hit
+ * when stacks are split per process or thread (-P, -T), take the frames
+ * themselves with bpf_get_stack() and count them in a hash map keyed by
+ * the frames.  A hit
  * whose stack cannot be read at all is counted in lost[cause].  So every
  * hit is counted exactly once, somewhere.
  */
@@ -46,7 +47,8 @@ enum lost_cause {
 /*
  * The frames map: a stack of up to chunk frames is one key, {link,
  * frames}.  A longer one is a chain of keys, one per chunk of frames: the
- * first key's link is the process id (with -P; zero otherwise), each next
+ * first key's link is the process id (with -P; the thread id with -T, see
+ * below; zero otherwise), each next
  * key's link is the id of the entry before it.  Ids are 2^32 or more, so a
  * link below 2^32 starts a chain.  Only the entry of a stack's last chunk
  * counts calls; the others have a count of zero unless a shorter stack
@@ -59,6 +61,22 @@ struct frames_value {
 };
 
 #define FRAMES_LINK_MIN	(1ull << 32)
+
+/*
+ * -T, per thread: the first key's link is the thread id (a tid is below
+ * 2^22, so links below 2^32 still start a chain), and the values grow by
+ * the thread's ids, {tid, tgid}: the process is kept beside the key, not
+ * in it, so that the link keeps its one meaning.  Every chunk's value
+ * carries them (a chain is one thread's).  In a pid namespace of its own
+ * both are the namespace's ids, and a task outside it has 0 and 0.  The
+ * tail is laid out as struct bpf_pidns_info is, and as the u64 of
+ * bpf_get_current_pid_tgid() is on a little-endian CPU.
+ */
+struct frames_value_thread {
+	struct frames_value v;
+	__u32 tid;		/* the thread: the first key's link */
+	__u32 tgid;		/* its process */
+};
 
 /* The maps, by index: one table gives their names, types and sizes. */
 enum prog_map {
@@ -77,9 +95,18 @@ struct prog_maps {
 	unsigned int depth;	/* frames per stack */
 	unsigned int max_frames; /* entries of frames */
 	unsigned int chunk;	/* frames per frames-map key */
+	/*
+	 * -T: the frames map's values are struct frames_value_thread.  Set
+	 * it after prog_maps_init(), before prog_maps_create() (which keeps
+	 * it).
+	 */
+	int per_thread;
 };
 
-/* All fds -1: nothing created yet (prog_maps_close() is then a no-op). */
+/*
+ * All fds -1, all else zero: nothing created yet (prog_maps_close() is
+ * then a no-op).
+ */
 void prog_maps_init(struct prog_maps *maps);
 
 /*
@@ -114,6 +141,13 @@ struct prog_config {
 	int pid;		/* > 0: only hits of this process */
 	int self;		/* else: all hits but this process's own */
 	int per_process;	/* -P: every stack keyed by process */
+	/*
+	 * -T: every stack keyed by thread, its process in the value (see
+	 * struct frames_value_thread); the maps must have per_thread set.
+	 * -T names each thread's process already: with -P too, -T wins
+	 * (options.c drops -P).
+	 */
+	int per_thread;
 	/*
 	 * Nonzero: show_bt runs in a pid namespace other than the first
 	 * (a container), whose nsfs device and inode these are; pid and

@@ -163,7 +163,8 @@ static int print_stacks(const struct stack_set *set, const struct symtab *tab,
 			const struct options *opts)
 {
 	struct output_style style = {
-		opts->folded, opts->addresses, opts->per_process
+		opts->folded, opts->addresses, opts->per_process,
+		opts->per_thread
 	};
 
 	if (!export_to_stdout(opts))	/* --json - or --svg - */
@@ -204,6 +205,7 @@ static void print_summary(const char *label, const struct options *opts,
 		set->n == 1 ? "" : "s", (unsigned long long)set->by_id,
 		(unsigned long long)set->by_frames,
 		opts->per_process ? " (per process)" :
+		opts->per_thread ? " (per thread)" :
 		opts->interval ? " (with -i, every stack)" :
 		arm64_entry(opts) ? " (arm64 entry: x30 as frame 1)" :
 		any_tracepoint(opts) ? " (every tracepoint's, and any stack map collisions)" :

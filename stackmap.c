@@ -132,6 +132,8 @@ static int stack_cmp_frames(const void *pa, const void *pb)
 
 	if (a->pid != b->pid)
 		return a->pid < b->pid ? -1 : 1;
+	if (a->tid != b->tid)
+		return a->tid < b->tid ? -1 : 1;
 	c = strcmp(a->comm, b->comm);
 	if (c)
 		return c;
@@ -172,7 +174,10 @@ static void merge_and_sort(struct stack_set *set)
 /* One entry of the frames map: {link, chunk frames} and its value. */
 struct chunk {
 	__u64 *key;
-	struct frames_value val;
+	union {
+		struct frames_value val;
+		struct frames_value_thread tval;	/* -T's */
+	};
 };
 
 struct chunks {
@@ -203,7 +208,8 @@ static int read_chunk(const struct prog_maps *maps, const void *key,
 	if (!c->key)
 		return -ENOMEM;
 	memcpy(c->key, key, cs->key_size);
-	err = bpf_map_lookup(maps->fd[MAP_FRAMES], key, &c->val);
+	memset(&c->tval, 0, sizeof(c->tval));
+	err = bpf_map_lookup(maps->fd[MAP_FRAMES], key, &c->tval);
 	if (err) {
 		free(c->key);
 		return err == -ENOENT ? 0 : err;
@@ -228,12 +234,13 @@ static const struct chunk *chunk_by_id(const struct chunks *cs, __u64 id)
 
 /*
  * The stack that ends at chunk c: walk the links back to the first chunk
- * (a link below FRAMES_LINK_MIN: the process id, or zero), then lay the
+ * (a link below FRAMES_LINK_MIN: the process or thread id, or zero), then lay the
  * chunks out first to last.  -EIO if a link leads nowhere (it cannot: an
  * entry is inserted before the next one links to it, and never deleted).
  */
 static int chain_stack(const struct chunks *cs, const struct chunk *c,
-		       unsigned int chunk, struct stack_set *set)
+		       unsigned int chunk, int per_thread,
+		       struct stack_set *set)
 {
 	const struct chunk *path[PROG_MAX_CHUNKS];
 	struct stack *s;
@@ -261,6 +268,10 @@ static int chain_stack(const struct chunks *cs, const struct chunk *c,
 	s->nframes = count_frames(s->ips, set->depth);
 	s->count = c->val.count;
 	s->pid = path[n - 1]->key[0];
+	if (per_thread) {	/* the link is the thread; its process */
+		s->tid = s->pid;
+		s->pid = c->tval.tgid;
+	}
 	memcpy(s->comm, c->val.comm, sizeof(s->comm));
 	s->comm[sizeof(s->comm) - 1] = '\0';
 	set->by_frames += s->count;
@@ -287,7 +298,8 @@ static int read_by_frames(const struct prog_maps *maps, struct stack_set *set,
 	for (i = 0; !err && i < cs.n; i++) {
 		if (!cs.c[i].val.count)
 			continue;
-		err = chain_stack(&cs, &cs.c[i], maps->chunk, set);
+		err = chain_stack(&cs, &cs.c[i], maps->chunk,
+				  maps->per_thread, set);
 		if (err == -EIO && open)
 			err = 0;
 	}
@@ -356,6 +368,7 @@ static int stack_copy(struct stack_set *out, const struct stack *s,
 	d->nframes = n;
 	d->count = count;
 	d->pid = s->pid;
+	d->tid = s->tid;
 	memcpy(d->comm, s->comm, sizeof(d->comm));
 	out->n++;
 	return 0;

@@ -15,6 +15,7 @@ struct stack {
 	__u64 count;		/* calls that took this stack */
 	__u32 pid;		/* with -P: the process; else 0 */
 	char comm[16];		/* with -P: its command name */
+	__u32 tid;		/* with -T: the thread (pid: its process) */
 	unsigned int nframes;
 	const __u64 *ips;	/* innermost first */
 };

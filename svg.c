@@ -72,7 +72,15 @@ static int add_stack(struct flame_node *root, const struct stack_set *set,
 	int thread;
 
 	root->count += s->count;
-	if (per_process) {
+	if (per_process == FLAME_SPLIT_THREAD) {
+		/* A tower per thread, named as the text heads it. */
+		snprintf(name, sizeof(name), "%s (tid %u of pid %u)",
+			 symtab_process_comm(tab, s, &thread), s->tid, s->pid);
+		n = flame_kid(n, FLAME_PROCESS, s->pid, name);
+		if (!n)
+			return -ENOMEM;
+		n->count += s->count;
+	} else if (per_process) {
 		/* As the text names it: the process's command, or a thread's. */
 		comm = symtab_process_comm(tab, s, &thread);
 		snprintf(name, sizeof(name), "%s%s (pid %u)",
@@ -337,7 +345,8 @@ static void header(struct svg_ctx *c, const struct stack_set *set,
 	xml_put(out, info->label ? info->label : "", 0);
 	fprintf(out, ": %llu call%s in %.2f s%s%s</text>\n",
 		c->total, c->total == 1 ? "" : "s", info->window,
-		info->per_process ? ", per process" : "",
+		info->per_process ? ", per process" :
+		info->per_thread ? ", per thread" : "",
 		info->depth ? ", innermost frames only" : "");
 	fprintf(out,
 		"<text x=\"%d\" y=\"44\" text-anchor=\"middle\" fill=\"#444\">counted by stack id %llu, by frames %llu, unreadable %llu, lost %llu (map full %llu, other %llu); skipped by the kernel ",
@@ -369,7 +378,8 @@ int svg_write(FILE *out, const struct stack_set *set,
 	unsigned int height;
 	int err;
 
-	err = flame_build(&root, set, tab, info->per_process);
+	err = flame_build(&root, set, tab, info->per_thread ?
+			  FLAME_SPLIT_THREAD : info->per_process);
 	if (err)
 		goto out;
 	c.total = root.count;

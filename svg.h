@@ -23,7 +23,8 @@
 
 enum flame_kind {
 	FLAME_ROOT,		/* "all": every call */
-	FLAME_PROCESS,		/* -P: "COMM (pid PID)" */
+	FLAME_PROCESS,		/* -P: "COMM (pid PID)"; -T: "COMM (tid TID
+				 * of pid PID)", pid then the thread's */
 	FLAME_FRAME,		/* "func" or "func [module]" or "0xaddr" */
 	FLAME_LOST,		/* "[stack unreadable]" and the like */
 };
@@ -39,9 +40,11 @@ struct flame_node {
 
 /*
  * The tree of set: frames named as the text output names them, offsets
- * dropped, each stack root first, merged by name.  Returns 0 or -ENOMEM;
- * flame_free() releases it either way.
+ * dropped, each stack root first, merged by name.  per_process: 0, 1
+ * (-P: a tower per process) or FLAME_SPLIT_THREAD (-T: a tower per
+ * thread).  Returns 0 or -ENOMEM; flame_free() releases it either way.
  */
+#define FLAME_SPLIT_THREAD	2
 int flame_build(struct flame_node *root, const struct stack_set *set,
 		const struct symtab *tab, int per_process);
 void flame_free(struct flame_node *root);

@@ -35,7 +35,9 @@ static int proc_cmp(const void *pa, const void *pb)
 {
 	const struct symtab_proc *a = pa, *b = pb;
 
-	return a->pid < b->pid ? -1 : a->pid > b->pid;
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	return a->tid < b->tid ? -1 : a->tid > b->tid;
 }
 
 /*
@@ -47,11 +49,15 @@ static int proc_cmp(const void *pa, const void *pb)
  */
 static void proc_name(struct symtab_proc *p, const char *thread)
 {
-	char path[32];
+	char path[48];
 	ssize_t len = -1;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%u/comm", p->pid);
+	if (p->tid)	/* -T: the thread's own name */
+		snprintf(path, sizeof(path), "/proc/%u/task/%u/comm", p->pid,
+			 p->tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%u/comm", p->pid);
 	/* pid 0, the idle task, has no /proc entry. */
 	fd = p->pid ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	if (fd >= 0) {
@@ -80,12 +86,14 @@ static int procs_build(struct symtab *tab, const struct stack_set *set)
 	p = calloc(set->n, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	for (i = 0; i < set->n; i++)
+	for (i = 0; i < set->n; i++) {
 		p[i].pid = set->stacks[i].pid;
+		p[i].tid = set->stacks[i].tid;
+	}
 	qsort(p, set->n, sizeof(*p), proc_cmp);
 	for (i = 1; i < set->n; i++)
-		if (p[i].pid != p[u].pid)
-			p[++u].pid = p[i].pid;
+		if (proc_cmp(&p[i], &p[u]))
+			p[++u] = p[i];
 	tab->procs = p;
 	tab->nprocs = u + 1;
 	/*
@@ -94,7 +102,8 @@ static int procs_build(struct symtab *tab, const struct stack_set *set)
 	 * (the set is sorted by count).
 	 */
 	for (i = set->n; i-- > 0;) {
-		struct symtab_proc key = { .pid = set->stacks[i].pid };
+		struct symtab_proc key = { .pid = set->stacks[i].pid,
+					   .tid = set->stacks[i].tid };
 
 		p = bsearch(&key, tab->procs, tab->nprocs, sizeof(key),
 			    proc_cmp);
@@ -429,7 +438,7 @@ void symtab_frame_name(char *buf, size_t size, const struct symtab *tab,
 const char *symtab_process_comm(const struct symtab *tab,
 				const struct stack *s, int *thread)
 {
-	struct symtab_proc key = { .pid = s->pid };
+	struct symtab_proc key = { .pid = s->pid, .tid = s->tid };
 	const struct symtab_proc *p = NULL;
 
 	if (tab->nprocs)

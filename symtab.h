@@ -16,6 +16,7 @@
 #define SYMTAB_COMM_MAX	64	/* a kworker's /proc/PID/comm is long */
 struct symtab_proc {
 	__u32 pid;
+	__u32 tid;		/* -T: the thread, named by its own comm */
 	int thread;		/* comm: the thread name the program saw */
 	char comm[SYMTAB_COMM_MAX];	/* else: /proc/PID/comm */
 };
@@ -103,8 +104,11 @@ void symtab_frame_name(char *buf, size_t size, const struct symtab *tab,
  * The process of stack s (-P) by its command: the main thread's, read
  * from /proc/PID/comm by symtab_build() (*thread = 0), or where that could
  * not be read (the process is gone) the name of the thread the program
- * saw first (*thread = 1), which the output must mark as such.  Raw bytes:
- * each writer escapes them its own way.
+ * saw first (*thread = 1), which the output must mark as such.  With -T
+ * (s->tid set) the thread's own name, from /proc/PID/task/TID/comm, or the
+ * name the program saw when the thread is gone (*thread = 1; a thread's
+ * name either way, so the writers need not mark it).  Raw bytes: each
+ * writer escapes them its own way.
  */
 const char *symtab_process_comm(const struct symtab *tab,
 				const struct stack *s, int *thread);

@@ -96,6 +96,17 @@ if unshare -p -f --mount-proc true 2> /dev/null; then
 	else
 		fail container_program_loads "$(unshare -p -f --mount-proc "$SB" --xlated -P 2>&1 | tail -3)"
 	fi
+	# -T there: {tid, tgid} from the same helper, the longer values.
+	if unshare -p -f --mount-proc "$SB" --xlated -T -p 1 --verifier-log 2>&1 | grep -Eq '^processed [0-9]+ insns'; then
+		pass container_per_thread_loads
+	else
+		fail container_per_thread_loads "$(unshare -p -f --mount-proc "$SB" --xlated -T -p 1 2>&1 | tail -3)"
+	fi
+	AS="unshare -p -f --mount-proc env SHOW_BT_TEST_KERNEL=5.6.19"
+	expect container_per_thread_too_old 1 \
+		'^show_bt: -T inside a pid namespace \(a container\) needs Linux 5\.7 or later \(bpf_get_ns_current_pid_tgid\), and this is 5\.6$' \
+		-T vfs_write
+	AS=
 else
 	fail container "unshare -p -f --mount-proc does not work here"
 fi
@@ -105,6 +116,13 @@ if SHOW_BT_TEST_KERNEL=5.10.0-46-amd64 "$SB" --xlated --verifier-log -P > "$T/ou
 	pass preallocated_maps_load
 else
 	fail preallocated_maps_load "$(tail -3 "$T/err")"
+fi
+# -T, preallocated as before 6.1: its longer values, its program loads.
+if SHOW_BT_TEST_KERNEL=5.10.0-46-amd64 "$SB" --xlated --verifier-log -T > "$T/out" 2> "$T/err" &&
+   grep -Eq '^processed [0-9]+ insns' "$T/err"; then
+	pass per_thread_program_loads
+else
+	fail per_thread_program_loads "$(tail -3 "$T/err")"
 fi
 
 # Tracepoints need no kprobes: where this kernel has them (tracefs mounted

@@ -41,6 +41,13 @@ struct cpu {
 
 static struct cpu cpus[NCPUS];
 
+/*
+ * -T: the link is the thread id, and each value carries {tid, tgid}
+ * (prog.h, struct frames_value_thread); the process here is TGID_OF(tid).
+ */
+static int per_thread;
+#define TGID_OF(tid)	((tid) + 100000u)
+
 /* Frame i of the stack of depth d; shared: the same for every d. */
 static __u64 frame(unsigned int d, unsigned int i, int shared)
 {
@@ -55,8 +62,11 @@ static int maps_create(struct prog_maps *m, unsigned int depth)
 	m->chunk = PROG_OLD_CHUNK;
 	m->slots = 1;
 	m->max_frames = 1024;
+	m->per_thread = per_thread;
 	m->fd[MAP_FRAMES] = bpf_map_create(BPF_MAP_TYPE_HASH,
 					   prog_frames_key_size(m->chunk),
+					   per_thread ?
+					   sizeof(struct frames_value_thread) :
 					   sizeof(struct frames_value),
 					   m->max_frames, 0, "test_frames");
 	/* Empty: every stack here is counted by its frames. */
@@ -84,6 +94,7 @@ static int hit(const struct prog_maps *m, unsigned int cpu, const __u64 *ips,
 {
 	struct cpu *c = &cpus[cpu];
 	unsigned int nchunks = prog_chunks(m), k;
+	struct frames_value_thread tval;
 	struct frames_value val, prev = { 0 };
 	__u64 *key;
 	int err;
@@ -96,17 +107,20 @@ static int hit(const struct prog_maps *m, unsigned int cpu, const __u64 *ips,
 		key = &c->buf[k * m->chunk];
 		if (k > 0)
 			key[0] = prev.id;
-		err = bpf_map_lookup(m->fd[MAP_FRAMES], key, &val);
+		err = bpf_map_lookup(m->fd[MAP_FRAMES], key, &tval);
 		if (err == -ENOENT) {
-			memset(&val, 0, sizeof(val));
-			val.id = (__u64)(cpu + 1) << 32 | ++c->serial;
-			snprintf(val.comm, sizeof(val.comm), "%s", comm);
-			err = bpf_map_update(m->fd[MAP_FRAMES], key, &val,
+			memset(&tval, 0, sizeof(tval));
+			tval.v.id = (__u64)(cpu + 1) << 32 | ++c->serial;
+			snprintf(tval.v.comm, sizeof(tval.v.comm), "%s", comm);
+			tval.tid = pid;
+			tval.tgid = TGID_OF(pid);
+			err = bpf_map_update(m->fd[MAP_FRAMES], key, &tval,
 					     BPF_NOEXIST);
 			if (!err)
 				err = bpf_map_lookup(m->fd[MAP_FRAMES], key,
-						     &val);
+						     &tval);
 		}
+		val = tval.v;
 		if (err)
 			return err;
 		/* bpf_get_stack() returned n * 8 bytes. */
@@ -114,8 +128,8 @@ static int hit(const struct prog_maps *m, unsigned int cpu, const __u64 *ips,
 			prev = val;
 			continue;
 		}
-		val.count++;
-		return bpf_map_update(m->fd[MAP_FRAMES], key, &val, BPF_EXIST);
+		tval.v.count++;
+		return bpf_map_update(m->fd[MAP_FRAMES], key, &tval, BPF_EXIST);
 	}
 	return -EINVAL;
 }
@@ -129,12 +143,16 @@ static unsigned int calls(unsigned int d)
 static const struct stack *find(const struct stack_set *set, __u32 pid,
 				unsigned int nframes)
 {
+	const struct stack *s;
 	size_t i;
 
-	for (i = 0; i < set->n; i++)
-		if (set->stacks[i].pid == pid &&
-		    set->stacks[i].nframes == nframes)
-			return &set->stacks[i];
+	for (i = 0; i < set->n; i++) {
+		s = &set->stacks[i];
+		if (per_thread ? s->tid == pid && s->pid == TGID_OF(pid) :
+		    s->pid == pid && !s->tid)
+			if (s->nframes == nframes)
+				return s;
+	}
 	return NULL;
 }
 
@@ -153,8 +171,9 @@ static void check(unsigned int depth, int shared)
 	__u32 pid;
 	int err;
 
-	snprintf(name, sizeof(name), "chunks_%s_depth_%u",
-		 shared ? "shared_prefix" : "distinct", depth);
+	snprintf(name, sizeof(name), "chunks_%s_depth_%u%s",
+		 shared ? "shared_prefix" : "distinct", depth,
+		 per_thread ? "_per_thread" : "");
 	memset(cpus, 0, sizeof(cpus));
 	err = maps_create(&m, depth);
 	EXPECT(!err, "cannot create the maps (bpf(), needs root): %s",
@@ -213,6 +232,10 @@ int main(void)
 	check(PROG_MAX_DEPTH, 0);
 	check(PROG_MAX_DEPTH, 1);
 	check(90, 0);
+	check(90, 1);
+	per_thread = 1;
+	check(PROG_MAX_DEPTH, 0);
+	check(PROG_MAX_DEPTH, 1);
 	check(90, 1);
 	return test_failed ? 1 : 0;
 }

@@ -448,7 +448,7 @@ static void test_document(void)
 	expect_has(doc, "{\"name\": \"vfs_write\", \"offset\": 0, \"address\": null}");
 	expect_has(doc, "{\"name\": \"do_sys_open\", \"offset\": 4, \"address\": \"0xffffffff81234560\"}");
 	expect_has(doc, "\"window_seconds\": 3.250000");
-	expect_has(doc, "\"per_process\": false, \"pid\": null, \"depth\": null");
+	expect_has(doc, "\"per_process\": false, \"pid\": null, \"depth\": null, \"per_thread\": false,\n");
 	expect_has(doc, "\"calls\": 54, \"distinct_stacks\": 2, \"by_stack_id\": 42, \"by_frames\": 0");
 	expect_has(doc, "\"unreadable\": 3, \"lost_map_full\": 4, \"lost_other\": 5, \"skipped_by_kernel\": 7}");
 	expect_has(doc, "{\"count\": 40, \"truncated\": false, \"frames\": [\n      {\"address\": \"0xffffffff81000010\", \"name\": \"vfs_write\", \"offset\": 16, \"module\": null}");
@@ -481,6 +481,30 @@ static void test_per_process(void)
 	free(doc);
 	fx_free(fx);
 	test_end("json_per_process_comm_escaped");
+}
+
+/* -T: each stack's tid, pid and the thread's name; no -P fields. */
+static void test_per_thread(void)
+{
+	struct fx *fx = fx_new();
+	struct export_info info = info_of("vfs_write", 0, 0);
+	char *doc;
+
+	info.per_thread = 1;
+	info.pid = 4242;
+	fx_stack(fx, 5, 4242, "fth_a", 2, "vfs_write", "ksys_write");
+	fx_stack(fx, 3, 4242, "w\"x", 2, "vfs_write", "ksys_write");
+	fx->set.stacks[0].tid = 4243;
+	fx->set.stacks[1].tid = 4244;
+	FX_CAPTURE(doc, json_write(out, &fx->set, &fx->tab, &info));
+	expect_valid("per_thread", doc);
+	expect_has(doc, "\"per_process\": false, \"pid\": 4242, \"depth\": null, \"per_thread\": true,\n");
+	expect_has(doc, "{\"count\": 5, \"tid\": 4243, \"pid\": 4242, \"comm\": \"fth_a\", \"truncated\": false, \"frames\"");
+	expect_has(doc, "{\"count\": 3, \"tid\": 4244, \"pid\": 4242, \"comm\": \"w\\\"x\", \"truncated\": false, \"frames\"");
+	EXPECT(!strstr(doc, "comm_is_thread"), "a -P field with -T");
+	free(doc);
+	fx_free(fx);
+	test_end("json_per_thread");
 }
 
 static void test_empty(void)
@@ -591,6 +615,7 @@ int main(void)
 	test_escape_random();
 	test_document();
 	test_per_process();
+	test_per_thread();
 	test_empty();
 	test_hostile_names();
 	test_line();

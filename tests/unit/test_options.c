@@ -90,6 +90,20 @@ static const struct ok_case ok_cases[] = {
 	  { .per_process = 1, .nfuncs = 1 }, "vfs_write" },
 	{ "per_process_long", { "--per-process", "vfs_write" },
 	  { .per_process = 1, .nfuncs = 1 }, "vfs_write" },
+	/* -T: per thread; it names the process, so with -P it wins. */
+	{ "per_thread", { "-T", "vfs_write" },
+	  { .per_thread = 1, .nfuncs = 1 }, "vfs_write" },
+	{ "per_thread_long", { "--per-thread", "vfs_write" },
+	  { .per_thread = 1, .nfuncs = 1 }, "vfs_write" },
+	{ "per_thread_abbreviated", { "--per-t", "vfs_write" },
+	  { .per_thread = 1, .nfuncs = 1 }, "vfs_write" },
+	{ "per_thread_wins_over_P", { "-P", "-T", "vfs_write" },
+	  { .per_thread = 1, .nfuncs = 1 }, "vfs_write" },
+	{ "per_thread_wins_over_P_after", { "-TP", "vfs_write" },
+	  { .per_thread = 1, .nfuncs = 1 }, "vfs_write" },
+	{ "per_thread_with_pid_folded", { "-p", "42", "-Tfa", "vfs_write" },
+	  { .pid = 42, .per_thread = 1, .folded = 1, .addresses = 1,
+	    .nfuncs = 1 }, "vfs_write" },
 	{ "folded", { "--folded", "vfs_write" },
 	  { .folded = 1, .nfuncs = 1 }, "vfs_write" },
 	{ "addresses", { "--addresses", "vfs_write" },
@@ -259,6 +273,12 @@ static const struct err_case err_cases[] = {
 	{ "version_with_value", { "--version=1", "f" }, "--version" },
 	{ "per_process_with_value", { "--per-process=1", "f" },
 	  "--per-process" },
+	{ "per_thread_with_value", { "--per-thread=1", "f" },
+	  "option '--per-thread' takes no value" },
+	{ "per_ambiguous", { "--per", "f" },
+	  "option '--per' is ambiguous: --per-process --per-thread" },
+	{ "per_thread_no_function", { "-T" },
+	  "no function given" },
 	{ "missing_value_short", { "f", "-d" }, "option '-d' needs a value" },
 	{ "missing_value_stackcount_D", { "f", "-D" },
 	  "option '-D' needs a value" },
@@ -370,6 +390,8 @@ static void run_ok(const struct ok_case *c)
 	       o.verifier_log);
 	EXPECT(o.per_process == w->per_process, "per_process %d",
 	       o.per_process);
+	EXPECT(o.per_thread == w->per_thread, "per_thread %d",
+	       o.per_thread);
 	EXPECT(o.folded == w->folded, "folded %d", o.folded);
 	EXPECT(o.addresses == w->addresses, "addresses %d", o.addresses);
 	EXPECT(o.depth == w->depth, "depth %u", o.depth);

@@ -65,11 +65,12 @@ static void fx_stack(struct fx *fx, unsigned long long count,
 	fx->set.by_id += count;
 }
 
-/* What output_stacks() printed, to free. */
+/* What output_stacks() printed, to free; per_process 2 is -T. */
 static char *print(const struct fx *fx, const struct symtab *tab,
 		   int folded, int addresses, int per_process)
 {
-	struct output_style style = { folded, addresses, per_process };
+	struct output_style style = { folded, addresses, per_process == 1,
+				      per_process == 2 };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
@@ -367,6 +368,68 @@ static void test_processes(void)
 	test_end("output_per_process_names");
 }
 
+/*
+ * -T: "tid TID (NAME) of pid PID", NAME the thread's own, read from
+ * /proc/PID/task/TID/comm at output time (this thread's, set below, not
+ * the name the program saw), or for a thread gone the name the program
+ * saw, unmarked (a thread's name either way).  Folded: NAME-PID/TID, one
+ * name per thread whatever each stack saw.
+ */
+static void test_threads(void)
+{
+	char want[1024];
+	unsigned int me = getpid();
+	struct fx fx;
+	struct symtab tab;
+	const char *comm;
+	char *out;
+	int thread, err;
+
+	EXPECT(!prctl(PR_SET_NAME, "outtest thr", 0, 0, 0),
+	       "prctl: %s", strerror(errno));
+	fx_init(&fx, 127);
+	fx_stack(&fx, 7, me, "seen name", 2, 0xffffffff81100055ull,
+		 0xffffffff81100060ull);
+	fx_stack(&fx, 5, NO_PID, "gone;t x", 1, 0xffffffff81100055ull);
+	fx_stack(&fx, 2, me, "other name", 1, 0xffffffff81100055ull);
+	fx.stacks[0].tid = me;
+	fx.stacks[1].tid = NO_PID + 2;
+	fx.stacks[2].tid = me;
+	err = symtab_build(&tab, &fx.set, kallsyms);
+	EXPECT(!err, "symtab_build returned %d", err);
+	comm = symtab_process_comm(&tab, &fx.stacks[2], &thread);
+	EXPECT(!strcmp(comm, "outtest thr") && !thread,
+	       "own thread: '%s', thread %d", comm, thread);
+
+	out = print(&fx, &tab, 0, 0, 2);
+	snprintf(want, sizeof(want),
+		 "tid %u (outtest thr) of pid %u\n"
+		 "  next_fn+0x5\n"
+		 "  next_fn+0x10\n"
+		 "    7\n"
+		 "\n"
+		 "tid %u (gone;t x) of pid %u\n"
+		 "  next_fn+0x5\n"
+		 "    5\n"
+		 "\n"
+		 "tid %u (outtest thr) of pid %u\n"
+		 "  next_fn+0x5\n"
+		 "    2\n", me, me, NO_PID + 2, NO_PID, me, me);
+	expect_output("text -T", out, want);
+	free(out);
+
+	out = print(&fx, &tab, 1, 0, 2);
+	snprintf(want, sizeof(want),
+		 "outtest_thr-%u/%u;next_fn;next_fn 7\n"
+		 "gone_t_x-%u/%u;next_fn 5\n"
+		 "outtest_thr-%u/%u;next_fn 2\n", me, me, NO_PID, NO_PID + 2,
+		 me, me);
+	expect_output("folded -T", out, want);
+	free(out);
+	symtab_free(&tab);
+	test_end("output_per_thread_names");
+}
+
 /* Unreadable kallsyms: bare addresses, -P still named. */
 static void test_no_kallsyms(void)
 {
@@ -408,6 +471,7 @@ int main(int argc, char **argv)
 	test_traced_alias();
 	test_truncated();
 	test_processes();
+	test_threads();
 	test_no_kallsyms();
 	return 0;
 }

@@ -59,7 +59,8 @@ static unsigned int map_value(int fd)
 	case FD_SCRATCH:
 		return scratch_size();
 	case FD_FRAMES:
-		return sizeof(struct frames_value);
+		return maps.per_thread ? sizeof(struct frames_value_thread) :
+		       sizeof(struct frames_value);
 	case FD_GATE:
 	case FD_COUNTS:
 	case FD_LOST:
@@ -759,6 +760,7 @@ struct variant {
 	int ns;			/* in a pid namespace of its own */
 	int entry_lr;		/* arm64, every probe at an entry */
 	unsigned int tp_tag;	/* a tracepoint's program, with its tag */
+	int per_thread;		/* -T: keyed by thread, {tid, tgid} kept */
 };
 
 static const struct variant variants[] = {
@@ -797,6 +799,17 @@ static const struct variant variants[] = {
 	{ "tracepoint_depth2", 0, 777, 0, 2, 2, 0, 0, 2 },
 	/* Both set: the tracepoint's way wins (load.c clears entry_lr). */
 	{ "tracepoint_arm64", 0, 777, 0, 127, 127, 0, 1, 5 },
+	/* -T: the thread as the link, its process in the longer value. */
+	{ "perthread", 0, 777, 0, 127, 127, 0, 0, 0, 1 },
+	{ "perthread_pid4242", 4242, 0, 0, 127, 127, 0, 0, 0, 1 },
+	{ "perthread_depth1", 0, 777, 0, 1, 1, 0, 0, 0, 1 },
+	{ "perthread_chunks3", 0, 777, 0, 127, PROG_OLD_CHUNK, 0, 0, 0, 1 },
+	{ "ns_perthread_pid4242", 4242, 0, 0, 127, PROG_OLD_CHUNK, 1, 0, 0, 1 },
+	{ "ns_perthread_self777", 0, 777, 0, 127, 127, 1, 0, 0, 1 },
+	{ "arm64_entry_perthread", 0, 777, 0, 127, 127, 0, 1, 0, 1 },
+	/* Both: the tag as frame 0, the thread as the first link. */
+	{ "tracepoint_perthread", 0, 777, 0, 127, 127, 0, 0, 3, 1 },
+	{ "tracepoint_perthread_ns", 4242, 0, 0, 127, PROG_OLD_CHUNK, 1, 0, 4, 1 },
 };
 
 /*
@@ -830,6 +843,7 @@ static void check_variant(const struct variant *v)
 		.pid = v->pid, .self = v->self, .per_process = v->per_process,
 		.ns_dev = v->ns ? 4 : 0, .ns_ino = v->ns ? 0xf0000152u : 0,
 		.entry_lr = v->entry_lr, .tp_tag = v->tp_tag,
+		.per_thread = v->per_thread,
 	};
 	unsigned char second[PROG_MAX_INSNS];
 	char name[128];
@@ -842,6 +856,7 @@ static void check_variant(const struct variant *v)
 
 	maps.depth = v->depth;
 	maps.chunk = v->chunk;
+	maps.per_thread = v->per_thread;
 	memset(&p, 0xa5, sizeof(p));
 	prog_build(&p, &maps, &cfg);
 	EXPECT(p.len && p.len <= PROG_MAX_INSNS, "%zu instructions", p.len);
@@ -857,11 +872,13 @@ static void check_variant(const struct variant *v)
 	END("jump_targets");
 	check_reachable(&p, second);
 	END("all_reachable");
-	check_map_fds(&p, second, v->per_process || v->entry_lr || v->tp_tag);
+	check_map_fds(&p, second, v->per_process || v->per_thread ||
+		      v->entry_lr || v->tp_tag);
 	END("map_fds");
 	check_tag(&p, v->tp_tag);
 	END("tag");
-	check_pid(&p, v->pid, v->self, v->per_process, v->ns);
+	check_pid(&p, v->pid, v->self, v->per_process || v->per_thread,
+		  v->ns);
 	END(v->pid > 0 ? "pid_filter" : v->self > 0 ? "self_filter" :
 	    "no_pid_filter");
 	check_gate(&p);

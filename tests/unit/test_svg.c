@@ -579,6 +579,44 @@ static void test_per_process(void)
 	test_end("svg_per_process_towers");
 }
 
+/* -T: a tower per thread, named as the text heads it, in pid order. */
+static void test_per_thread(void)
+{
+	struct fx *fx = fx_new();
+	struct export_info info = info_of(0);
+	const struct xbox *a, *b, *c;
+	struct xdoc d;
+	char *svg;
+	size_t i, towers = 0;
+
+	info.per_thread = 1;
+	fx_stack(fx, 6, 300, "fth_a", 2, "vfs_write", "ksys_write");
+	fx_stack(fx, 4, 300, "fth_b", 2, "vfs_write", "ksys_write");
+	fx_stack(fx, 2, 20, "sh", 2, "vfs_write", "ksys_write");
+	fx->set.stacks[0].tid = 301;
+	fx->set.stacks[1].tid = 302;
+	fx->set.stacks[2].tid = 20;
+	svg = graph(fx, &info);
+	expect_wellformed("per_thread", svg, &d);
+	for (i = 0; i < d.n; i++)
+		towers += d.box[i].level == 1;
+	a = box_named(&d, "fth_a (tid 301 of pid 300)");
+	b = box_named(&d, "fth_b (tid 302 of pid 300)");
+	c = box_named(&d, "sh (tid 20 of pid 20)");
+	EXPECT(towers == 3, "%zu boxes on the root, want 3 threads", towers);
+	EXPECT(a && b && c && title_count(a) == 6 && title_count(b) == 4 &&
+	       title_count(c) == 2, "thread towers missing or miscounted");
+	EXPECT(a && b && c && c->x < a->x && a->x < b->x,
+	       "towers not in pid, then name order");
+	EXPECT(strstr(svg, "vfs_write: 12 calls in 2.50 s, per thread</text>"),
+	       "heading does not say per thread");
+	expect_geometry(&d);
+	free(d.box);
+	free(svg);
+	fx_free(fx);
+	test_end("svg_per_thread_towers");
+}
+
 static void test_colours(void)
 {
 	struct fx *fx = fx_new(), *fx2 = fx_new();
@@ -741,6 +779,7 @@ int main(void)
 	test_nested_merge();
 	test_elision();
 	test_per_process();
+	test_per_thread();
 	test_colours();
 	test_hostile();
 	test_2000_stacks();
