@@ -29,7 +29,7 @@ SRCS = show_bt.c preflight.c load.c attach.c window.c interval.c report.c msg.c 
        stackmap.c symtab.c output.c targets.c kview.c probes.c diagnose.c \
        bpfasm_ops.c bpfasm_print.c bpfasm_parse.c bpfasm_lex.c \
        bpfasm_xlated.c kversion.c testhook.c export.c json.c \
-       svg.c utf8.c kfeatures.c perm.c numparse.c \
+       svg.c utf8.c kfeatures.c perm.c numparse.c glob.c \
        filters.c
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard *.h)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 #include <linux/magic.h>
 
 #include "filters.h"
@@ -108,24 +109,38 @@ static int cgroup2_dir(const char *path, char *why, size_t size)
  * Its level: how many directories up its hierarchy's root is, the root
  * being the topmost directory on the same cgroup v2 mount.  (Inside a
  * cgroup namespace the mount's root is the namespace's, not the
- * hierarchy's: see the man page.)
+ * hierarchy's: see the man page.)  Walked by "..", which the kernel
+ * resolves, symbolic links and all.
  */
 static int cgroup_level(const char *path)
 {
-	char real[PATH_MAX], *slash;
-	struct statfs sfs;
 	struct stat st, up;
-	int level = 0;
+	struct statfs sfs;
+	int fd, parent, level = 0;
 
-	if (!realpath(path, real) || stat(real, &st))
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
-	while ((slash = strrchr(real, '/')) != NULL && slash != real) {
-		*slash = '\0';
-		if (statfs(real, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC ||
-		    stat(real, &up) || up.st_dev != st.st_dev)
+	if (fstat(fd, &st)) {
+		level = -errno;
+		goto out;
+	}
+	for (;;) {
+		parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (parent < 0)
 			break;
+		close(fd);
+		fd = parent;
+		/* Off the mount, or at a root whose ".." is itself. */
+		if (fstatfs(fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC ||
+		    fstat(fd, &up) || up.st_dev != st.st_dev ||
+		    up.st_ino == st.st_ino)
+			break;
+		st = up;
 		level++;
 	}
+out:
+	close(fd);
 	return level;
 }
 

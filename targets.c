@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* targets.c - from FUNCTION arguments to targets; see targets.h. */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "glob.h"
 #include "diagnose.h"
 #include "kprobe.h"
 #include "perm.h"
@@ -83,7 +83,7 @@ static int expand_pattern(const struct func_spec *spec, struct probes *p,
 	if (ret)
 		return no_traceable_list(spec, ret, err, size);
 	for (i = 0; i < n; i++) {
-		if (fnmatch(spec->name, names[i], 0))
+		if (!glob_match(spec->name, names[i]))
 			continue;
 		ret = pickable(&p->kv, names[i]);
 		if (ret < 0)

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <limits.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 #include <linux/perf_event.h>
 
+#include "glob.h"
 #include "bpf.h"
 #include "diagnose.h"
 #include "kprobe.h"
@@ -78,7 +78,7 @@ static int expand_one(const struct func_spec *spec, int check,
 	int ret;
 
 	for (i = 0; i < n; i++) {
-		if (fnmatch(spec->name, names[i], 0))
+		if (!glob_match(spec->name, names[i]))
 			continue;
 		ret = add_tracepoint(p, cap, names[i], spec->glob);
 		if (ret)

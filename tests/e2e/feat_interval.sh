@@ -106,7 +106,7 @@ busy() {
 # numbered OUT ERR: the headers say 1, 2, ..., K and K summaries follow.
 numbered() {
 	_k=$(headers "$1")
-	[ "$(sed -n 's/^-- [0-9:]* (interval \([0-9]*\), [0-9.]* s)$/\1/p' "$T/$1.out" |
+	[ "$(sed -n 's/^-- [0-9:]* UTC (interval \([0-9]*\), [0-9.]* s)$/\1/p' "$T/$1.out" |
 	    awk '$1 != NR { bad = 1 } END { print bad ? "bad" : NR }')" = "$_k" ] &&
 	[ "$(grep -c '^show_bt: vfs_write: interval [0-9]*: ' "$T/$2.err")" = "$_k" ]
 }

@@ -114,19 +114,19 @@ build test_kview tests/unit/test_kview.c kview.c kallsyms.c kallsyms_copy.c \
 	run test_kview $B/test_kview tests/fixtures/kallsyms $B
 build test_probes tests/unit/test_probes.c probes.c bpf.c diagnose.c perm.c \
 	kprobe.c stackmap.c testhook.c kview.c kallsyms.c kallsyms_copy.c \
-	kversion.c targets.c tracepoint.c prog.c options.c numparse.c \
+	kversion.c targets.c tracepoint.c prog.c options.c numparse.c glob.c \
 	-lpthread &&
 	run test_probes $B/test_probes
 build test_tracepoint tests/unit/test_tracepoint.c tracepoint.c probes.c \
 	bpf.c diagnose.c perm.c kprobe.c stackmap.c testhook.c kview.c \
 	kallsyms.c kallsyms_copy.c kversion.c targets.c prog.c options.c \
-	numparse.c -lpthread &&
+	numparse.c glob.c -lpthread &&
 	run test_tracepoint $B/test_tracepoint
 # A shared name's probes, against a fake kernel (tests/unit/fake_kprobe.c).
 build test_shared tests/unit/test_shared.c tests/unit/fake_kprobe.c probes.c \
 	bpf.c diagnose.c perm.c stackmap.c testhook.c kview.c kallsyms.c \
 	kallsyms_copy.c kversion.c targets.c tracepoint.c prog.c options.c \
-	numparse.c -lpthread &&
+	numparse.c glob.c -lpthread &&
 	run test_shared $B/test_shared $B
 # The cause of an EPERM or EACCES, from files standing in for the system's.
 build test_perm tests/unit/test_perm.c perm.c bpf.c kversion.c numparse.c &&
@@ -156,6 +156,9 @@ build test_filters tests/unit/test_filters.c filters.c options.c prog.c \
 build test_bpfasm tests/unit/test_bpfasm.c bpfasm_ops.c bpfasm_print.c \
 	bpfasm_parse.c bpfasm_lex.c prog.c &&
 	run test_bpfasm $B/test_bpfasm
+# glob.c's wildcards, against the host libc's fnmatch().
+build test_glob tests/unit/test_glob.c glob.c &&
+	run test_glob $B/test_glob
 # numparse.c's parsers, against the host libc's strto*().
 build test_numparse tests/unit/test_numparse.c numparse.c &&
 	run test_numparse $B/test_numparse
