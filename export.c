@@ -101,7 +101,9 @@ int export_write(const struct options *opts, const struct probes *probes,
 		.ntargets = probes->ntargets, .window = window,
 		.skipped = skipped, .per_process = opts->per_process,
 		.pid = opts->pid, .depth = opts->depth, .tps = probes->tps,
-		.ntps = probes->ntps, .per_thread = opts->per_thread
+		.ntps = probes->ntps, .per_thread = opts->per_thread,
+		.cpus = opts->cpu_list, .comm = opts->comm,
+		.cgroup = opts->cgroup
 	};
 	struct symtab own = { 0 };
 	int err = 0, e;

@@ -29,6 +29,8 @@ struct export_info {
 					 * 1; 0 without -i */
 	double interval_start;		/* -i: its start, Unix time */
 	int per_thread;			/* -T: stacks carry tid, pid, comm */
+	/* The filters as given (-c, --comm, --cgroup); NULL: not given. */
+	const char *cpus, *comm, *cgroup;
 };
 
 /* Whether --json - or --svg - takes stdout: the text output then stays out. */

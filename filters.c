@@ -190,9 +190,24 @@ int filters_check(const struct options *opts)
 	return err;
 }
 
+/*
+ * Whether show_bt runs in a cgroup namespace of its own: the kernel's
+ * ancestor levels count from the hierarchy's root, which such a
+ * namespace hides, so the level read from the mount may not be the one
+ * the kernel compares.  The initial namespace's inode is fixed
+ * (PROC_CGROUP_INIT_INO in the kernel's proc_ns.h).
+ */
+static int in_child_cgroupns(void)
+{
+	struct stat st;
+
+	return !stat("/proc/self/ns/cgroup", &st) && st.st_ino != 0xEFFFFFFBu;
+}
+
 int filters_config(const struct options *opts, const struct kfeatures *f,
 		   struct prog_config *cfg)
 {
+	static int said;
 	char why[PATH_MAX + 256];
 	int err;
 
@@ -211,9 +226,17 @@ int filters_config(const struct options *opts, const struct kfeatures *f,
 		err_msg("%s", why);
 		return err;
 	}
-	if (!f->helper_ancestor_cgroup) {
+	/* Said once: each tracepoint's program is built with the filters. */
+	if (!f->helper_ancestor_cgroup && !said++) {
 		err_msg("note: Linux %s has no bpf_get_current_ancestor_cgroup_id for kprobes (5.14): --cgroup counts the tasks of %s itself, not of the cgroups below it",
 			kfeatures_release(f), opts->cgroup);
+	}
+	if (!f->helper_ancestor_cgroup)
+		cfg->cgroup_level = -1;
+	else if (in_child_cgroupns()) {
+		if (!said++)
+			err_msg("note: show_bt runs in a cgroup namespace of its own, which hides how deep %s is in the whole hierarchy: --cgroup counts the tasks of %s itself, not of the cgroups below it",
+				opts->cgroup, opts->cgroup);
 		cfg->cgroup_level = -1;
 	}
 	return 0;

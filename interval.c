@@ -106,7 +106,8 @@ static int print_json(struct intervals *it, const struct stack_set *set,
 		.skipped = skipped, .per_process = o->per_process,
 		.pid = o->pid, .depth = o->depth, .tps = it->probes->tps,
 		.ntps = it->probes->ntps, .interval = it->n,
-		.interval_start = wall - seconds, .per_thread = o->per_thread
+		.interval_start = wall - seconds, .per_thread = o->per_thread,
+		.cpus = o->cpu_list, .comm = o->comm, .cgroup = o->cgroup
 	};
 	int err;
 

@@ -166,6 +166,26 @@ static void put_interval(FILE *out, const struct export_info *info)
 		info->interval, info->interval_start, info->window);
 }
 
+static void put_string_or_null(FILE *out, const char *s)
+{
+	if (s)
+		json_put_string(out, s);
+	else
+		fputs("null", out);
+}
+
+/* -c, --comm and --cgroup as given; null where not given. */
+static void put_filters(FILE *out, const struct export_info *info)
+{
+	fputs("  \"filters\": {\"cpus\": ", out);
+	put_string_or_null(out, info->cpus);
+	fputs(", \"comm\": ", out);
+	put_string_or_null(out, info->comm);
+	fputs(", \"cgroup\": ", out);
+	put_string_or_null(out, info->cgroup);
+	fputs("},\n", out);
+}
+
 int json_write(FILE *out, const struct stack_set *set,
 	       const struct symtab *tab, const struct export_info *info)
 {
@@ -190,6 +210,7 @@ int json_write(FILE *out, const struct stack_set *set,
 		fputs(", \"depth\": null", out);
 	fprintf(out, ", \"per_thread\": %s,\n",
 		info->per_thread ? "true" : "false");
+	put_filters(out, info);
 	put_summary(out, set, info);
 	fputs("  \"stacks\": [", out);
 	for (i = 0; i < set->n; i++) {

@@ -454,7 +454,8 @@ static void test_document(void)
 	expect_has(doc, "{\"count\": 40, \"truncated\": false, \"frames\": [\n      {\"address\": \"0xffffffff81000010\", \"name\": \"vfs_write\", \"offset\": 16, \"module\": null}");
 	expect_has(doc, "{\"address\": \"0xffffffff81040020\", \"name\": \"xfs_file_write_iter\", \"offset\": 32, \"module\": \"xfs\"}");
 	expect_has(doc, "{\"address\": \"0xffffffffc0001234\", \"name\": null, \"offset\": null, \"module\": null}");
-	EXPECT(!strstr(doc, "\"pid\": 0") && !strstr(doc, "\"comm\""),
+	expect_has(doc, "\"filters\": {\"cpus\": null, \"comm\": null, \"cgroup\": null},\n");
+	EXPECT(!strstr(doc, "\"pid\": 0") && !strstr(doc, "\"comm\": \""),
 	       "pid or comm without -P");
 	free(doc);
 	fx_free(fx);
