@@ -177,6 +177,8 @@ if [ -s /lower ]; then
 		mount -t debugfs debugfs $m/sys/kernel/debug &&
 		mount -t tmpfs tmp $m/tmp && mkdir -p $m/t &&
 		mount -o bind /t $m/t || die "cannot mount /proc, /sys, /dev, /tmp or /t over the root"
+	# cgroup v2 for --cgroup's tests (arm64's root has no mount(8)).
+	mount -t cgroup2 cgroup2 $m/sys/fs/cgroup 2> /dev/null || :
 	echo "$tok BEGIN"
 	PATH=/t:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/root chroot $m /bin/sh -c "cd /t && $(cat /cmd)" </dev/null
