@@ -341,6 +341,27 @@ static void group_gate(struct assembler *a, const struct prog_maps *m)
 #define NS_OFF		-8
 
 /*
+ * r0 = bpf_get_ns_current_pid_tgid(dev, ino, r10 + off, 8): {pid, tgid}
+ * of the task hit as show_bt's pid namespace numbers them, at r10 + off;
+ * r0 != 0 for a task outside the namespace.
+ */
+static void emit_ns_pid_tgid(struct assembler *a,
+			     const struct prog_config *cfg, int off)
+{
+	struct bpf_insn dev[] = { BPF_LD_IMM64(BPF_REG_1, cfg->ns_dev) };
+	struct bpf_insn ino[] = { BPF_LD_IMM64(BPF_REG_2, cfg->ns_ino) };
+
+	emit(a, dev[0]);
+	emit(a, dev[1]);
+	emit(a, ino[0]);
+	emit(a, ino[1]);
+	emit(a, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, off));
+	emit(a, BPF_MOV64_IMM(BPF_REG_4, 8));
+	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_ns_current_pid_tgid));
+}
+
+/*
  * r0 = the process id (tgid) of the task hit, as the caller's pid
  * namespace numbers it.  In the first namespace that is the upper half of
  * bpf_get_current_pid_tgid().  In another (a container), the init
@@ -357,19 +378,7 @@ static void emit_current_tgid(struct assembler *a,
 		emit(a, BPF_ALU64_IMM(BPF_RSH, BPF_REG_0, 32));
 		return;
 	}
-	{
-		struct bpf_insn dev[] = { BPF_LD_IMM64(BPF_REG_1, cfg->ns_dev) };
-		struct bpf_insn ino[] = { BPF_LD_IMM64(BPF_REG_2, cfg->ns_ino) };
-
-		emit(a, dev[0]);
-		emit(a, dev[1]);
-		emit(a, ino[0]);
-		emit(a, ino[1]);
-	}
-	emit(a, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-	emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, NS_OFF));
-	emit(a, BPF_MOV64_IMM(BPF_REG_4, 8));
-	emit(a, BPF_CALL_HELPER(BPF_FUNC_get_ns_current_pid_tgid));
+	emit_ns_pid_tgid(a, cfg, NS_OFF);
 	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), outside);
 	emit(a, BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_10, NS_OFF + 4));
 }
@@ -604,22 +613,12 @@ static void group_link_thread(struct assembler *a,
 		emit(a, BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0,
 				    THREAD_OFF));
 	} else {
-		struct bpf_insn dev[] = { BPF_LD_IMM64(BPF_REG_1, cfg->ns_dev) };
-		struct bpf_insn ino[] = { BPF_LD_IMM64(BPF_REG_2, cfg->ns_ino) };
-
 		note(a, "-T: the first key's link is the thread id as "
 			"show_bt's pid namespace numbers it: "
 			"bpf_get_ns_current_pid_tgid() fills {tid, tgid} below "
 			"the value, for the inserts; a task outside the "
 			"namespace is thread 0 of process 0");
-		emit(a, dev[0]);
-		emit(a, dev[1]);
-		emit(a, ino[0]);
-		emit(a, ino[1]);
-		emit(a, BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-		emit(a, BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, THREAD_OFF));
-		emit(a, BPF_MOV64_IMM(BPF_REG_4, 8));
-		emit(a, BPF_CALL_HELPER(BPF_FUNC_get_ns_current_pid_tgid));
+		emit_ns_pid_tgid(a, cfg, THREAD_OFF);
 		emit_jump(a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), L_PID_LINK);
 		emit(a, BPF_ST_MEM(BPF_DW, BPF_REG_10, THREAD_OFF, 0));
 		place(a, L_PID_LINK);
