@@ -776,8 +776,12 @@ static void group_count_lost(struct assembler *a, const struct prog_maps *m)
 	note(a, "a hit whose stack cannot be kept: r0 = -errno becomes the "
 		"slot of lost[] (enum lost_cause), r1; the frames map's "
 		"insert said why in r8: -E2BIG, the map is full; -ENOMEM, no "
-		"memory for an entry");
+		"memory for an entry; r0 = r8 sign-extended from 32 bits: "
+		"before Linux 6.4 the map's update returns an int, which the "
+		"verifier calls directly, so the upper half is not -1");
 	emit(a, BPF_MOV64_REG(BPF_REG_0, BPF_REG_8));
+	emit(a, BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, 32));
+	emit(a, BPF_ALU64_IMM(BPF_ARSH, BPF_REG_0, 32));
 	emit_jump(a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), L_LOST);
 	emit(a, BPF_MOV64_IMM(BPF_REG_0, -ENOSPC));
 	emit(a, BPF_JMP_A(1));
