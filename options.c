@@ -53,15 +53,22 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-void options_usage(FILE *out)
+/* The synopsis, and what show_bt does. */
+static void usage_head(FILE *out)
 {
-	fprintf(out,
+	fputs(
 "Usage: show_bt [OPTION]... FUNCTION...\n"
 "       show_bt --dump | --xlated [-p PID] [-P | -T] [--prog FILE]\n"
 "Show every distinct kernel backtrace that reaches FUNCTION, with how many\n"
 "calls took each, watching for a few seconds (needs root, or CAP_BPF and\n"
 "CAP_PERFMON, and a kernel with kprobes).\n"
-"\n"
+"\n", out);
+}
+
+/* The forms of FUNCTION, and the options that choose what is counted. */
+static void usage_options(FILE *out)
+{
+	fputs(
 "FUNCTION is a kernel function's name, as in /proc/kallsyms, or:\n"
 "  NAME+OFFSET     probe OFFSET bytes into NAME (decimal or 0x hex)\n"
 "  NAME@ADDR       the one of several same-named functions at ADDR (hex)\n"
@@ -105,7 +112,14 @@ void options_usage(FILE *out)
 "                          perf -G does; on kernels before 5.14, in PATH\n"
 "                          itself only, and show_bt says so)\n"
 "                          Filters combine with each other and with -p, -P\n"
-"                          and -T: a call counts if it passes them all\n"
+"                          and -T: a call counts if it passes them all\n",
+	      out);
+}
+
+/* The options that shape the output, and the limits. */
+static void usage_output(FILE *out)
+{
+	fprintf(out,
 "  -f, --folded            one line per stack, root first, frames joined by\n"
 "                          ';', then a space and the count (flamegraph.pl\n"
 "                          and speedscope read this); with -P the first\n"
@@ -143,7 +157,14 @@ void options_usage(FILE *out)
 "                          full names and counts as tooltips; with -P one\n"
 "                          tower per process, with -T per thread); FILE -\n"
 "                          is stdout\n"
-"\n"
+"\n",
+		DEFAULT_MAX_PROBES, DEFAULT_SLOTS, DEFAULT_MAX_STACKS);
+}
+
+/* The options that show the program, then output and exit status. */
+static void usage_tail(FILE *out)
+{
+	fputs(
 "Seeing what runs underneath:\n"
 "      --verifier-log[=L]  print the verifier's log (level 1 or 2, default 1)\n"
 "                          even when the program loads\n"
@@ -176,8 +197,15 @@ void options_usage(FILE *out)
 "(stackcount's runs until Ctrl-C); -i is stackcount's -i, and without -d\n"
 "runs until Ctrl-C as stackcount does.\n"
 "\n"
-"Exit status: 0 on success, 1 when tracing failed, 2 for bad usage.\n",
-		DEFAULT_MAX_PROBES, DEFAULT_SLOTS, DEFAULT_MAX_STACKS);
+"Exit status: 0 on success, 1 when tracing failed, 2 for bad usage.\n", out);
+}
+
+void options_usage(FILE *out)
+{
+	usage_head(out);
+	usage_options(out);
+	usage_output(out);
+	usage_tail(out);
 }
 
 static int fail(char *err, size_t size, const char *fmt, ...)
@@ -460,168 +488,137 @@ static int ambiguous(const char *arg, char *err, size_t size)
 	return 1;
 }
 
-int options_parse(int argc, char **argv, struct options *opts,
-		  char *err, size_t size)
+/* A number-valued option: -d, -D, -i, -p, --depth and the limits. */
+static int parse_number_option(int c, const char *arg, struct options *opts,
+			       char *err, size_t size)
 {
-	/* A value can only be missing after the last word (see ':'). */
-	const char *last = argc > 1 ? argv[argc - 1] : "";
 	unsigned long v;
-	size_t i;
-	int c, got_duration = 0;
 
-	memset(opts, 0, sizeof(*opts));
-	opts->duration = DEFAULT_DURATION;
-	opts->slots = DEFAULT_SLOTS;
-	opts->max_probes = DEFAULT_MAX_PROBES;
-	opts->max_stacks = DEFAULT_MAX_STACKS;
-	optind = 0;		/* restart getopt: tests parse many times */
-	opterr = 0;		/* our messages, not getopt's */
-
-	while ((c = getopt_long(argc, argv, ":d:D:i:p:PTfavhc:", long_options,
-				NULL)) != -1) {
-		switch (c) {
-		case 'd':
-		case 'D':	/* stackcount's name for it */
-			if (parse_duration(optarg, &opts->duration))
-				return fail(err, size,
-					    "invalid duration '%s': expected seconds, more than 0 and at most %.0f",
-					    optarg, MAX_DURATION);
-			got_duration = 1;
-			break;
-		case 'i':
-			if (parse_duration(optarg, &opts->interval))
-				return fail(err, size,
-					    "invalid interval '%s': expected seconds, more than 0 and at most %.0f",
-					    optarg, MAX_DURATION);
-			break;
-		case 'p':
-			if (parse_ulong(optarg, 1, INT_MAX, &v))
-				return fail(err, size,
-					    "invalid pid '%s': expected a process id from 1 to %d",
-					    optarg, INT_MAX);
-			opts->pid = v;
-			break;
-		case 'P':
-			opts->per_process = 1;
-			break;
-		case 'T':
-			opts->per_thread = 1;
-			break;
-		case 'f':
-			opts->folded = 1;
-			break;
-		case 'a':
-		case 'v':	/* stackcount's name for it */
-			opts->addresses = 1;
-			break;
-		case OPT_DEPTH:
-			if (parse_ulong(optarg, 1, 127, &v))
-				return fail(err, size,
-					    "invalid depth '%s': expected 1 to 127 frames",
-					    optarg);
-			opts->depth = v;
-			break;
-		case OPT_MAX_PROBES:
-			if (parse_ulong(optarg, 1, MAX_PROBES, &v))
-				return fail(err, size,
-					    "invalid probe limit '%s': expected 1 to %u",
-					    optarg, MAX_PROBES);
-			opts->max_probes = v;
-			break;
-		case OPT_CHECK:
-			opts->check = 1;
-			break;
-		case OPT_DUMP:
-			opts->dump = 1;
-			break;
-		case OPT_XLATED:
-			opts->xlated = 1;
-			break;
-		case OPT_PROG:
-			if (!*optarg)
-				return fail(err, size, "--prog needs a file name");
-			opts->prog_file = optarg;
-			break;
-		case OPT_ATTACH:
-			if (!strcmp(optarg, "ioctl"))
-				opts->attach = ATTACH_IOCTL;
-			else if (!strcmp(optarg, "link"))
-				opts->attach = ATTACH_LINK;
-			else if (!strcmp(optarg, "multi"))
-				opts->attach = ATTACH_MULTI;
-			else
-				return fail(err, size,
-					    "invalid --attach '%s': expected ioctl, link or multi",
-					    optarg);
-			break;
-		case OPT_JSON:
-		case OPT_SVG:
-			if (!*optarg)
-				return fail(err, size,
-					    "--%s needs a file name (- for stdout)",
-					    c == OPT_JSON ? "json" : "svg");
-			if (c == OPT_JSON)
-				opts->json = optarg;
-			else
-				opts->svg = optarg;
-			break;
-		case 'c':
-		case OPT_COMM:
-		case OPT_CGROUP:
-			if (parse_filter(c, optarg, opts, err, size))
-				return -1;
-			break;
-		case 'h':
-			opts->help = 1;
-			return 0;
-		case OPT_VERSION:
-			opts->version = 1;
-			return 0;
-		case OPT_SLOTS:
-			if (parse_ulong(optarg, 1, MAX_SLOTS, &v))
-				return fail(err, size,
-					    "invalid stack slot count '%s': expected 1 to %u",
-					    optarg, MAX_SLOTS);
-			opts->slots = v;
-			break;
-		case OPT_MAX_STACKS:
-			if (parse_ulong(optarg, 1, MAX_MAX_STACKS, &v))
-				return fail(err, size,
-					    "invalid stack limit '%s': expected 1 to %u",
-					    optarg, MAX_MAX_STACKS);
-			opts->max_stacks = v;
-			break;
-		case OPT_VERIFIER_LOG:
-			v = 1;
-			if (optarg && parse_ulong(optarg, 1, 2, &v))
-				return fail(err, size,
-					    "invalid verifier log level '%s': expected 1 or 2",
-					    optarg);
-			opts->verifier_log = v;
-			break;
-		case ':':
-			/*
-			 * Not argv[optind - 1]: musl leaves optind past the
-			 * end here, and its permutation may have moved argv.
-			 */
-			return fail(err, size, "option '%s' needs a value",
-				    last);
-		default:
-			if (!optopt && ambiguous(argv[optind - 1], err, size))
-				return -1;
-			for (i = 0; long_options[i].name; i++)
-				if (long_options[i].val == optopt &&
-				    long_options[i].has_arg == no_argument)
-					return fail(err, size,
-						    "option '--%s' takes no value",
-						    long_options[i].name);
-			if (optopt)
-				return fail(err, size, "unknown option '-%c'",
-					    optopt);
-			return fail(err, size, "unknown option '%s'",
-				    argv[optind - 1]);
-		}
+	switch (c) {
+	case 'd':
+	case 'D':	/* stackcount's name for -d */
+	case 'i':
+		if (parse_duration(arg, c == 'i' ? &opts->interval :
+				   &opts->duration))
+			return fail(err, size,
+				    "invalid %s '%s': expected seconds, more than 0 and at most %.0f",
+				    c == 'i' ? "interval" : "duration", arg,
+				    MAX_DURATION);
+		return 0;
+	case 'p':
+		if (parse_ulong(arg, 1, INT_MAX, &v))
+			return fail(err, size,
+				    "invalid pid '%s': expected a process id from 1 to %d",
+				    arg, INT_MAX);
+		opts->pid = v;
+		return 0;
+	case OPT_DEPTH:
+		if (parse_ulong(arg, 1, 127, &v))
+			return fail(err, size,
+				    "invalid depth '%s': expected 1 to 127 frames",
+				    arg);
+		opts->depth = v;
+		return 0;
+	case OPT_MAX_PROBES:
+		if (parse_ulong(arg, 1, MAX_PROBES, &v))
+			return fail(err, size,
+				    "invalid probe limit '%s': expected 1 to %u",
+				    arg, MAX_PROBES);
+		opts->max_probes = v;
+		return 0;
+	case OPT_SLOTS:
+		if (parse_ulong(arg, 1, MAX_SLOTS, &v))
+			return fail(err, size,
+				    "invalid stack slot count '%s': expected 1 to %u",
+				    arg, MAX_SLOTS);
+		opts->slots = v;
+		return 0;
+	case OPT_MAX_STACKS:
+		if (parse_ulong(arg, 1, MAX_MAX_STACKS, &v))
+			return fail(err, size,
+				    "invalid stack limit '%s': expected 1 to %u",
+				    arg, MAX_MAX_STACKS);
+		opts->max_stacks = v;
+		return 0;
+	default:	/* --verifier-log, whose value is optional */
+		v = 1;
+		if (arg && parse_ulong(arg, 1, 2, &v))
+			return fail(err, size,
+				    "invalid verifier log level '%s': expected 1 or 2",
+				    arg);
+		opts->verifier_log = v;
+		return 0;
 	}
+}
+
+/* An option that names a file or a way: --prog, --attach, --json, --svg. */
+static int parse_word_option(int c, const char *arg, struct options *opts,
+			     char *err, size_t size)
+{
+	static const char *const how[] = {
+		[ATTACH_IOCTL] = "ioctl", [ATTACH_LINK] = "link",
+		[ATTACH_MULTI] = "multi",
+	};
+	size_t i;
+
+	if (c == OPT_ATTACH) {
+		for (i = ATTACH_IOCTL; i <= ATTACH_MULTI; i++)
+			if (!strcmp(arg, how[i])) {
+				opts->attach = i;
+				return 0;
+			}
+		return fail(err, size,
+			    "invalid --attach '%s': expected ioctl, link or multi",
+			    arg);
+	}
+	if (c == OPT_PROG && !*arg)
+		return fail(err, size, "--prog needs a file name");
+	if (!*arg)
+		return fail(err, size, "--%s needs a file name (- for stdout)",
+			    c == OPT_JSON ? "json" : "svg");
+	if (c == OPT_PROG)
+		opts->prog_file = arg;
+	else if (c == OPT_JSON)
+		opts->json = arg;
+	else
+		opts->svg = arg;
+	return 0;
+}
+
+/*
+ * What getopt could not take: a missing value (last: the last word, where
+ * only a value can be missing), a value given to a flag, an ambiguous or
+ * unknown option.
+ */
+static int getopt_refusal(int c, char **argv, const char *last, char *err,
+			  size_t size)
+{
+	size_t i;
+
+	/*
+	 * Not argv[optind - 1]: musl leaves optind past the end after a
+	 * missing value, and its permutation may have moved argv.
+	 */
+	if (c == ':')
+		return fail(err, size, "option '%s' needs a value", last);
+	if (!optopt && ambiguous(argv[optind - 1], err, size))
+		return -1;
+	for (i = 0; long_options[i].name; i++)
+		if (long_options[i].val == optopt &&
+		    long_options[i].has_arg == no_argument)
+			return fail(err, size, "option '--%s' takes no value",
+				    long_options[i].name);
+	if (optopt)
+		return fail(err, size, "unknown option '-%c'", optopt);
+	return fail(err, size, "unknown option '%s'", argv[optind - 1]);
+}
+
+/* What the options say together, then the FUNCTION arguments. */
+static int parse_rest(int argc, char **argv, struct options *opts,
+		      int got_duration, char *err, size_t size)
+{
+	size_t i;
+
 	if (opts->json && opts->svg && !strcmp(opts->json, "-") &&
 	    !strcmp(opts->svg, "-"))
 		return fail(err, size,
@@ -644,6 +641,85 @@ int options_parse(int argc, char **argv, struct options *opts,
 		if (parse_func(argv[optind + i], &opts->funcs[i], err, size))
 			return -1;
 	return 0;
+}
+
+int options_parse(int argc, char **argv, struct options *opts,
+		  char *err, size_t size)
+{
+	const char *last = argc > 1 ? argv[argc - 1] : "";
+	int c, got_duration = 0;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->duration = DEFAULT_DURATION;
+	opts->slots = DEFAULT_SLOTS;
+	opts->max_probes = DEFAULT_MAX_PROBES;
+	opts->max_stacks = DEFAULT_MAX_STACKS;
+	optind = 0;		/* restart getopt: tests parse many times */
+	opterr = 0;		/* our messages, not getopt's */
+
+	while ((c = getopt_long(argc, argv, ":d:D:i:p:PTfavhc:", long_options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'd':
+		case 'D':
+			got_duration = 1;
+			/* fall through */
+		case 'i':
+		case 'p':
+		case OPT_DEPTH:
+		case OPT_MAX_PROBES:
+		case OPT_SLOTS:
+		case OPT_MAX_STACKS:
+		case OPT_VERIFIER_LOG:
+			if (parse_number_option(c, optarg, opts, err, size))
+				return -1;
+			break;
+		case OPT_PROG:
+		case OPT_ATTACH:
+		case OPT_JSON:
+		case OPT_SVG:
+			if (parse_word_option(c, optarg, opts, err, size))
+				return -1;
+			break;
+		case 'c':
+		case OPT_COMM:
+		case OPT_CGROUP:
+			if (parse_filter(c, optarg, opts, err, size))
+				return -1;
+			break;
+		case 'P':
+			opts->per_process = 1;
+			break;
+		case 'T':
+			opts->per_thread = 1;
+			break;
+		case 'f':
+			opts->folded = 1;
+			break;
+		case 'a':
+		case 'v':	/* stackcount's name for it */
+			opts->addresses = 1;
+			break;
+		case OPT_CHECK:
+			opts->check = 1;
+			break;
+		case OPT_DUMP:
+			opts->dump = 1;
+			break;
+		case OPT_XLATED:
+			opts->xlated = 1;
+			break;
+		case 'h':
+			opts->help = 1;
+			return 0;
+		case OPT_VERSION:
+			opts->version = 1;
+			return 0;
+		default:
+			return getopt_refusal(c, argv, last, err, size);
+		}
+	}
+	return parse_rest(argc, argv, opts, got_duration, err, size);
 }
 
 /*
