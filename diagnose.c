@@ -188,6 +188,56 @@ static int symbol_reason(const struct target *t,
 	return 1;
 }
 
+/* The errors that say their cause alone: 1 if e is one (buf says it). */
+static int errno_reason(const struct target *t, int e, char *buf, size_t size)
+{
+	/* Lockdown, capabilities, perf_event_paranoid, an LSM (perm.h). */
+	if (e == -EPERM || e == -EACCES)
+		perm_reason(PERM_KPROBE, e, buf, size);
+	else if (e == -EMFILE || e == -ENFILE)
+		snprintf(buf, size, "%s: each probe needs a file descriptor (raise ulimit -n)",
+			 strerror(-e));
+	else if (e == -ETOOMANYREFS)
+		snprintf(buf, size, "more than %d functions share that name, more than show_bt probes at once: pick one with NAME@ADDR",
+			 KSYM_ADDRS_MAX);
+	else if (e == -EILSEQ)
+		snprintf(buf, size, "offset 0x%lx is not on an instruction boundary of %s",
+			 t->offset, t->name);
+	else
+		return 0;
+	return 1;
+}
+
+/*
+ * arm64: the offset is on an instruction inside the function (checked
+ * before).  Refused with EINVAL on a function ftrace can trace, in its
+ * first instructions: that is ftrace's call site (Debian's 6.1: NAME+4;
+ * NAME itself is a breakpoint before it).  arm64 has no kprobes on ftrace
+ * (Documentation/features: kprobes-on-ftrace TODO through 6.12), so a
+ * kprobe may not share that instruction.  1 if that is the cause (buf
+ * says it), 0 if not, -ENOMEM.
+ */
+static int ftrace_site_reason(struct kview *kv, const struct target *t, int e,
+			      char *buf, size_t size)
+{
+#ifdef __aarch64__
+	int traceable;
+
+	if (!t->offset || t->offset > 8 || e != -EINVAL)
+		return 0;
+	traceable = kview_traceable(kv, t->name);
+	if (traceable != 1)
+		return traceable == -ENOMEM ? -ENOMEM : 0;
+	snprintf(buf, size, "the kernel refused the kprobe (%s): %s+0x%lx is the instruction ftrace patches to call its trampoline, and arm64 puts no kprobe on it (it has no kprobes on ftrace): probe %s itself, or %s+0x%lx",
+		 strerror(-e), t->name, t->offset, t->name, t->name,
+		 t->offset + 4);
+	return 1;
+#else
+	(void)kv, (void)t, (void)e, (void)buf, (void)size;
+	return 0;
+#endif
+}
+
 void diag_reason(struct kview *kv, const struct target *t, int e, char *buf,
 		 size_t size)
 {
@@ -195,26 +245,8 @@ void diag_reason(struct kview *kv, const struct target *t, int e, char *buf,
 	struct ksym_name_info info;
 	int ret, listed, traceable;
 
-	/* Lockdown, capabilities, perf_event_paranoid, an LSM (perm.h). */
-	if (e == -EPERM || e == -EACCES) {
-		perm_reason(PERM_KPROBE, e, buf, size);
+	if (errno_reason(t, e, buf, size))
 		return;
-	}
-	if (e == -EMFILE || e == -ENFILE) {
-		snprintf(buf, size, "%s: each probe needs a file descriptor (raise ulimit -n)",
-			 why);
-		return;
-	}
-	if (e == -ETOOMANYREFS) {
-		snprintf(buf, size, "more than %d functions share that name, more than show_bt probes at once: pick one with NAME@ADDR",
-			 KSYM_ADDRS_MAX);
-		return;
-	}
-	if (e == -EILSEQ) {
-		snprintf(buf, size, "offset 0x%lx is not on an instruction boundary of %s",
-			 t->offset, t->name);
-		return;
-	}
 	ret = kview_lookup(kv, t->name, &info);
 	if (ret == -ENOMEM)
 		goto oom;
@@ -238,27 +270,11 @@ void diag_reason(struct kview *kv, const struct target *t, int e, char *buf,
 			 why, t->name, KPROBE_BLACKLIST);
 		return;
 	}
-#ifdef __aarch64__
-	/*
-	 * The offset is on an instruction inside the function (checked
-	 * before).  Refused with EINVAL on a function ftrace can trace, in
-	 * its first instructions: that is ftrace's call site (Debian's 6.1:
-	 * NAME+4; NAME itself is a breakpoint before it).  arm64 has no
-	 * kprobes on ftrace (Documentation/features: kprobes-on-ftrace TODO
-	 * through 6.12), so a kprobe may not share that instruction.
-	 */
-	if (t->offset && t->offset <= 8 && e == -EINVAL) {
-		traceable = kview_traceable(kv, t->name);
-		if (traceable == -ENOMEM)
-			goto oom;
-		if (traceable == 1) {
-			snprintf(buf, size, "the kernel refused the kprobe (%s): %s+0x%lx is the instruction ftrace patches to call its trampoline, and arm64 puts no kprobe on it (it has no kprobes on ftrace): probe %s itself, or %s+0x%lx",
-				 why, t->name, t->offset, t->name, t->name,
-				 t->offset + 4);
-			return;
-		}
-	}
-#endif
+	ret = ftrace_site_reason(kv, t, e, buf, size);
+	if (ret < 0)
+		goto oom;
+	if (ret)
+		return;
 	if (t->offset) {
 		snprintf(buf, size, "the kernel refused the kprobe (%s): the offset must fall on an instruction inside the function",
 			 why);
