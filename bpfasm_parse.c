@@ -296,82 +296,76 @@ static int parse_swap(struct parser *ps, struct bpf_insn *in, int dst, int w,
 	return 1;
 }
 
-/* After "rD =": loads, moves, constants, maps, swaps, atomics. */
-static int parse_set(struct parser *ps, struct bpf_insn *in, int dst, int w)
+/* "rD = *(SIZE *)(rS + OFF)", at its '*'. */
+static int parse_load(struct parser *ps, struct bpf_insn *in, int dst, int w)
 {
-	const struct op *ext;
-	unsigned long long v;
-	int size, sx, src, sw, n;
-	const char *at, *q;
-	char buf[32];
+	int size, sx, src;
+	const char *q;
 
 	lex_skip_ws(ps);
-	at = ps->p;
-	in->dst_reg = dst;
-	if (lex_lit(ps, "*")) {
-		lex_skip_ws(ps);
-		q = ps->p;
-		if (lex_mem_size(ps, &size, &sx) || lex_need(ps, "(") ||
-		    lex_address(ps, &src, &in->off) || lex_need(ps, ")"))
-			return -1;
-		if (w && (size == BPF_DW || sx))
-			return lex_perr(ps, q, "load into r%d, not w%d", dst, dst);
-		in->code = BPF_LDX | size | (sx ? BPF_MEMSX : BPF_MEM);
-		in->src_reg = src;
-		return 1;
-	}
-	if (*at == '-') {
-		q = at + 1;
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (lex_reg_at(q)) {
-			ps->p = q;
-			if (lex_reg(ps, &src, &sw))
-				return -1;
-			if (src != dst || sw != w)
-				return lex_perr(ps, q, "negation works in place: "
-					    "%c%d = -%c%d", w ? 'w' : 'r', dst,
-					    w ? 'w' : 'r', dst);
-			in->code = (w ? BPF_ALU : BPF_ALU64) | BPF_NEG;
-			return 1;
-		}
-	}
-	if (lex_word(ps, "map")) {
-		if (w)
-			return lex_perr(ps, at, "a map is loaded into r%d, not w%d",
-					dst, dst);
-		return parse_map(ps, in, dst);
-	}
-	n = parse_swap(ps, in, dst, w, at);
-	if (n)
-		return n;
-	n = parse_fetch(ps, in, dst, w);
-	if (n)
-		return n;
-	if (at[0] == '(' && at[1] == 's') {
-		/* Sign-extending move (Linux 6.6): "r1 = (s8)r2". */
-		ps->p++;
-		lex_skip_ws(ps);
-		ext = lex_take_op(ps, mem_sizes.ops, mem_sizes.n, 1);
-		if (!ext || !ext->arg || (w && ext->code == BPF_W))
-			return lex_perr(ps, at, "expected (s8), (s16) or (s32)");
-		in->off = size_bits(ext->code);
-		if (lex_need(ps, ")") || lex_operand(ps, w, in, &sx))
-			return -1;
-		if (!sx)
-			return lex_perr(ps, at, "a sign-extending move takes a "
-				    "register");
-		in->code = (w ? BPF_ALU : BPF_ALU64) | BPF_MOV | BPF_X;
-		return 1;
-	}
-	if (lex_reg_at(at)) {
-		if (lex_operand(ps, w, in, &sx))
-			return -1;
-		in->code = (w ? BPF_ALU : BPF_ALU64) | BPF_MOV | BPF_X;
-		return 1;
-	}
-	/* A constant: 64-bit with "ll", else a 32-bit move. */
 	q = ps->p;
+	if (lex_mem_size(ps, &size, &sx) || lex_need(ps, "(") ||
+	    lex_address(ps, &src, &in->off) || lex_need(ps, ")"))
+		return -1;
+	if (w && (size == BPF_DW || sx))
+		return lex_perr(ps, q, "load into r%d, not w%d", dst, dst);
+	in->code = BPF_LDX | size | (sx ? BPF_MEMSX : BPF_MEM);
+	in->src_reg = src;
+	return 1;
+}
+
+/* "rD = -rD" at at: 1, or 0 if a '-' and a register do not start it. */
+static int parse_neg(struct parser *ps, struct bpf_insn *in, int dst, int w,
+		     const char *at)
+{
+	const char *q = at + 1;
+	int src, sw;
+
+	if (*at != '-')
+		return 0;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (!lex_reg_at(q))
+		return 0;
+	ps->p = q;
+	if (lex_reg(ps, &src, &sw))
+		return -1;
+	if (src != dst || sw != w)
+		return lex_perr(ps, q, "negation works in place: %c%d = -%c%d",
+				w ? 'w' : 'r', dst, w ? 'w' : 'r', dst);
+	in->code = (w ? BPF_ALU : BPF_ALU64) | BPF_NEG;
+	return 1;
+}
+
+/* Sign-extending move (Linux 6.6), "r1 = (s8)r2", at its '('. */
+static int parse_movsx(struct parser *ps, struct bpf_insn *in, int w,
+		       const char *at)
+{
+	const struct op *ext;
+	int sx;
+
+	ps->p++;
+	lex_skip_ws(ps);
+	ext = lex_take_op(ps, mem_sizes.ops, mem_sizes.n, 1);
+	if (!ext || !ext->arg || (w && ext->code == BPF_W))
+		return lex_perr(ps, at, "expected (s8), (s16) or (s32)");
+	in->off = size_bits(ext->code);
+	if (lex_need(ps, ")") || lex_operand(ps, w, in, &sx))
+		return -1;
+	if (!sx)
+		return lex_perr(ps, at, "a sign-extending move takes a register");
+	in->code = (w ? BPF_ALU : BPF_ALU64) | BPF_MOV | BPF_X;
+	return 1;
+}
+
+/* A constant: 64-bit with "ll" (two instructions), else a 32-bit move. */
+static int parse_constant(struct parser *ps, struct bpf_insn *in, int dst,
+			  int w, const char *at)
+{
+	const char *q = ps->p;
+	unsigned long long v;
+	char buf[32];
+
 	if (!lex_is_digit(*q) && *q != '-' && *q != '+')
 		return lex_perr(ps, q, "expected a register, a number, a load or "
 			    "map[NAME] after '=', found %s",
@@ -392,6 +386,43 @@ static int parse_set(struct parser *ps, struct bpf_insn *in, int dst, int w)
 		return -1;
 	in->code = (w ? BPF_ALU : BPF_ALU64) | BPF_MOV | BPF_K;
 	return 1;
+}
+
+/* After "rD =": loads, moves, constants, maps, swaps, atomics. */
+static int parse_set(struct parser *ps, struct bpf_insn *in, int dst, int w)
+{
+	const char *at;
+	int sx, n;
+
+	lex_skip_ws(ps);
+	at = ps->p;
+	in->dst_reg = dst;
+	if (lex_lit(ps, "*"))
+		return parse_load(ps, in, dst, w);
+	n = parse_neg(ps, in, dst, w, at);
+	if (n)
+		return n;
+	if (lex_word(ps, "map")) {
+		if (w)
+			return lex_perr(ps, at, "a map is loaded into r%d, not w%d",
+					dst, dst);
+		return parse_map(ps, in, dst);
+	}
+	n = parse_swap(ps, in, dst, w, at);
+	if (n)
+		return n;
+	n = parse_fetch(ps, in, dst, w);
+	if (n)
+		return n;
+	if (at[0] == '(' && at[1] == 's')
+		return parse_movsx(ps, in, w, at);
+	if (lex_reg_at(at)) {
+		if (lex_operand(ps, w, in, &sx))
+			return -1;
+		in->code = (w ? BPF_ALU : BPF_ALU64) | BPF_MOV | BPF_X;
+		return 1;
+	}
+	return parse_constant(ps, in, dst, w, at);
 }
 
 /* An instruction that starts with its destination register. */
