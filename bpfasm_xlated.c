@@ -361,98 +361,129 @@ static void print_rows(FILE *out, const struct row *rows, size_t nrows,
 	}
 }
 
-int bpfasm_print_xlated(FILE *out, int prog_fd, const struct prog *orig,
-			const struct prog_maps *maps)
+/* What the kernel runs: the program, the map ids, the JIT's size. */
+struct xlated {
+	struct bpf_insn *insns;
+	__u32 len;		/* instructions */
+	__u32 jited;		/* bytes of machine code; 0: interpreted */
+	__u32 *ids;
+	__u32 nids;
+};
+
+/*
+ * BPF_OBJ_GET_INFO_BY_FD twice: the sizes, then the instructions and map
+ * ids into buffers that big.  0, -EPERM (shown with CAP_BPF or
+ * CAP_SYS_ADMIN only) or -errno; x's buffers are the caller's to free.
+ */
+static int read_xlated(int prog_fd, struct xlated *x)
 {
-	const int *fds = maps->fd;
-	struct xnames theirs = { 0 };
-	struct xmap xmaps[MAP_NR];
-	struct units ua = { 0 }, ub = { 0 };
-	struct bpf_insn *x = NULL;
 	struct bpf_prog_info info;
-	struct xcall *calls = NULL;
-	struct row *rows = NULL;
-	__u32 *ids = NULL, nids, xlen, jlen;
-	size_t i, j, nrows, ncalls;
+	__u32 bytes;
 	int err;
 
 	memset(&info, 0, sizeof(info));
 	err = bpf_prog_get_info(prog_fd, &info);
 	if (err)
-		goto out;
-	xlen = info.xlated_prog_len;
-	jlen = info.jited_prog_len;
-	nids = info.nr_map_ids;
-	err = -EPERM;
-	if (!xlen)		/* shown with CAP_BPF (or CAP_SYS_ADMIN) only */
-		goto out;
-	err = -ENOMEM;
-	x = calloc(1, xlen);
-	ids = calloc(nids + 1, sizeof(*ids));
-	if (!x || !ids)
-		goto out;
+		return err;
+	bytes = info.xlated_prog_len;
+	x->jited = info.jited_prog_len;
+	x->nids = info.nr_map_ids;
+	if (!bytes)
+		return -EPERM;
+	x->insns = calloc(1, bytes);
+	x->ids = calloc(x->nids + 1, sizeof(*x->ids));
+	if (!x->insns || !x->ids)
+		return -ENOMEM;
 	memset(&info, 0, sizeof(info));
-	info.xlated_prog_len = xlen;
-	info.xlated_prog_insns = (__u64)(unsigned long)x;
-	info.nr_map_ids = nids;
-	info.map_ids = (__u64)(unsigned long)ids;
+	info.xlated_prog_len = bytes;
+	info.xlated_prog_insns = (__u64)(unsigned long)x->insns;
+	info.nr_map_ids = x->nids;
+	info.map_ids = (__u64)(unsigned long)x->ids;
 	err = bpf_prog_get_info(prog_fd, &info);
 	if (err)
-		goto out;
-	xlen = info.xlated_prog_len < xlen ? info.xlated_prog_len : xlen;
-	xlen /= sizeof(*x);
-	if (info.nr_map_ids < nids)
-		nids = info.nr_map_ids;
+		return err;
+	if (info.xlated_prog_len < bytes)
+		bytes = info.xlated_prog_len;
+	x->len = bytes / sizeof(*x->insns);
+	if (info.nr_map_ids < x->nids)
+		x->nids = info.nr_map_ids;
+	return 0;
+}
 
-	for (i = 0; i < MAP_NR; i++) {
-		xmaps[i].fd = fds[i];
-		xmaps[i].id = map_id(fds[i]);
-		xmaps[i].name = prog_map_name(maps, fds[i]);
-	}
-	theirs.maps = xmaps;
-	theirs.nmaps = i;
-	resolve_calls(x, xlen, &calls, &ncalls);
-	theirs.calls = calls;
-	theirs.ncalls = ncalls;
+/* The header: sizes, JIT, each map fd and the id that replaced it. */
+static void print_header(FILE *out, const struct prog *orig,
+			 const struct xlated *x, const struct xnames *theirs)
+{
+	size_t i, j;
 
 	fprintf(out, "# The program as we loaded it (left), and as the kernel "
 		"runs it (right), read\n# back with BPF_OBJ_GET_INFO_BY_FD: "
-		"%zu instructions became %u.\n", orig->len, xlen);
-	if (jlen)
+		"%zu instructions became %u.\n", orig->len, x->len);
+	if (x->jited)
 		fprintf(out,
 			"# The JIT made %u bytes of machine code of them.\n",
-			jlen);
+			x->jited);
 	else
 		fprintf(out, "# Not JIT-ed: the kernel interprets them.\n");
 	fprintf(out, "# The verifier replaced each map fd with the map's "
 		"address; read back, the\n# map's id stands in its place "
 		"(--verifier-log=2 shows the address):\n");
-	for (i = 0; i < nids; i++) {
-		for (j = 0; j < theirs.nmaps && xmaps[j].id != ids[i]; j++)
+	for (i = 0; i < x->nids; i++) {
+		for (j = 0; j < theirs->nmaps &&
+			    theirs->maps[j].id != x->ids[i]; j++)
 			;
-		if (j < theirs.nmaps)
+		if (j < theirs->nmaps)
 			fprintf(out, "#   map[%s]: fd %d -> map[id:%u]\n",
-				xmaps[j].name, xmaps[j].fd, ids[i]);
+				theirs->maps[j].name, theirs->maps[j].fd,
+				x->ids[i]);
 		else
-			fprintf(out, "#   map[id:%u]\n", ids[i]);
+			fprintf(out, "#   map[id:%u]\n", x->ids[i]);
 	}
 	fprintf(out, "# Helper calls now name the function they reach; some "
 		"map lookups are\n# inlined.  Rows: ' ' unchanged, '~' "
 		"rewritten, '-' ours only, '+' the\n# kernel's only.\n");
+}
+
+int bpfasm_print_xlated(FILE *out, int prog_fd, const struct prog *orig,
+			const struct prog_maps *maps)
+{
+	struct xnames theirs = { 0 };
+	struct xmap xmaps[MAP_NR];
+	struct units ua = { 0 }, ub = { 0 };
+	struct xlated x = { 0 };
+	struct xcall *calls = NULL;
+	struct row *rows = NULL;
+	size_t i, nrows, ncalls;
+	int err;
+
+	err = read_xlated(prog_fd, &x);
+	if (err)
+		goto out;
+	for (i = 0; i < MAP_NR; i++) {
+		xmaps[i].fd = maps->fd[i];
+		xmaps[i].id = map_id(maps->fd[i]);
+		xmaps[i].name = prog_map_name(maps, maps->fd[i]);
+	}
+	theirs.maps = xmaps;
+	theirs.nmaps = i;
+	resolve_calls(x.insns, x.len, &calls, &ncalls);
+	theirs.calls = calls;
+	theirs.ncalls = ncalls;
+	print_header(out, orig, &x, &theirs);
 
 	err = -ENOMEM;
 	if (split_units(orig->insns, orig->len, &ua) ||
-	    split_units(x, xlen, &ub) ||
-	    align(orig->insns, &ua, x, &ub, &rows, &nrows))
+	    split_units(x.insns, x.len, &ub) ||
+	    align(orig->insns, &ua, x.insns, &ub, &rows, &nrows))
 		goto out;
-	print_rows(out, rows, nrows, orig, maps, x, xlen, &theirs);
+	print_rows(out, rows, nrows, orig, maps, x.insns, x.len, &theirs);
 	err = ferror(out) ? -EIO : 0;
 out:
 	free(rows);
 	free(ua.at);
 	free(ub.at);
 	free(calls);
-	free(ids);
-	free(x);
+	free(x.ids);
+	free(x.insns);
 	return err;
 }
