@@ -572,8 +572,9 @@ static void suggest_tracepoints(struct probes *p, const struct target *t,
 	size_t n = 0;
 	int why;
 
+	/* A clone of it is the place to probe: the line says so already. */
 	if (!info || t->addr || kview_lookup(&p->kv, t->name, info) ||
-	    info->text)
+	    info->text || info->clones)
 		goto out;
 	dir = tracepoint_dir(&why);
 	if (!dir || tracepoint_names(dir, &names, &n))

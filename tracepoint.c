@@ -396,6 +396,9 @@ void tracepoint_related(char *const *names, size_t nnames, const char *func,
 
 	buf[0] = '\0';
 	for (i = 0; i < nnames && nwords; i++) {
+		/* A system call's own tracepoints have no kernel frames. */
+		if (!strncmp(names[i], "syscalls:", 9))
+			continue;
 		s = shared_words(words, nwords, names[i]);
 		/*
 		 * Two words in common where the function has two (one word

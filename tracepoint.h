@@ -43,7 +43,8 @@ void tracepoint_names_free(char **names, size_t n);
  * Up to five tracepoints whose names share words (split at '_', three
  * letters or more; two in common where it has two) with a function's name,
  * most shared first, as
- * "t:CATEGORY:NAME, ..." into buf; "" if none.  For --check, where a
+ * "t:CATEGORY:NAME, ..." into buf; "" if none; never a syscalls:
+ * tracepoint, which has no kernel frames.  For --check, where a
  * function is inlined or absent.
  */
 void tracepoint_related(char *const *names, size_t nnames, const char *func,

@@ -207,7 +207,7 @@ fi
 need not has_symbol "$INLINED"
 need [ "$(clone_count "$INLINED")" = 0 ]
 verdict inlined_everywhere \
-	"$INLINED: cannot trace: no symbol in $KSYMS: no such function, inlined everywhere, or in a module that is not loaded( \\(did you mean: .*\\?\\))?"
+	"$INLINED: cannot trace: no symbol in $KSYMS: no such function, inlined everywhere, or in a module that is not loaded( \\(did you mean: .*\\?\\))?(; tracepoints with words in common: t:[^ ]+(, t:[^ ]+)*)?"
 
 # 4. Inlined into some callers: ksys_pwrite64 has a symbol and --check
 # says ok; the run below shows what it misses.
@@ -236,7 +236,7 @@ if [ -z "$MODFN" ]; then
 	fail module_not_loaded "every candidate's module is loaded: $MODULE_CANDIDATES"
 else
 	verdict module_not_loaded \
-		"$MODFN: cannot trace: no symbol in $KSYMS: no such function, inlined everywhere, or in a module that is not loaded( \\(did you mean: .*\\?\\))?"
+		"$MODFN: cannot trace: no symbol in $KSYMS: no such function, inlined everywhere, or in a module that is not loaded( \\(did you mean: .*\\?\\))?(; tracepoints with words in common: t:[^ ]+(, t:[^ ]+)*)?"
 fi
 
 # 7. Static functions sharing a name: each is probed, NAME@ADDR picks one.

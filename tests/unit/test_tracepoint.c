@@ -119,6 +119,7 @@ static void related(const char *func, const char *want)
 		"block:block_bio_queue", "block:block_rq_issue",
 		"exceptions:page_fault_kernel", "exceptions:page_fault_user",
 		"sched:sched_switch", "sched:sched_wakeup",
+		"syscalls:sys_enter_sysinfo", "syscalls:sys_enter_sync_file_range",
 	};
 	char buf[512];
 
@@ -137,6 +138,9 @@ static void test_related(void)
 	related("vfs_write", "");
 	related("a_b_c", "");
 	related("", "");
+	/* A system call's tracepoints have no kernel frames: never offered. */
+	related("do_sysinfo", "");
+	related("ext4_sync_file_range", "");
 	test_end("tracepoint_related");
 }
 
