@@ -84,7 +84,8 @@ say "building static binaries"
 	$CC $CF -static -o "$BUILD/show_bt" $srcs
 	$CC $CF -Wall -Wextra -static -o "$BUILD/trial" "$here/trial.c"
 	$CC $CF -Wall -Wextra -static -I"$top" -o "$BUILD/floor" \
-		"$here/floor.c" "$top/bpf.c" "$top/kprobe.c" "$top/kversion.c"
+		"$here/floor.c" "$top/bpf.c" "$top/kprobe.c" "$top/kversion.c" \
+		"$top/numparse.c"
 }
 size_of() { wc -c <"$1" | tr -d ' '; }
 strip -o "$BUILD/show_bt.stripped" "$BUILD/show_bt"
