@@ -7,6 +7,11 @@
 # bpftrace, stackcount and python run there, and the guest kernel's headers
 # laid over it (-H) for stackcount; tests/vm/kit.sh -r -H fetches what that
 # needs. Writes the table (bench/report.sh) to bench/results.md and stdout.
+# BENCH_KERNELS=arm64-6.1 measures in the arm64 guest instead (or besides):
+# its root is kit.sh's arm64 bookworm one (bpftrace, a minimal shell; no
+# python3, bcc or headers, so no stackcount), which cannot see the host's
+# files, so show_bt, trial and floor, cross-built for arm64, and guest.sh
+# go in through run.sh -f.
 #
 # SOURCE...: the product's C files (the Makefile passes $(SRCS)); without
 # them they are read from the Makefile. Knobs (environment), besides
@@ -14,7 +19,8 @@
 # BENCH_SC_ROUNDS, BENCH_BIG, BENCH_TOOLS:
 #   BENCH_KERNELS="6.12 6.1"   guest kernels; both run every row
 #                              (stackcount and the 1000-function attach
-#                              too): trim rounds, not rows
+#                              too): trim rounds, not rows; arm64-6.1
+#                              too (every row but stackcount's)
 #   BENCH_NATIVE=auto|0|1      measure on this kernel (auto: if it has
 #                              kprobes and we are root)
 #   BENCH_OUT=bench/results.md
@@ -29,6 +35,17 @@ OUT=${BENCH_OUT:-$here/results.md}
 KERNELS=${BENCH_KERNELS:-6.12 6.1}
 NATIVE=${BENCH_NATIVE:-auto}
 mkdir -p "$BUILD"
+# The x86 guests share the host's root and binaries; the arm64 ones need
+# binaries of their own and no -H (run.sh has no headers for arm64).
+X86K=
+ARMK=
+for k in $KERNELS; do
+	case $k in
+	arm64-*) ARMK="$ARMK $k" ;;
+	*) X86K="$X86K $k" ;;
+	esac
+done
+XCROSS=aarch64-linux-gnu-
 
 say() { echo "bench: $*" >&2; }
 
@@ -68,9 +85,14 @@ else
 	} >>"$BUILD/apt.log" 2>&1 || say "apt-get install failed; going on without"
 fi
 # The guests' kernels, the modules that share the host's root, the headers.
+# (kit.sh with no kernel named does them all: call it only for some.)
 if [ "$NATIVE" != 1 ]; then
 	# shellcheck disable=SC2086
-	"$top/tests/vm/kit.sh" -r -H $KERNELS || { say "tests/vm/kit.sh failed"; exit 1; }
+	[ -z "$X86K" ] || "$top/tests/vm/kit.sh" -r -H $X86K ||
+		{ say "tests/vm/kit.sh failed"; exit 1; }
+	# shellcheck disable=SC2086
+	[ -z "$ARMK" ] || "$top/tests/vm/kit.sh" -r $ARMK ||
+		{ say "tests/vm/kit.sh failed"; exit 1; }
 fi
 
 # Static binaries: the product as `cc -static -O2` builds it, and the
@@ -84,8 +106,24 @@ say "building static binaries"
 	$CC $CF -static -o "$BUILD/show_bt" $srcs
 	$CC $CF -Wall -Wextra -static -o "$BUILD/trial" "$here/trial.c"
 	$CC $CF -Wall -Wextra -static -I"$top" -o "$BUILD/floor" \
-		"$here/floor.c" "$top/bpf.c" "$top/kprobe.c" "$top/kversion.c"
+		"$here/floor.c" "$top/bpf.c" "$top/kprobe.c" "$top/kversion.c" \
+		"$top/numparse.c"
 }
+# The same three for the arm64 guests, with the same flags and the cross
+# gcc (kit.sh installed it): its glibc, static, so that the measured
+# show_bt differs from the x86 one by its architecture alone.
+if [ -n "$ARMK" ] && [ "$NATIVE" != 1 ]; then
+	A=$BUILD/arm64
+	mkdir -p "$A"
+	# shellcheck disable=SC2086
+	{
+		${XCROSS}gcc $CF -static -o "$A/show_bt" $srcs
+		${XCROSS}gcc $CF -Wall -Wextra -static -o "$A/trial" "$here/trial.c"
+		${XCROSS}gcc $CF -Wall -Wextra -static -I"$top" -o "$A/floor" \
+			"$here/floor.c" "$top/bpf.c" "$top/kprobe.c" \
+			"$top/kversion.c" "$top/numparse.c"
+	}
+fi
 size_of() { wc -c <"$1" | tr -d ' '; }
 strip -o "$BUILD/show_bt.stripped" "$BUILD/show_bt"
 {
@@ -140,6 +178,10 @@ strip -o "$BUILD/show_bt.stripped" "$BUILD/show_bt"
 	echo "INFO host_cpus=$(nproc)"
 	echo "INFO host_kernel=$(uname -r)"
 	echo "INFO qemu=$(qemu-system-x86_64 --version 2>/dev/null | head -n 1)"
+	if [ -n "$ARMK" ]; then
+		echo "INFO cc_arm64=$(${XCROSS}gcc --version | head -n 1)"
+		echo "INFO qemu_arm64=$(qemu-system-aarch64 --version 2>/dev/null | head -n 1)"
+	fi
 	# shellcheck disable=SC2086
 	echo "INFO commit=$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- $srcs 2>/dev/null || echo ' + uncommitted changes')"
 	echo "INFO load_start=$(cut -d' ' -f1 /proc/loadavg)"
@@ -153,15 +195,31 @@ else
 	pids=
 	for k in $KERNELS; do
 		say "measuring in a $k guest (log: $BUILD/raw-$k.txt)"
+		# x86: the host's root, with the binaries in $BUILD. arm64: its
+		# own root, the binaries and guest.sh in /t; 3 hours, as its
+		# calls run about 5x slower than the x86 guests' under TCG
+		# (write(2) with nothing attached: 3,800 ns against 600-900),
+		# and a timeout loses the whole run's output.
+		case $k in
+		arm64-*)
+			set -- -r -m 2048M -t 10800 -f "$A/show_bt" -f "$A/trial" \
+				-f "$A/floor" -f "$here/guest.sh"
+			gbin=/t
+			gdir=/t ;;
+		*)
+			set -- -r -H -m 2048M -t 3600
+			gbin=$BUILD
+			gdir=$here ;;
+		esac
 		# shellcheck disable=SC2086
-		"$top/tests/vm/run.sh" -k "$k" -r -H -m 2048M -t 3600 -- env \
+		"$top/tests/vm/run.sh" -k "$k" "$@" -- env \
 			BENCH_ROUNDS="${BENCH_ROUNDS:-7}" \
 			BENCH_SROUNDS="${BENCH_SROUNDS:-3}" \
 			BENCH_CALLS="${BENCH_CALLS:-20000}" \
 			BENCH_SC_ROUNDS="${BENCH_SC_ROUNDS:-2}" \
 			BENCH_BIG="${BENCH_BIG:-2}" \
 			BENCH_TOOLS="${BENCH_TOOLS-bpftrace stackcount}" \
-			sh "$here/guest.sh" "$BUILD" "$here" >"$BUILD/raw-$k.txt" &
+			sh "$gdir/guest.sh" "$gbin" "$gdir" >"$BUILD/raw-$k.txt" &
 		pids="$pids $!"
 	done
 	fail=0

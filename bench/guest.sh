@@ -54,7 +54,17 @@ export SHOW_BT_TIMING=1
 
 info() { echo "INFO $*"; }
 info "kernel=$(uname -r)"
-info "guest_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+# report.sh words an arm64 guest's section apart.
+info "arch=$(uname -m)"
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+# arm64's /proc/cpuinfo has no model name, only the MIDR's fields: name
+# the CPU by them (implementer 0, "for software use", is QEMU's -cpu max).
+if [ -z "$cpu" ] && [ "$(uname -m)" = aarch64 ]; then
+	midr() { sed -n "s/^CPU $1[[:space:]]*: //p" /proc/cpuinfo | head -n 1; }
+	cpu="aarch64, MIDR implementer $(midr implementer) part $(midr part)"
+	[ "$(midr implementer)" != 0x00 ] || cpu="QEMU TCG -cpu max ($cpu)"
+fi
+info "guest_cpu=$cpu"
 info "guest_cpus=$(grep -c ^processor /proc/cpuinfo)"
 info "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
 info "rounds=$ROUNDS"
@@ -92,7 +102,11 @@ case " $TOOLS " in *" bpftrace "*)
 	fi ;;
 esac
 case " $TOOLS " in *" stackcount "*)
-	if [ ! -x "$SC" ]; then
+	if [ ! -x "$SC" ] && [ "$(uname -m)" = aarch64 ]; then
+		# tests/vm/kit.sh -r builds the arm64 root with bpftrace
+		# alone: no python3, no bcc, no kernel headers.
+		info "missing=stackcount: no bcc on the arm64 root"
+	elif [ ! -x "$SC" ]; then
 		info "missing=stackcount: $SC not installed"
 	elif [ ! -e "/lib/modules/$(uname -r)/build/include" ]; then
 		info "missing=stackcount: no kernel headers in /lib/modules/$(uname -r)/build"
