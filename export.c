@@ -6,6 +6,7 @@
 
 #include "export.h"
 #include "json.h"
+#include "probes.h"
 #include "svg.h"
 
 typedef int (*writer_fn)(FILE *out, const struct stack_set *set,

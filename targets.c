@@ -9,6 +9,7 @@
 #include "diagnose.h"
 #include "kprobe.h"
 #include "perm.h"
+#include "probes.h"
 #include "targets.h"
 #include "tracepoint.h"
 

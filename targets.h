@@ -11,9 +11,9 @@
  * that are one probe site (an alias, NAME@ADDR beside NAME, NAME+4 where
  * the kernel skips an ENDBR) are probed once.
  *
- * struct probes is the run's state from here on: the targets, what the
- * kernel offers (p->kv, read once: kview.h), and the probes attached
- * (probes.h).
+ * targets_expand() fills the run's state, struct probes (declared in
+ * probes.h): the targets, what the kernel offers (p->kv, read once:
+ * kview.h), and then the probes attached.
  */
 #ifndef SHOW_BT_TARGETS_H
 #define SHOW_BT_TARGETS_H
@@ -54,48 +54,7 @@ struct tp_target {
 	int link;		/* its perf-event link, or 0 */
 };
 
-struct probes {
-	struct target *targets;	/* the functions */
-	size_t ntargets;
-	struct tp_target *tps;	/* the tracepoints */
-	size_t ntps;
-	const char *tp_dir;	/* tracefs' events directory */
-	struct kview kv;	/* the kernel's files, each read once */
-	int use_link;		/* attach through perf-event BPF links */
-	int *fds;		/* attached probes, one or more per target */
-	int *links;		/* their links, or -1 (PERF_EVENT_IOC_SET_BPF) */
-	size_t nfds, cap;
-	/*
-	 * What a successful attach has to say: counts and notes, never in
-	 * the error buffer (which is written on failure only).
-	 */
-	size_t refused;		/* pattern matches the kernel refused */
-	/* "N of M ...; the first refusal: WHY", room for a whole WHY */
-	char refused_note[1024 + 128];
-	size_t shared;		/* names probed at several addresses */
-	size_t shared_partial;	/* those of them the kernel refused in part */
-	size_t shared_refused;	/* the functions it refused */
-	/* The first such name: "NAME names N functions, and ..." */
-	char shared_note[3 * KSYM_NAME_LEN / 2];
-	size_t merged;		/* arguments that were another's function */
-	/*
-	 * The kprobe_multi link (kprobe.h).  Descriptors here are 0 when
-	 * there is none: show_bt keeps fd 0 open (check_stdio()).
-	 */
-	int multi_known;	/* targets_expand() looked in kallsyms... */
-	int multi_avail;	/* ...and the kernel has such links */
-	size_t multi_able;	/* functions a link may take: targets at
-				 * offset 0 with known addresses, each
-				 * counted as the functions it names */
-	int use_multi;		/* attach those through one such link */
-	int multi_link;		/* its fd */
-	size_t nmulti;		/* the functions on it */
-	unsigned long *multi_starts; /* where they start, sorted */
-	char multi_note[400];	/* why it took fewer, or none */
-	int perf_prog;		/* the program for perf kprobes when the
-				 * caller's is loaded for the link */
-	struct kfeatures feat;	/* what the kernel can do: asked once */
-};
+struct probes;		/* the run's state: probes.h */
 
 /*
  * Expand the FUNCTION arguments of opts into p->targets (p is reset

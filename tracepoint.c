@@ -16,6 +16,7 @@
 #include "diagnose.h"
 #include "kprobe.h"
 #include "perm.h"
+#include "probes.h"
 #include "tracepoint.h"
 
 static int add_tracepoint(struct probes *p, size_t *cap, const char *name,
