@@ -86,6 +86,32 @@ int bpf_prog_next_id(unsigned int start, unsigned int *next)
 	return err;
 }
 
+unsigned int bpf_prog_last_id(void)
+{
+	unsigned int id = 0, next;
+
+	while (!bpf_prog_next_id(id, &next))
+		id = next;
+	return id;
+}
+
+int bpf_prog_only_own_since(unsigned int after, const unsigned int *own,
+			    size_t nown, unsigned int *last)
+{
+	unsigned int id = after, next;
+	size_t i;
+
+	while (!bpf_prog_next_id(id, &next)) {
+		for (i = 0; i < nown && own[i] != next; i++)
+			;
+		if (i == nown)
+			return -ESTALE;
+		id = next;
+	}
+	*last = id;
+	return 0;
+}
+
 int bpf_prog_get_fd_by_id(unsigned int id)
 {
 	union bpf_attr attr;

@@ -29,6 +29,19 @@ int bpf_map_next_key(int map_fd, const void *key, void *next_key);
 /* The id of the loaded BPF program after id start (-ENOENT: none). */
 int bpf_prog_next_id(unsigned int start, unsigned int *next);
 
+/*
+ * The highest id of a loaded BPF program, 0 if none can be seen: what
+ * kallsyms lists of BPF programs, as a copy of it is stamped (kallsyms.h).
+ */
+unsigned int bpf_prog_last_id(void);
+
+/*
+ * Whether every program loaded after id `after` is one of own[0..nown):
+ * 0, with *last the highest id, or -ESTALE.
+ */
+int bpf_prog_only_own_since(unsigned int after, const unsigned int *own,
+			    size_t nown, unsigned int *last);
+
 /* A descriptor of the loaded program id (CAP_SYS_ADMIN), or -errno. */
 int bpf_prog_get_fd_by_id(unsigned int id);
 

@@ -154,17 +154,19 @@ static int cmp_ulong(const void *a, const void *b)
 static void resolve_calls(const struct bpf_insn *x, size_t len,
 			  struct xcall **calls, size_t *ncalls)
 {
-	struct ksym_name_info *base = malloc(sizeof(*base));
-	unsigned long *addrs = NULL;
+	struct kallsyms ks;
+	unsigned long *addrs = NULL, base;
+	unsigned int nbase;
 	struct ksym *syms = NULL;
 	struct xcall *c = NULL;
 	size_t i, j, n = 0;
 
 	*calls = NULL;
 	*ncalls = 0;
-	if (!base || kallsyms_lookup_name(KALLSYMS_PATH, "__bpf_call_base",
-					  base) || base->naddrs != 1 ||
-	    !base->addrs[0])
+	if (kallsyms_read_all(&ks, KALLSYMS_PATH, KALLSYMS_MODULES_PATH, 0))
+		return;
+	if (kallsyms_addrs(&ks, "__bpf_call_base", &base, &nbase) ||
+	    nbase != 1 || !base)
 		goto out;
 	addrs = calloc(len, sizeof(*addrs));
 	if (!addrs)
@@ -172,7 +174,7 @@ static void resolve_calls(const struct bpf_insn *x, size_t len,
 	for (i = 0; i < len; i++)
 		if (x[i].code == (BPF_JMP | BPF_CALL) && !x[i].src_reg &&
 		    x[i].imm)
-			addrs[n++] = base->addrs[0] + (long)x[i].imm;
+			addrs[n++] = base + (long)x[i].imm;
 	qsort(addrs, n, sizeof(*addrs), cmp_ulong);
 	for (i = j = 0; i < n; i++)
 		if (!j || addrs[j - 1] != addrs[i])
@@ -180,12 +182,13 @@ static void resolve_calls(const struct bpf_insn *x, size_t len,
 	n = j;
 	syms = calloc(n + 1, sizeof(*syms));
 	c = calloc(n + 1, sizeof(*c));
-	if (!syms || !c || kallsyms_resolve(KALLSYMS_PATH, addrs, n, syms)) {
+	if (!syms || !c ||
+	    kallsyms_resolve_read(&ks, addrs, n, syms, NULL, NULL, 0)) {
 		free(c);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		c[i].imm = (__s32)(long)(addrs[i] - base->addrs[0]);
+		c[i].imm = (__s32)(long)(addrs[i] - base);
 		if (syms[i].addr == addrs[i])
 			snprintf(c[i].name, sizeof(c[i].name), "%s",
 				 syms[i].name);
@@ -198,7 +201,7 @@ static void resolve_calls(const struct bpf_insn *x, size_t len,
 out:
 	free(syms);
 	free(addrs);
-	free(base);
+	kallsyms_free(&ks);
 }
 
 /* Instructions, as units of one or two slots. */

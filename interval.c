@@ -19,7 +19,7 @@ struct intervals {
 	const struct prog_maps *maps;
 	const struct probes *probes;
 	const char *label;
-	struct kallsyms_copy *ksyms;	/* kept from one interval to the next */
+	struct kallsyms *ksyms;	/* kept from one interval to the next */
 	struct stack_set prev;		/* the counters at the last read */
 	struct skips prev_skips;	/* the skips then */
 	double prev_at;			/* then, in seconds into the window */
@@ -230,7 +230,7 @@ static int print_run(struct intervals *it, struct stack_set *all,
 
 int interval_trace(const struct options *opts, const struct prog_maps *maps,
 		   struct probes *probes, int prog_fd, const char *label,
-		   struct kallsyms_copy *ksyms)
+		   struct kallsyms *ksyms)
 {
 	struct intervals it = {
 		.opts = opts, .maps = maps, .probes = probes, .label = label,

@@ -10,7 +10,7 @@
 #ifndef SHOW_BT_INTERVAL_H
 #define SHOW_BT_INTERVAL_H
 
-#include "kallsyms_copy.h"
+#include "kallsyms.h"
 #include "options.h"
 #include "probes.h"
 #include "prog.h"
@@ -24,7 +24,7 @@
  */
 int interval_trace(const struct options *opts, const struct prog_maps *maps,
 		   struct probes *probes, int prog_fd, const char *label,
-		   struct kallsyms_copy *ksyms);
+		   struct kallsyms *ksyms);
 
 /* The header of interval n, ended at wall (Unix time), of seconds. */
 void interval_header(char *buf, size_t size, unsigned int n, double wall,

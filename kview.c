@@ -324,153 +324,32 @@ long kview_entry_site(struct kview *kv, const char *name)
 }
 
 /*
- * /proc/kallsyms, read whole into the view: a copy that keeps every line
- * and name (kallsyms_copy_read_all()), each line taken or skipped by
- * kallsyms.c's own rules (kline_parse(), ksym_alias_better(), ...), so
- * that the view answers as its calls would.  Lookups by name go through a
- * hash table over its lines, an address's function through the copy's
- * index; the rarer questions (clones, close names) scan the lines in the
- * file's order, as one pass over the file would.  The window may then
- * take the copy over (kview_give_kallsyms()): the file is read once.
+ * /proc/kallsyms, read whole into the view (kallsyms_read_all()): its
+ * names index answers lookups by name, its address index an address's
+ * function.  The window may then take the copy over
+ * (kview_give_kallsyms()): the file is read once.
  */
-
-/* FNV-1a: the name's bucket before the mask. */
-static unsigned int name_hash(const char *s)
-{
-	unsigned int h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-/* Line i; its name may be spelled into buf (KSYM_NAME_LEN bytes). */
-static void line_at(const struct kview *kv, size_t i, struct kline *l,
-		    char *buf)
-{
-	kallsyms_copy_line(&kv->syms, i, l, buf, KSYM_NAME_LEN);
-}
-
-static void syms_free(struct kview *kv)
-{
-	kallsyms_copy_free(&kv->syms);
-	free(kv->next);
-	free(kv->buckets);
-	kv->next = NULL;
-	kv->buckets = NULL;
-	kv->nbuckets = 0;
-	kv->init_start = kv->init_end = 0;
-}
-
-/*
- * Chain each bucket's lines in the file's order; note the init range
- * (the last line of each name, as one pass would keep it).
- */
-static int index_build(struct kview *kv)
-{
-	size_t n = kv->syms.n, nb = 1, i;
-	int start_seen = 0, end_seen = 0;
-	char buf[KSYM_NAME_LEN];
-	struct kline l;
-	unsigned int h;
-
-	if (n >= UINT_MAX)
-		return -ENOMEM;
-	while (nb < n)
-		nb <<= 1;
-	kv->buckets = calloc(nb, sizeof(*kv->buckets));
-	kv->next = calloc(n ? n : 1, sizeof(*kv->next));
-	if (!kv->buckets || !kv->next)
-		return -ENOMEM;
-	kv->nbuckets = nb;
-	for (i = n; i-- > 0;) {
-		line_at(kv, i, &l, buf);
-		h = name_hash(l.name) & (nb - 1);
-		kv->next[i] = kv->buckets[h];
-		kv->buckets[h] = i + 1;
-		if (!start_seen && !strcmp(l.name, "_sinittext")) {
-			kv->init_start = l.addr;
-			start_seen = 1;
-		} else if (!end_seen && !strcmp(l.name, "_einittext")) {
-			kv->init_end = l.addr;
-			end_seen = 1;
-		}
-	}
-	return 0;
-}
-
-static int syms_load(struct kview *kv)
-{
-	int err;
-
-	err = kallsyms_copy_read_all(&kv->syms, kv->kallsyms_path ?
-				     kv->kallsyms_path : KALLSYMS_PATH,
-				     KALLSYMS_MODULES_PATH);
-	if (err)
-		return err;
-	err = index_build(kv);
-	if (err)
-		syms_free(kv);
-	return err;
-}
-
 static int syms_ready(struct kview *kv)
 {
 	int err;
 
 	if (kv->syms_state)
 		return kv->syms_state < 0 ? kv->syms_state : 0;
-	err = syms_load(kv);
+	err = kallsyms_read_all(&kv->syms, kv->kallsyms_path ?
+				kv->kallsyms_path : KALLSYMS_PATH,
+				KALLSYMS_MODULES_PATH, kv->bpf_id);
 	kv->syms_state = settle(err);
 	return err;
 }
 
-/*
- * The first line from index i - 1 on along a bucket's chain that is named
- * name, + 1 (0: none), read into *l (and buf).
- */
-static size_t line_match(const struct kview *kv, size_t i, const char *name,
-			 struct kline *l, char *buf)
-{
-	for (; i; i = kv->next[i - 1]) {
-		line_at(kv, i - 1, l, buf);
-		if (!strcmp(l->name, name))
-			return i;
-	}
-	return 0;
-}
-
-static size_t line_first(const struct kview *kv, const char *name,
-			 struct kline *l, char *buf)
-{
-	size_t b = name_hash(name) & (kv->nbuckets - 1);
-
-	return line_match(kv, kv->buckets[b], name, l, buf);
-}
-
-/* Every line named name (i: its index + 1, into l), in the file's order. */
-#define for_each_named(kv, i, l, buf, name)				\
-	for (i = line_first(kv, name, &l, buf); i;			\
-	     i = line_match(kv, kv->next[i - 1], name, &l, buf))
-
 int kview_addrs(struct kview *kv, const char *name, unsigned long *addr,
 		unsigned int *count)
 {
-	char buf[KSYM_NAME_LEN];
-	struct kline l;
-	size_t i;
-	int err;
+	int err = syms_ready(kv);
 
 	*addr = 0;
 	*count = 0;
-	err = syms_ready(kv);
-	if (err)
-		return err;
-	for_each_named(kv, i, l, buf, name) {
-		if (ksym_is_text(l.type) && !(*count)++)
-			*addr = l.addr;
-	}
-	return kv->syms.nonzero ? 0 : -EACCES;
+	return err ? err : kallsyms_addrs(&kv->syms, name, addr, count);
 }
 
 int kview_has_multi(struct kview *kv)
@@ -492,77 +371,27 @@ int kview_resolve(struct kview *kv, unsigned long addr, struct ksym *sym)
 	err = syms_ready(kv);
 	if (err)
 		return err;
-	return kallsyms_copy_resolve_read(&kv->syms, &addr, 1, sym, NULL,
-					  NULL, 0);
-}
-
-/*
- * The KSYM_SUGGESTIONS text names closest to name, closest first (the
- * same whatever the order they come in: ties go by length, then name).
- */
-static void suggest(const struct kview *kv, const char *name,
-		    struct ksym_name_info *info)
-{
-	struct ksym_suggester sug;
-	char buf[KSYM_NAME_LEN];
-	struct kline l;
-	size_t i;
-
-	ksym_suggest_init(&sug, name);
-	for (i = 0; i < kv->syms.n; i++) {
-		line_at(kv, i, &l, buf);
-		if (ksym_is_text(l.type) && strcmp(l.name, name))
-			ksym_suggest(&sug, info, l.name);
-	}
+	return kallsyms_resolve_read(&kv->syms, &addr, 1, sym, NULL, NULL, 0);
 }
 
 int kview_lookup(struct kview *kv, const char *name,
 		 struct ksym_name_info *info)
 {
-	size_t len = strlen(name), i;
-	char buf[KSYM_NAME_LEN];
-	struct kline l;
-	int err;
+	int err = syms_ready(kv);
 
-	memset(info, 0, sizeof(*info));
-	err = syms_ready(kv);
-	if (err)
+	if (err) {
+		memset(info, 0, sizeof(*info));
 		return err;
-	info->init_start = kv->init_start;
-	info->init_end = kv->init_end;
-	for_each_named(kv, i, l, buf, name) {
-		if (ksym_is_text(l.type)) {
-			if (info->naddrs < KSYM_ADDRS_MAX)
-				info->addrs[info->naddrs++] = l.addr;
-			info->text++;
-		} else {
-			info->other++;
-			info->other_type = l.type;	/* the last one's */
-		}
 	}
-	/* A clone is an entry point; a .cold fragment is not. */
-	for (i = 0; i < kv->syms.n; i++) {
-		line_at(kv, i, &l, buf);
-		if (!ksym_is_text(l.type) || strncmp(l.name, name, len) ||
-		    l.name[len] != '.' || strstr(l.name + len, ".cold"))
-			continue;
-		if (!info->clones++)
-			snprintf(info->clone, KSYM_NAME_LEN, "%s", l.name);
-	}
-	if (!info->text)
-		suggest(kv, name, info);
-	if (!kv->syms.nonzero && (info->text || info->other))
-		return -EACCES;
-	return 0;
+	return kallsyms_lookup(&kv->syms, name, info);
 }
 
-int kview_give_kallsyms(struct kview *kv, struct kallsyms_copy *out)
+int kview_give_kallsyms(struct kview *kv, struct kallsyms *out)
 {
 	if (kv->syms_state != 1)
 		return -ENOENT;
 	*out = kv->syms;
-	kv->syms = (struct kallsyms_copy)KALLSYMS_COPY_NONE;
-	syms_free(kv);
+	kv->syms = (struct kallsyms)KALLSYMS_NONE;
 	kv->syms_state = 0;
 	return 0;
 }
@@ -573,7 +402,7 @@ void kview_free(struct kview *kv)
 	const char *blacklist = kv->blacklist_path;
 	const char *traceable = kv->traceable_path;
 
-	syms_free(kv);
+	kallsyms_free(&kv->syms);
 	names_free(&kv->blacklist);
 	names_free(&kv->traceable);
 	memset(kv, 0, sizeof(*kv));

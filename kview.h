@@ -23,7 +23,6 @@
 #include <stddef.h>
 
 #include "kallsyms.h"
-#include "kallsyms_copy.h"
 
 #define KVIEW_TRACEABLE "/sys/kernel/tracing/available_filter_functions"
 
@@ -48,11 +47,9 @@ struct kview {
 
 	/* Each part: 0 until first asked for, then 1 or a negative errno. */
 	int syms_state;
-	struct kallsyms_copy syms;	/* every line and name, whole */
-	unsigned int *next;	/* per line: the next of its name bucket, + 1 */
-	unsigned int *buckets;	/* each name bucket's first line, + 1 */
-	size_t nbuckets;	/* a power of two */
-	unsigned long init_start, init_end;	/* _sinittext, _einittext */
+	struct kallsyms syms;	/* every line and name, whole */
+	unsigned int bpf_id;	/* the highest BPF program id, as the
+				 * view's owner saw it before the read */
 
 	int blacklist_state;
 	struct kview_names blacklist;
@@ -68,14 +65,14 @@ struct kview {
 void kview_free(struct kview *kv);
 
 /*
- * kallsyms_lookup_name() (kallsyms.h) asked of the view: the same answer
- * from the same file, without reading it again.
+ * kallsyms_lookup() (kallsyms.h) asked of the view's copy of the file,
+ * read the first time a question needs it.
  */
 int kview_lookup(struct kview *kv, const char *name,
 		 struct ksym_name_info *info);
 
 /*
- * kallsyms_resolve() of one address: the function containing addr (or
+ * kallsyms_resolve_read() of one address: the function containing addr (or
  * sym->addr 0), by the same rules.  Returns 0 or a negative errno
  * (-EACCES: addresses hidden).
  */
@@ -123,11 +120,11 @@ int kview_traceable(struct kview *kv, const char *name);
 int kview_traceable_count(struct kview *kv, const char *name);
 
 /*
- * Hand the view's copy of /proc/kallsyms over (kallsyms_copy.h), if it has
+ * Hand the view's copy of /proc/kallsyms over (kallsyms.h), if it has
  * read the file: the window then need not read it again.  The view reads
  * the file anew if asked of it later.  0, or -ENOENT when it has none.
  */
-int kview_give_kallsyms(struct kview *kv, struct kallsyms_copy *out);
+int kview_give_kallsyms(struct kview *kv, struct kallsyms *out);
 
 /* The number a sysctl holds, or -1 when it cannot be read. */
 int kview_sysctl(struct kview *kv, enum kview_sysctl which);

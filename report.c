@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf.h"
 #include "export.h"
 #include "load.h"
 #include "msg.h"
@@ -18,7 +19,7 @@
 #include "report.h"
 
 static void symbols(struct symtab *tab, const struct stack_set *set,
-		    const struct probes *probes, struct kallsyms_copy *ksyms);
+		    const struct probes *probes, struct kallsyms *ksyms);
 static int print_stacks(const struct stack_set *set, const struct symtab *tab,
 			const struct options *opts);
 static int any_tracepoint(const struct options *opts)
@@ -43,7 +44,7 @@ static void print_may_miss(const struct probes *probes,
 int report_stacks(const struct options *opts, const struct prog_maps *maps,
 		  const struct probes *probes, const char *label,
 		  double window, const struct skips *skipped,
-		  struct kallsyms_copy *ksyms)
+		  struct kallsyms *ksyms)
 {
 	struct stack_set set;
 	struct symtab tab;
@@ -92,25 +93,25 @@ void report_summary(const char *label, const struct options *opts,
 
 /*
  * The symbols of every frame, from the copy of /proc/kallsyms the window
- * made (finished first if the window was short), or else in one pass over
- * the file; frame 0 under the name that was traced where several names
+ * made (finished first if the window was short), or else from a copy made
+ * now; frame 0 under the name that was traced where several names
  * share its address.  A table that cannot be read leaves raw addresses,
  * with a note.
  */
 static void symbols(struct symtab *tab, const struct stack_set *set,
-		    const struct probes *probes, struct kallsyms_copy *ksyms)
+		    const struct probes *probes, struct kallsyms *ksyms)
 {
 	report_symbols(tab, set, probes, ksyms);
-	kallsyms_copy_free(ksyms);
+	kallsyms_free(ksyms);
 }
 
 /*
  * symbols() that keeps the copy, for the next interval (-i): only a
  * module or BPF program loaded since it began sends a name to the file
- * again (kallsyms_copy_resolve()).
+ * again (kallsyms_resolve()).
  */
 void report_symbols(struct symtab *tab, const struct stack_set *set,
-		    const struct probes *probes, struct kallsyms_copy *ksyms)
+		    const struct probes *probes, struct kallsyms *ksyms)
 {
 	const char **traced = calloc(probes->ntargets + 1, sizeof(*traced));
 	size_t i, n = probes->ntargets;
@@ -123,12 +124,14 @@ void report_symbols(struct symtab *tab, const struct stack_set *set,
 	}
 	for (i = 0; i < n; i++)
 		traced[i] = probes->targets[i].name;
-	if (set->n && !ksyms->state && !kallsyms_copy_finish(ksyms))
+	if (set->n && !ksyms->state && !kallsyms_finish(ksyms))
 		msg_timing("kallsyms_copied");	/* after a short window */
-	if (set->n && ksyms->state == 1)
+	if (set->n && ksyms->state == 1) {
+		kallsyms_bpf_now(ksyms, bpf_prog_last_id());
 		err = symtab_build_copied(tab, set, ksyms, traced, n);
-	else
+	} else {
 		err = symtab_build_traced(tab, set, KALLSYMS_PATH, traced, n);
+	}
 	free(traced);
 	name_tracepoints(tab, probes);
 	if (err == -EACCES)

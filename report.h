@@ -8,7 +8,7 @@
 #ifndef SHOW_BT_REPORT_H
 #define SHOW_BT_REPORT_H
 
-#include "kallsyms_copy.h"
+#include "kallsyms.h"
 #include "options.h"
 #include "probes.h"
 #include "prog.h"
@@ -19,7 +19,7 @@
 int report_stacks(const struct options *opts, const struct prog_maps *maps,
 		  const struct probes *probes, const char *label,
 		  double window, const struct skips *skipped,
-		  struct kallsyms_copy *ksyms);
+		  struct kallsyms *ksyms);
 
 /*
  * The run's end on stderr: the summary line of set (the whole window),
@@ -42,6 +42,6 @@ void report_summary(const char *label, const struct options *opts,
  * read.
  */
 void report_symbols(struct symtab *tab, const struct stack_set *set,
-		    const struct probes *probes, struct kallsyms_copy *ksyms);
+		    const struct probes *probes, struct kallsyms *ksyms);
 
 #endif

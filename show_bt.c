@@ -44,7 +44,7 @@ static int run(const struct options *opts, enum mode mode);
 static int trace_intervals(const struct options *opts,
 			   const struct prog_maps *maps, struct probes *probes,
 			   int prog_fd, struct prog *prog,
-			   struct kallsyms_copy *ksyms);
+			   struct kallsyms *ksyms);
 static int flush_output(int ret);
 
 int main(int argc, char **argv)
@@ -91,7 +91,7 @@ static int run(const struct options *opts, enum mode mode)
 	struct prog prog;
 	char why[1024], label[64];
 	int prog_fd = -1, ret = EXIT_FAIL;
-	struct kallsyms_copy ksyms = KALLSYMS_COPY_NONE;
+	struct kallsyms ksyms = KALLSYMS_NONE;
 	struct skips skipped;
 	double window;
 	sigset_t stop;
@@ -144,7 +144,7 @@ static int run(const struct options *opts, enum mode mode)
 		ret = EXIT_OK;
 	}
 out:
-	kallsyms_copy_free(&ksyms);
+	kallsyms_free(&ksyms);
 	probes_free(&probes);
 	if (prog_fd >= 0)
 		close(prog_fd);
@@ -156,7 +156,7 @@ out:
 static int trace_intervals(const struct options *opts,
 			   const struct prog_maps *maps, struct probes *probes,
 			   int prog_fd, struct prog *prog,
-			   struct kallsyms_copy *ksyms)
+			   struct kallsyms *ksyms)
 {
 	char label[64];
 	int ret;

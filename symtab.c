@@ -120,27 +120,6 @@ static int procs_build(struct symtab *tab, const struct stack_set *set)
 }
 
 /*
- * What names the frames: the file at path, or else a whole copy of it.
- * Both answer as kallsyms_resolve_named() does.
- */
-struct source {
-	const char *path;
-	const struct kallsyms_copy *copy;
-};
-
-static int source_resolve(const struct source *src,
-			  const unsigned long *keys, size_t n,
-			  struct ksym *syms, const unsigned char *named,
-			  const char *const *traced, size_t ntraced)
-{
-	if (src->copy)
-		return kallsyms_copy_resolve(src->copy, keys, n, syms, named,
-					     traced, ntraced);
-	return kallsyms_resolve_named(src->path, keys, n, syms, named,
-				      traced, ntraced);
-}
-
-/*
  * What tells the kinds of frames apart, from the running kernel's own
  * symbols: its entry text, [__entry_text_start, __entry_text_end), the
  * code that exceptions and interrupts enter through (x86-64's asm_exc_*,
@@ -149,37 +128,14 @@ static int source_resolve(const struct source *src,
  * trampolines (ksym_is_return_trampoline()).  Left empty where the
  * symbols are not there: then every frame past 0 is a return address.
  */
-static void landmarks_find(struct symtab *tab, const struct source *src)
+static void landmarks_find(struct symtab *tab, const struct kallsyms *ks)
 {
-	/* Sorted, as kallsyms_addrs() wants them; the entry text first. */
-	static const char *const names[] = {
-		"__entry_text_end", "__entry_text_start",
-		"__kretprobe_trampoline", "arch_rethook_trampoline",
-		"kretprobe_trampoline", "rethook_trampoline",
-		"return_to_handler",
-	};
-	enum { NNAMES = sizeof(names) / sizeof(names[0]) };
-	unsigned long addrs[NNAMES] = { 0 };
-	unsigned int counts[NNAMES] = { 0 }, i;
-
-	if (src->copy) {
-		/* Noted as the copy was read. */
-		addrs[0] = src->copy->entry_end;
-		addrs[1] = src->copy->entry_start;
-		tab->ntramps = src->copy->ntramps;
-		memcpy(tab->tramps, src->copy->tramps, sizeof(tab->tramps));
-	} else if (kallsyms_addrs(src->path, names, NNAMES, addrs, counts)) {
-		return;
-	} else {
-		for (i = 2; i < NNAMES; i++)
-			if (counts[i] == 1 && tab->ntramps < KSYM_TRAMPOLINES_MAX)
-				tab->tramps[tab->ntramps++] = addrs[i];
-		if (counts[0] != 1 || counts[1] != 1)
-			return;
-	}
-	if (addrs[1] && addrs[1] < addrs[0]) {
-		tab->entry_start = addrs[1];
-		tab->entry_end = addrs[0];
+	/* Noted as the copy was read. */
+	tab->ntramps = ks->ntramps;
+	memcpy(tab->tramps, ks->tramps, sizeof(tab->tramps));
+	if (ks->entry_start && ks->entry_start < ks->entry_end) {
+		tab->entry_start = ks->entry_start;
+		tab->entry_end = ks->entry_end;
 	}
 }
 
@@ -228,7 +184,7 @@ static int sym_runs(const struct ksym *sym)
  * interrupted function's first one, its entry frame not recognized.
  * This looks those addresses up again, by addr.
  */
-static int return_fixup(struct symtab *tab, const struct source *src)
+static int return_fixup(struct symtab *tab, const struct kallsyms *ks)
 {
 	unsigned long *keys;
 	struct ksym *syms;
@@ -250,7 +206,7 @@ static int return_fixup(struct symtab *tab, const struct source *src)
 		at[n] = i;
 		keys[n++] = tab->addrs[i];
 	}
-	err = source_resolve(src, keys, n, syms, NULL, NULL, 0);
+	err = kallsyms_resolve(ks, keys, n, syms, NULL, NULL, 0);
 	for (i = 0; !err && i < n; i++)
 		tab->syms[at[i]] = syms[i];
 out:
@@ -295,10 +251,10 @@ static int frames_collect(struct symtab *tab, const struct stack_set *set)
 	return 0;
 }
 
-/* Name every frame of set from src; see symtab.h for the rules. */
-static int symtab_build_with(struct symtab *tab, const struct stack_set *set,
-			     const struct source *src,
-			     const char *const *traced, size_t ntraced)
+/* Name every frame of set from ks; see symtab.h for the rules. */
+int symtab_build_copied(struct symtab *tab, const struct stack_set *set,
+			const struct kallsyms *ks,
+			const char *const *traced, size_t ntraced)
 {
 	unsigned long *keys = NULL;
 	unsigned char *named = NULL;
@@ -310,7 +266,7 @@ static int symtab_build_with(struct symtab *tab, const struct stack_set *set,
 	if (err)
 		return err;
 	if (set->n)
-		landmarks_find(tab, src);
+		landmarks_find(tab, ks);
 	err = frames_collect(tab, set);
 	if (err)
 		return err;
@@ -335,10 +291,10 @@ static int symtab_build_with(struct symtab *tab, const struct stack_set *set,
 		keys[i] = tab->addrs[i];
 	for (i = tab->n + tab->n_ip; i < total; i++)
 		named[i] = 1;
-	err = source_resolve(src, keys, total, tab->syms, named, traced,
-			     ntraced);
+	err = kallsyms_resolve(ks, keys, total, tab->syms, named, traced,
+			       ntraced);
 	if (!err)
-		err = return_fixup(tab, src);
+		err = return_fixup(tab, ks);
 	/* No frame is named after padding, which never runs. */
 	for (i = 0; !err && i < total; i++)
 		if (!sym_runs(&tab->syms[i]))
@@ -355,18 +311,19 @@ int symtab_build_traced(struct symtab *tab, const struct stack_set *set,
 			const char *kallsyms_path,
 			const char *const *traced, size_t ntraced)
 {
-	struct source src = { .path = kallsyms_path };
+	struct kallsyms ks;
+	int err;
 
-	return symtab_build_with(tab, set, &src, traced, ntraced);
-}
-
-int symtab_build_copied(struct symtab *tab, const struct stack_set *set,
-			const struct kallsyms_copy *copy,
-			const char *const *traced, size_t ntraced)
-{
-	struct source src = { .copy = copy };
-
-	return symtab_build_with(tab, set, &src, traced, ntraced);
+	err = kallsyms_start(&ks, kallsyms_path, KALLSYMS_MODULES_PATH, 0);
+	if (!err)
+		err = kallsyms_finish(&ks);
+	if (err) {
+		kallsyms_free(&ks);
+		ks.state = err;	/* every frame unnamed, for that reason */
+	}
+	err = symtab_build_copied(tab, set, &ks, traced, ntraced);
+	kallsyms_free(&ks);
+	return err;
 }
 
 int symtab_build(struct symtab *tab, const struct stack_set *set,

@@ -9,7 +9,6 @@
 #define SHOW_BT_SYMTAB_H
 
 #include "kallsyms.h"
-#include "kallsyms_copy.h"
 #include "stackmap.h"
 
 /* Who made a stack's calls (-P): its process, named at output time. */
@@ -60,21 +59,22 @@ struct symtab {
 };
 
 /*
- * Resolve every frame of set through kallsyms (two passes over the file,
- * a third when a return address must be looked up again by addr),
- * and read the command of every process (-P) from /proc/PID/comm.  Frame
- * 0 of a stack is named after one of traced[0..ntraced) (any order,
- * repeats allowed) when its function has that name among its aliases,
- * e.g. __x64_sys_getppid rather than __do_sys_getppid: pass the names of
- * the functions probed.  Returns 0, -EACCES when kallsyms hides addresses
- * (the table then prints bare addresses), or another -errno.
+ * Resolve every frame of set through a whole copy of kallsyms (kallsyms.h;
+ * a second look, by addr, for a return address whose addr - 1 is in no
+ * function), and read the command of every process (-P) from
+ * /proc/PID/comm.  Frame 0 of a stack is named after one of
+ * traced[0..ntraced) (any order, repeats allowed) when its function has
+ * that name among its aliases, e.g. __x64_sys_getppid rather than
+ * __do_sys_getppid: pass the names of the functions probed.  Returns 0,
+ * -EACCES when kallsyms hides addresses (the table then prints bare
+ * addresses), or another -errno.
  */
+int symtab_build_copied(struct symtab *tab, const struct stack_set *set,
+			const struct kallsyms *copy,
+			const char *const *traced, size_t ntraced);
+/* The same from the file at kallsyms_path, copied for the purpose. */
 int symtab_build_traced(struct symtab *tab, const struct stack_set *set,
 			const char *kallsyms_path,
-			const char *const *traced, size_t ntraced);
-/* The same from a whole copy of the file (kallsyms_copy.h). */
-int symtab_build_copied(struct symtab *tab, const struct stack_set *set,
-			const struct kallsyms_copy *copy,
 			const char *const *traced, size_t ntraced);
 /* symtab_build_traced() with no traced name: frame 0 by the alias rule. */
 int symtab_build(struct symtab *tab, const struct stack_set *set,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf.h"
 #include "glob.h"
 #include "diagnose.h"
 #include "kprobe.h"
@@ -308,6 +309,8 @@ int targets_expand(const struct options *opts, struct probes *p,
 	/* A view the caller made (a test, of files of its own) stays. */
 	memset(p, 0, sizeof(*p));
 	p->kv = kv;
+	/* What kallsyms lists, when the view reads it: these programs. */
+	p->kv.bpf_id = bpf_prog_last_id();
 	for (i = 0; i < opts->nfuncs && !ret; i++) {
 		const struct func_spec *spec = &opts->funcs[i];
 

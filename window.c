@@ -29,8 +29,8 @@ struct ticker {
 
 static int stop_taken(void);
 static int gate_set(const struct prog_maps *maps, __u64 open);
-static int wait_window(double seconds, struct kallsyms_copy *ksyms);
-static void wait_ticks(const struct ticker *t, struct kallsyms_copy *ksyms);
+static int wait_window(double seconds, struct kallsyms *ksyms);
+static void wait_ticks(const struct ticker *t, struct kallsyms *ksyms);
 static void say_tracing(const struct options *opts, const char *label,
 			const char *with);
 static void wait_programs(struct probes *probes);
@@ -38,7 +38,7 @@ static void skips_read(const struct probes *probes, int prog_fd,
 		       struct skips *s);
 static void kallsyms_copy_begin(const struct options *opts,
 				struct probes *probes, int prog_fd,
-				struct kallsyms_copy *ksyms);
+				struct kallsyms *ksyms);
 static int own_calls_skipped(const struct options *opts,
 			     const struct kfeatures *f);
 static unsigned int prog_id(int prog_fd);
@@ -55,7 +55,7 @@ static unsigned int prog_id(int prog_fd);
 int window_watch(const struct options *opts, const struct prog_maps *maps,
 		 struct probes *probes, int prog_fd, const char *label,
 		 double *seconds, struct skips *skipped,
-		 struct kallsyms_copy *ksyms)
+		 struct kallsyms *ksyms)
 {
 	return window_watch_ticks(opts, maps, probes, prog_fd, label, seconds,
 				  skipped, ksyms, NULL);
@@ -64,7 +64,7 @@ int window_watch(const struct options *opts, const struct prog_maps *maps,
 int window_watch_ticks(const struct options *opts,
 		       const struct prog_maps *maps, struct probes *probes,
 		       int prog_fd, const char *label, double *seconds,
-		       struct skips *skipped, struct kallsyms_copy *ksyms,
+		       struct skips *skipped, struct kallsyms *ksyms,
 		       const struct window_ticks *ticks)
 {
 	struct ticker t = { opts, ticks, probes, prog_fd, 0, NULL };
@@ -175,7 +175,7 @@ static void say_tracing(const struct options *opts, const char *label,
  * plus whole intervals, so they do not drift; one that passed while a
  * tick was printing is skipped, the next interval then the longer.
  */
-static void wait_ticks(const struct ticker *t, struct kallsyms_copy *ksyms)
+static void wait_ticks(const struct ticker *t, struct kallsyms *ksyms)
 {
 	double end = t->start + t->opts->duration, next = t->start, now;
 	struct skips s;
@@ -200,11 +200,11 @@ static void wait_ticks(const struct ticker *t, struct kallsyms_copy *ksyms)
  * Sleep for the window, or until SIGINT or SIGTERM (blocked in main).
  * Meanwhile copy /proc/kallsyms, a read() between two looks at the clock
  * and the signals, so that the stacks can be named the moment the window
- * ends (kallsyms_copy.h): the window ends within one read() of when it
+ * ends (kallsyms.h): the window ends within one read() of when it
  * should.  show_bt's own reads are not counted (the program skips its
  * process).  1 when a signal ended it.
  */
-static int wait_window(double seconds, struct kallsyms_copy *ksyms)
+static int wait_window(double seconds, struct kallsyms *ksyms)
 {
 	double end = clock_now() + seconds, left;
 	struct timespec ts, zero = { 0, 0 };
@@ -215,7 +215,7 @@ static int wait_window(double seconds, struct kallsyms_copy *ksyms)
 		if (ksyms->state == 0) {
 			if (sigtimedwait(&set, NULL, &zero) >= 0)
 				return 1;
-			if (kallsyms_copy_step(ksyms) == 1)
+			if (kallsyms_step(ksyms) == 1)
 				msg_timing("kallsyms_copied");
 			continue;
 		}
@@ -279,7 +279,7 @@ long long skips_total(const struct skips *s)
 /* ---- the kallsyms copy: the stacks' names read during the window ---- */
 
 /*
- * The copy of /proc/kallsyms that names the stacks (kallsyms_copy.h): the
+ * The copy of /proc/kallsyms that names the stacks (kallsyms.h): the
  * one the kernel view read to expand the targets, if it did and nothing
  * but show_bt's own programs was loaded since (its modules are the same);
  * else one read during the window, where the program leaves show_bt's own
@@ -287,22 +287,23 @@ long long skips_total(const struct skips *s)
  */
 static void kallsyms_copy_begin(const struct options *opts,
 				struct probes *probes, int prog_fd,
-				struct kallsyms_copy *ksyms)
+				struct kallsyms *ksyms)
 {
-	unsigned int own[2];
+	unsigned int own[2], last;
 
 	if (!kview_give_kallsyms(&probes->kv, ksyms)) {
 		own[0] = prog_id(prog_fd);
 		own[1] = prog_id(probes->perf_prog);
-		if (!kallsyms_copy_restamp(ksyms, own, 2)) {
+		if (!bpf_prog_only_own_since(ksyms->bpf_id, own, 2, &last) &&
+		    !kallsyms_restamp(ksyms, last)) {
 			msg_timing("kallsyms_copied");
 			return;
 		}
-		kallsyms_copy_free(ksyms);
+		kallsyms_free(ksyms);
 	}
 	if (own_calls_skipped(opts, &probes->feat))
-		kallsyms_copy_start(ksyms, KALLSYMS_PATH,
-				    KALLSYMS_MODULES_PATH);
+		kallsyms_start(ksyms, KALLSYMS_PATH, KALLSYMS_MODULES_PATH,
+			       bpf_prog_last_id());
 }
 
 /*

@@ -10,7 +10,7 @@
 
 #include <signal.h>
 
-#include "kallsyms_copy.h"
+#include "kallsyms.h"
 #include "options.h"
 #include "probes.h"
 #include "prog.h"
@@ -37,7 +37,7 @@ struct skips {
 int window_watch(const struct options *opts, const struct prog_maps *maps,
 		 struct probes *probes, int prog_fd, const char *label,
 		 double *seconds, struct skips *skipped,
-		 struct kallsyms_copy *ksyms);
+		 struct kallsyms *ksyms);
 
 /*
  * -i: tick() is called at each interval's end while the gate stays open,
@@ -56,7 +56,7 @@ struct window_ticks {
 int window_watch_ticks(const struct options *opts,
 		       const struct prog_maps *maps, struct probes *probes,
 		       int prog_fd, const char *label, double *seconds,
-		       struct skips *skipped, struct kallsyms_copy *ksyms,
+		       struct skips *skipped, struct kallsyms *ksyms,
 		       const struct window_ticks *ticks);
 
 /* end less start, where both are counted: what was skipped between. */

@@ -22,11 +22,11 @@
  * same module (as far as struct ksym holds its name: KSYM_MODULE_MAX - 1
  * characters).  A file where every address is 0 is refused (-EACCES).
  *
- * Checked against it: kallsyms.c's one pass (kallsyms_resolve_named()),
- * kallsyms_copy.c's whole copy (kallsyms_copy_read_all(), which must also
+ * Checked against it: the tests' one-pass oracle (oracle_resolve_named()),
+ * kallsyms.c's whole copy (kallsyms_read_all(), which must also
  * give every line back as kline_parse() split it) and its window copy
- * (kallsyms_copy_start(), kallsyms_copy_finish()), both through
- * kallsyms_copy_resolve().  Then symtab.c's frame naming, from the file
+ * (kallsyms_start(), kallsyms_finish()), both through
+ * kallsyms_resolve().  Then symtab.c's frame naming, from the file
  * and from the copy, on stacks made of those addresses: both name every
  * frame alike, and as symtab.h's rule says from the reference (frame 0 at
  * its address, as traced; a frame after a return address into the entry
@@ -43,7 +43,7 @@
 #include <unistd.h>
 
 #include "../../kallsyms.h"
-#include "../../kallsyms_copy.h"
+#include "../unit/kallsyms_oracle.h"
 #include "../../symtab.h"
 #include "fuzz.h"
 
@@ -274,7 +274,7 @@ static void expect_all(const char *who, int err, int want_err,
 }
 
 /* A whole copy gives every line back as kline_parse() split it. */
-static void expect_lines(const struct file *f, const struct kallsyms_copy *c)
+static void expect_lines(const struct file *f, const struct kallsyms *c)
 {
 	char buf[KSYM_NAME_LEN];
 	struct kline l;
@@ -283,7 +283,7 @@ static void expect_lines(const struct file *f, const struct kallsyms_copy *c)
 	fuzz_check(c->n == f->n, "the whole copy has %zu lines, the file %zu",
 		   c->n, f->n);
 	for (i = 0; i < f->n; i++) {
-		kallsyms_copy_line(c, i, &l, buf, sizeof(buf));
+		kallsyms_line(c, i, &l, buf, sizeof(buf));
 		fuzz_check(l.addr == f->lines[i].addr &&
 			   l.type == f->lines[i].type &&
 			   !strcmp(l.name, f->lines[i].name) &&
@@ -356,7 +356,7 @@ static void ref_frame(const struct file *f, const struct symtab *tab,
 }
 
 static void check_frames(const struct file *f, const unsigned long *addrs,
-			 size_t n, const struct kallsyms_copy *copy,
+			 size_t n, const struct kallsyms *copy,
 			 char *path)
 {
 	size_t nstacks = (n + FRAMES - 1) / FRAMES, i, k;
@@ -419,8 +419,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static unsigned long addrs[MAX_ADDRS];
 	static unsigned char named[MAX_ADDRS];
 	static struct ksym want[MAX_ADDRS], got[MAX_ADDRS];
-	struct kallsyms_copy whole = KALLSYMS_COPY_NONE;
-	struct kallsyms_copy window = KALLSYMS_COPY_NONE;
+	struct kallsyms whole = KALLSYMS_NONE;
+	struct kallsyms window = KALLSYMS_NONE;
 	char path[64];
 	struct file f;
 	size_t n, i;
@@ -438,24 +438,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	want_err = f.nonzero ? 0 : -EACCES;
 
-	err = kallsyms_resolve_named(path, addrs, n, got, named, f.names,
+	err = oracle_resolve_named(path, addrs, n, got, named, f.names,
 				     f.nnames);
-	expect_all("kallsyms_resolve_named", err, want_err, addrs, n, named,
+	expect_all("oracle_resolve_named", err, want_err, addrs, n, named,
 		   got, want);
 
-	err = kallsyms_copy_read_all(&whole, path, NO_MODULES);
-	fuzz_check(!err, "kallsyms_copy_read_all returned %d", err);
+	err = kallsyms_read_all(&whole, path, NO_MODULES, 0);
+	fuzz_check(!err, "kallsyms_read_all returned %d", err);
 	expect_lines(&f, &whole);
-	err = kallsyms_copy_resolve(&whole, addrs, n, got, named, f.names,
+	err = kallsyms_resolve(&whole, addrs, n, got, named, f.names,
 				    f.nnames);
 	expect_all("the whole copy", err, want_err, addrs, n, named, got,
 		   want);
 
-	err = kallsyms_copy_start(&window, path, NO_MODULES);
-	fuzz_check(!err, "kallsyms_copy_start returned %d", err);
-	err = kallsyms_copy_finish(&window);
-	fuzz_check(!err, "kallsyms_copy_finish returned %d", err);
-	err = kallsyms_copy_resolve(&window, addrs, n, got, named, f.names,
+	err = kallsyms_start(&window, path, NO_MODULES, 0);
+	fuzz_check(!err, "kallsyms_start returned %d", err);
+	err = kallsyms_finish(&window);
+	fuzz_check(!err, "kallsyms_finish returned %d", err);
+	err = kallsyms_resolve(&window, addrs, n, got, named, f.names,
 				    f.nnames);
 	expect_all("the window's copy", err, want_err, addrs, n, named, got,
 		   want);
@@ -463,8 +463,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!want_err)
 		check_frames(&f, addrs, n, &whole, path);
 
-	kallsyms_copy_free(&whole);
-	kallsyms_copy_free(&window);
+	kallsyms_free(&whole);
+	kallsyms_free(&window);
 	file_free(&f);
 	close(fd);
 	return 0;

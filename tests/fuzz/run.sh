@@ -17,7 +17,7 @@
 # The targets (tests/fuzz/fuzz_TARGET.c says what each checks):
 #   bpfasm    --prog's assembler: print then parse gives the same program
 #   insn      any 8-byte instructions, printed as --dump does, read back
-#   kallsyms  a fuzzed /proc/kallsyms through kallsyms.c, kallsyms_copy.c
+#   kallsyms  a fuzzed /proc/kallsyms through kallsyms.c, the one-pass oracle
 #             and symtab.c, against a plain reference
 #   kversion  kernel version strings (kversion.c)
 #   options   the command line (options.c)
@@ -47,7 +47,8 @@ mkdir -p $B
 # The product's sources each target links.
 BPFASM="bpfasm_ops.c bpfasm_print.c bpfasm_parse.c bpfasm_lex.c prog.c
 	tests/fuzz/stub_bpf.c"
-KSYMS="kallsyms.c kallsyms_copy.c symtab.c bpf.c kversion.c numparse.c"
+KSYMS="ksym.c kallsyms.c kallsyms_read.c tests/unit/kallsyms_oracle.c symtab.c
+       bpf.c kversion.c numparse.c"
 sources() {
 	case $1 in
 	bpfasm|insn) echo "$BPFASM" ;;

@@ -107,41 +107,44 @@ build test_chunks tests/unit/test_chunks.c stackmap.c bpf.c prog.c \
 build test_interval tests/unit/test_interval.c stackmap.c bpf.c prog.c \
 	kversion.c &&
 	run test_interval $B/test_interval
-build test_kallsyms tests/unit/test_kallsyms.c kallsyms.c numparse.c &&
+build test_kallsyms tests/unit/test_kallsyms.c tests/unit/kallsyms_oracle.c \
+	ksym.c numparse.c &&
 	run test_kallsyms $B/test_kallsyms tests/fixtures/kallsyms $B
-build test_kview tests/unit/test_kview.c kview.c kallsyms.c kallsyms_copy.c \
-	kprobe.c bpf.c kversion.c numparse.c &&
+build test_kview tests/unit/test_kview.c tests/unit/kallsyms_oracle.c kview.c \
+	ksym.c kallsyms.c kallsyms_read.c kprobe.c bpf.c kversion.c numparse.c &&
 	run test_kview $B/test_kview tests/fixtures/kallsyms $B
 build test_probes tests/unit/test_probes.c probes.c bpf.c diagnose.c perm.c \
-	kprobe.c stackmap.c testhook.c kview.c kallsyms.c kallsyms_copy.c \
-	kversion.c targets.c tracepoint.c prog.c options.c numparse.c glob.c \
+	kprobe.c stackmap.c testhook.c kview.c ksym.c kallsyms.c \
+	kallsyms_read.c kversion.c targets.c tracepoint.c prog.c options.c \
+	numparse.c glob.c \
 	-lpthread &&
 	run test_probes $B/test_probes
 build test_tracepoint tests/unit/test_tracepoint.c tracepoint.c probes.c \
 	bpf.c diagnose.c perm.c kprobe.c stackmap.c testhook.c kview.c \
-	kallsyms.c kallsyms_copy.c kversion.c targets.c prog.c options.c \
-	numparse.c glob.c -lpthread &&
+	ksym.c kallsyms.c kallsyms_read.c kversion.c targets.c prog.c \
+	options.c numparse.c glob.c -lpthread &&
 	run test_tracepoint $B/test_tracepoint
 # A shared name's probes, against a fake kernel (tests/unit/fake_kprobe.c).
 build test_shared tests/unit/test_shared.c tests/unit/fake_kprobe.c probes.c \
 	bpf.c diagnose.c perm.c stackmap.c testhook.c kview.c kallsyms.c \
-	kallsyms_copy.c kversion.c targets.c tracepoint.c prog.c options.c \
-	numparse.c glob.c -lpthread &&
+	kallsyms_read.c ksym.c kversion.c targets.c tracepoint.c prog.c \
+	options.c numparse.c glob.c -lpthread &&
 	run test_shared $B/test_shared $B
 # The cause of an EPERM or EACCES, from files standing in for the system's.
 build test_perm tests/unit/test_perm.c perm.c bpf.c kversion.c numparse.c &&
 	run test_perm $B/test_perm $B
-# The copy against the file, on the fixtures, test_kallsyms's files and
+# The resolver against the one-pass oracle, on the fixtures, test_kallsyms's files and
 # the host's own kallsyms (not under valgrind: 100,000 lines and more).
-build test_kallsyms_copy tests/unit/test_kallsyms_copy.c kallsyms_copy.c \
-	kallsyms.c bpf.c kversion.c numparse.c &&
+build test_kallsyms_copy tests/unit/test_kallsyms_copy.c \
+	tests/unit/kallsyms_oracle.c ksym.c kallsyms.c kallsyms_read.c bpf.c \
+	kversion.c numparse.c &&
 	run test_kallsyms_copy $B/test_kallsyms_copy tests/fixtures/kallsyms $B \
 		$([ -z "$VG" ] && [ -r /proc/kallsyms ] && echo /proc/kallsyms)
 build test_output tests/unit/test_output.c output.c symtab.c kallsyms.c \
-	kallsyms_copy.c stackmap.c bpf.c prog.c kversion.c numparse.c &&
+	kallsyms_read.c ksym.c stackmap.c bpf.c prog.c kversion.c numparse.c &&
 	run test_output $B/test_output tests/fixtures/kallsyms
 build test_frames tests/unit/test_frames.c symtab.c kallsyms.c \
-	kallsyms_copy.c bpf.c kversion.c numparse.c &&
+	kallsyms_read.c ksym.c bpf.c kversion.c numparse.c &&
 	run test_frames $B/test_frames tests/fixtures/kallsyms
 # The kernel feature table: decisions from each kernel's answers, and this
 # kernel's own (bpf() as root).
@@ -165,10 +168,10 @@ build test_numparse tests/unit/test_numparse.c numparse.c &&
 build test_kversion tests/unit/test_kversion.c kversion.c &&
 	run test_kversion $B/test_kversion
 build test_json tests/unit/test_json.c json.c utf8.c output.c symtab.c \
-	kallsyms.c kallsyms_copy.c bpf.c kversion.c numparse.c &&
+	ksym.c kallsyms.c kallsyms_read.c bpf.c kversion.c numparse.c &&
 	run test_json $B/test_json
 build test_svg tests/unit/test_svg.c svg.c utf8.c output.c symtab.c \
-	kallsyms.c kallsyms_copy.c bpf.c kversion.c numparse.c &&
+	ksym.c kallsyms.c kallsyms_read.c bpf.c kversion.c numparse.c &&
 	run test_svg $B/test_svg
 # bpfasm's text through llvm-mc, with show_bt --dump itself (under ASan).
 if [ -z "$VG" ] && build show_bt_asan ./*.c && [ -x $B/test_bpfasm ]; then

@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../kallsyms_copy.h"
+#include "../../kallsyms.h"
 #include "../../symtab.h"
 #include "unit.h"
 
@@ -50,7 +50,7 @@ static void expect_names(const char *file, const char *want, unsigned int n,
 	struct stack st = { .count = 1, .nframes = n, .ips = ips };
 	struct stack_set set = { .stacks = &st, .n = 1, .cap = 1,
 				 .depth = 127, .calls = 1, .by_id = 1 };
-	struct kallsyms_copy copy = KALLSYMS_COPY_NONE;
+	struct kallsyms copy = KALLSYMS_NONE;
 	char path[4096], got[4096], name[KSYM_NAME_LEN + 96];
 	const char *traced[] = { NULL };
 	struct symtab tab;
@@ -67,8 +67,8 @@ static void expect_names(const char *file, const char *want, unsigned int n,
 		if (from == 0) {
 			err = symtab_build_traced(&tab, &set, path, traced, 0);
 		} else {
-			err = kallsyms_copy_read_all(&copy, path,
-						     "/nonexistent/modules");
+			err = kallsyms_read_all(&copy, path,
+						"/nonexistent/modules", 0);
 			EXPECT(!err, "%s: cannot copy: %d", file, err);
 			if (err)
 				return;
@@ -85,7 +85,7 @@ static void expect_names(const char *file, const char *want, unsigned int n,
 		       file, from ? "copy" : "file", got, want);
 		symtab_free(&tab);
 	}
-	kallsyms_copy_free(&copy);
+	kallsyms_free(&copy);
 }
 
 /*

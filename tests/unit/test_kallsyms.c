@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_kallsyms.c - kallsyms_resolve(), kallsyms_resolve_named(),
- * kallsyms_lookup_name() and ksym_format() on the files in
+ * test_kallsyms.c - oracle_resolve(), oracle_resolve_named(),
+ * oracle_lookup_name() and ksym_format() on the files in
  * tests/fixtures/kallsyms, on files written here (long lines, aliases in
  * every order) and on random ones.
  *
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../kallsyms.h"
+#include "kallsyms_oracle.h"
 #include "unit.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -72,7 +72,7 @@ struct resolve_row {
 	const char *want;	/* ksym_format() output */
 };
 
-/* Sorted by address, as kallsyms_resolve() wants them. */
+/* Sorted by address, as oracle_resolve() wants them. */
 static const struct resolve_row basic_rows[] = {
 	{ "below_first_symbol", 0xffffffff80000000, "0xffffffff80000000" },
 	{ "exact_shared_text", 0xffffffff81000000,
@@ -114,7 +114,7 @@ static const struct resolve_row malformed_rows[] = {
 };
 
 /*
- * Frames and aliases: kallsyms_resolve() itself takes addresses as given
+ * Frames and aliases: oracle_resolve() itself takes addresses as given
  * (output.c passes addr - 1 for return addresses).
  */
 static const struct resolve_row frames_rows[] = {
@@ -169,7 +169,7 @@ static void test_rows(const char *path, const struct resolve_row *rows,
 		n = ARRAY_SIZE(addrs);
 	for (i = 0; i < n; i++)
 		addrs[i] = rows[i].addr;
-	err = kallsyms_resolve(path, addrs, n, syms);
+	err = oracle_resolve(path, addrs, n, syms);
 	for (i = 0; i < n; i++) {
 		EXPECT(!err, "kallsyms_resolve returned %d", err);
 		format(got, sizeof(got), rows[i].addr, &syms[i]);
@@ -191,7 +191,7 @@ static void check_single_vs_batch(const char *path,
 	int err;
 
 	for (i = 0; i < n; i++) {
-		err = kallsyms_resolve(path, &addrs[i], 1, &one);
+		err = oracle_resolve(path, &addrs[i], 1, &one);
 		EXPECT(!err, "resolving 0x%lx alone returned %d", addrs[i],
 		       err);
 		EXPECT(ksym_equal(&one, &batch[i]),
@@ -225,7 +225,7 @@ static void test_random_subsets(void)
 			addrs[i] += test_below(3) ? 0 : test_below(0x40);
 		}
 		qsort(addrs, n, sizeof(addrs[0]), cmp_ulong);
-		err = kallsyms_resolve(path, addrs, n, syms);
+		err = oracle_resolve(path, addrs, n, syms);
 		EXPECT(!err, "kallsyms_resolve returned %d", err);
 		check_single_vs_batch(path, addrs, n, syms);
 		if (test_why[0])
@@ -241,14 +241,14 @@ static void test_resolve_errors(void)
 	int err;
 
 	memset(syms, 0x5a, sizeof(syms));
-	err = kallsyms_resolve(fixture("zero"), addrs, 2, syms);
+	err = oracle_resolve(fixture("zero"), addrs, 2, syms);
 	EXPECT(err == -EACCES, "returned %d, want -EACCES", err);
 	EXPECT(ksym_zero(&syms[0]) && ksym_zero(&syms[1]),
 	       "symbols not zeroed");
 	test_end("kallsyms_resolve_all_zero_is_eacces");
 
 	memset(syms, 0x5a, sizeof(syms));
-	err = kallsyms_resolve(fixture("empty"), addrs, 2, syms);
+	err = oracle_resolve(fixture("empty"), addrs, 2, syms);
 	EXPECT(err == -EACCES, "returned %d, want -EACCES (no address)",
 	       err);
 	EXPECT(ksym_zero(&syms[0]) && ksym_zero(&syms[1]),
@@ -256,13 +256,13 @@ static void test_resolve_errors(void)
 	test_end("kallsyms_resolve_empty_file");
 
 	memset(syms, 0x5a, sizeof(syms));
-	err = kallsyms_resolve(fixture("does-not-exist"), addrs, 2, syms);
+	err = oracle_resolve(fixture("does-not-exist"), addrs, 2, syms);
 	EXPECT(err == -ENOENT, "returned %d, want -ENOENT", err);
 	EXPECT(ksym_zero(&syms[0]) && ksym_zero(&syms[1]),
 	       "symbols not zeroed");
 	test_end("kallsyms_resolve_missing_file");
 
-	err = kallsyms_resolve(fixtures, addrs, 2, syms);
+	err = oracle_resolve(fixtures, addrs, 2, syms);
 	EXPECT(err < 0, "a directory returned %d, want -errno", err);
 	test_end("kallsyms_resolve_directory");
 }
@@ -357,7 +357,7 @@ static void test_lookups(void)
 		const struct lookup_want *w = &lookups[i];
 
 		memset(&info, 0x5a, sizeof(info));
-		err = kallsyms_lookup_name(fixture(w->file), w->name, &info);
+		err = oracle_lookup_name(fixture(w->file), w->name, &info);
 		/* A name found where every address is hidden: -EACCES. */
 		if (!strcmp(w->file, "zero") && w->text)
 			EXPECT(err == -EACCES, "returned %d, want -EACCES",
@@ -380,7 +380,7 @@ static void test_lookups(void)
 	}
 
 	memset(&info, 0x5a, sizeof(info));
-	err = kallsyms_lookup_name(fixture("does-not-exist"), "vfs_write",
+	err = oracle_lookup_name(fixture("does-not-exist"), "vfs_write",
 				   &info);
 	EXPECT(err == -ENOENT, "returned %d, want -ENOENT", err);
 	EXPECT(!info.text && !info.other && !info.nsuggest,
@@ -397,7 +397,7 @@ static void test_long_query(void)
 
 	memset(name, 'v', sizeof(name) - 1);
 	memcpy(name, "vfs_write", 9);
-	err = kallsyms_lookup_name(fixture("basic"), name, &info);
+	err = oracle_lookup_name(fixture("basic"), name, &info);
 	EXPECT(!err, "returned %d", err);
 	EXPECT(!info.text && !info.nsuggest, "text %u, %u suggestions",
 	       info.text, info.nsuggest);
@@ -441,27 +441,27 @@ static void test_long_lines(void)
 	fprintf(f, "ffffffff81004000 T %*s", 2000, "tail_no_newline");
 	fclose(f);
 
-	err = kallsyms_lookup_name(path, "evil", &info);
+	err = oracle_lookup_name(path, "evil", &info);
 	EXPECT(!err && !info.text, "err %d, 'evil' found %u times", err,
 	       info.text);
 	test_end("kallsyms_long_line_hidden_symbol_lookup");
 
-	err = kallsyms_lookup_name(path, name511, &info);
+	err = oracle_lookup_name(path, name511, &info);
 	EXPECT(!err && info.text == 1, "err %d, 511-byte name found %u times",
 	       err, info.text);
 	test_end("kallsyms_long_name_511_bytes");
 
-	err = kallsyms_lookup_name(path, name512, &info);
+	err = oracle_lookup_name(path, name512, &info);
 	EXPECT(!err && !info.text, "err %d, 512-byte name found %u times",
 	       err, info.text);
 	test_end("kallsyms_long_name_512_bytes_rejected");
 
-	err = kallsyms_lookup_name(path, "after_long", &info);
+	err = oracle_lookup_name(path, "after_long", &info);
 	EXPECT(!err && info.text == 1, "err %d, after_long found %u times",
 	       err, info.text);
 	test_end("kallsyms_line_after_long_lines");
 
-	err = kallsyms_resolve(path, addrs, 3, syms);
+	err = oracle_resolve(path, addrs, 3, syms);
 	EXPECT(!err, "returned %d", err);
 	format(got, sizeof(got), addrs[0], &syms[0]);
 	EXPECT(!strncmp(got, "aaaa", 4) && strstr(got, "a+0x10"),
@@ -651,7 +651,7 @@ static void test_fuzz(void)
 			addrs[i] = test_below(2) ? test_rand() :
 				   random_row_addr() + test_below(0x100);
 		qsort(addrs, n, sizeof(addrs[0]), cmp_ulong);
-		err = kallsyms_resolve(path, addrs, n, syms);
+		err = oracle_resolve(path, addrs, n, syms);
 		EXPECT(!err || err == -EACCES, "round %u: resolve returned %d",
 		       round, err);
 		for (i = 0; i < n; i++) {
@@ -673,7 +673,7 @@ static void test_fuzz(void)
 					qname[k] = "abcfo_iw"[test_below(8)];
 				qname[len] = '\0';
 			}
-			err = kallsyms_lookup_name(path, q, &info);
+			err = oracle_lookup_name(path, q, &info);
 			EXPECT(!err, "round %u: lookup('%s') returned %d",
 			       round, q, err);
 			check_info(q, &info);
@@ -748,7 +748,7 @@ static void test_alias_orders(void)
 			test_fail("cannot write %s", path);
 			break;
 		}
-		err = kallsyms_resolve(path, addrs, 4, syms);
+		err = oracle_resolve(path, addrs, 4, syms);
 		EXPECT(!err, "order %u: returned %d", p, err);
 		EXPECT(!strcmp(syms[0].name, "__x64_sys_getppid"),
 		       "order %u: 0x81200005 is '%s'", p, syms[0].name);
@@ -758,7 +758,7 @@ static void test_alias_orders(void)
 		       "order %u: 0x81500008 is '%s'", p, syms[2].name);
 		EXPECT(!strcmp(syms[3].name, "zeta_a"),
 		       "order %u: 0x81700004 is '%s'", p, syms[3].name);
-		err = kallsyms_resolve_named(path, addrs, 4, syms, named,
+		err = oracle_resolve_named(path, addrs, 4, syms, named,
 					     traced, 1);
 		EXPECT(!err && !strcmp(syms[0].name, "__ia32_sys_getppid") &&
 		       syms[0].type == 'T' &&
@@ -773,7 +773,7 @@ static void test_alias_orders(void)
 }
 
 /*
- * kallsyms_resolve_named(): addresses in any order with repeats, a name
+ * oracle_resolve_named(): addresses in any order with repeats, a name
  * asked for only where named[i] is set, and only a name that is an alias
  * of the function found (not one elsewhere, not one in another module).
  */
@@ -800,7 +800,7 @@ static void test_resolve_named(void)
 	size_t i;
 	int err;
 
-	err = kallsyms_resolve_named(path, addrs, ARRAY_SIZE(addrs), syms,
+	err = oracle_resolve_named(path, addrs, ARRAY_SIZE(addrs), syms,
 				     named, traced, ARRAY_SIZE(traced));
 	EXPECT(!err, "returned %d", err);
 	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
@@ -808,7 +808,7 @@ static void test_resolve_named(void)
 		EXPECT(!strcmp(got, want[i]),
 		       "[%zu] 0x%lx gave '%s', want '%s'", i, addrs[i], got,
 		       want[i]);
-		err = kallsyms_resolve_named(path, &addrs[i], 1, &one,
+		err = oracle_resolve_named(path, &addrs[i], 1, &one,
 					     &named[i], traced,
 					     ARRAY_SIZE(traced));
 		EXPECT(!err && ksym_equal(&one, &syms[i]),
@@ -818,7 +818,7 @@ static void test_resolve_named(void)
 	test_end("kallsyms_resolve_named");
 
 	memset(syms, 0x5a, sizeof(syms));
-	err = kallsyms_resolve_named(fixture("zero"), addrs, 2, syms, named,
+	err = oracle_resolve_named(fixture("zero"), addrs, 2, syms, named,
 				     traced, 2);
 	EXPECT(err == -EACCES && ksym_zero(&syms[0]) && ksym_zero(&syms[1]),
 	       "zero fixture: returned %d", err);
@@ -843,7 +843,7 @@ static void test_highest_aligned(void)
 	if (write_lines(path, lines, NULL, 2)) {
 		test_fail("cannot write %s", path);
 	} else {
-		err = kallsyms_resolve(path, addrs, 3, syms);
+		err = oracle_resolve(path, addrs, 3, syms);
 		EXPECT(!err, "returned %d", err);
 		format(got, sizeof(got), addrs[0], &syms[0]);
 		EXPECT(!strcmp(got, "last_aligned+0x0"), "start: '%s'", got);
@@ -865,7 +865,7 @@ static void test_addrs(void)
 	unsigned int counts[5];
 	int err;
 
-	err = kallsyms_addrs(fixture("basic"), names, 5, addrs, counts);
+	err = oracle_addrs(fixture("basic"), names, 5, addrs, counts);
 	EXPECT(!err, "returned %d", err);
 	EXPECT(counts[0] == 2 && counts[1] == 2 && addrs[0] == 0xffffffff81400000ul &&
 	       addrs[1] == addrs[0], "dup_fn: %u at %lx, %u at %lx", counts[0],
@@ -876,7 +876,7 @@ static void test_addrs(void)
 	       "vfs_write %u %lx, vfs_writev %u %lx", counts[3], addrs[3],
 	       counts[4], addrs[4]);
 	test_end("kallsyms_addrs_basic");
-	err = kallsyms_addrs(fixture("zero"), names, 5, addrs, counts);
+	err = oracle_addrs(fixture("zero"), names, 5, addrs, counts);
 	EXPECT(err == -EACCES, "zero fixture: returned %d", err);
 	test_end("kallsyms_addrs_hidden");
 }
@@ -907,7 +907,7 @@ int main(int argc, char **argv)
 
 		for (i = 0; i < ARRAY_SIZE(basic_rows); i++)
 			addrs[i] = basic_rows[i].addr;
-		err = kallsyms_resolve(fixture("basic"), addrs, i, syms);
+		err = oracle_resolve(fixture("basic"), addrs, i, syms);
 		EXPECT(!err, "kallsyms_resolve returned %d", err);
 		check_single_vs_batch(fixture("basic"), addrs, i, syms);
 		test_end("kallsyms_resolve_rows_alone");

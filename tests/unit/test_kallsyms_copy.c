@@ -25,7 +25,8 @@
 
 #include "../../bpf.h"
 #include "../../insn.h"
-#include "../../kallsyms_copy.h"
+#include "../../kallsyms.h"
+#include "kallsyms_oracle.h"
 #include "unit.h"
 
 static const char *work;
@@ -98,10 +99,10 @@ static size_t some_names(const char *path, char ***out)
 }
 
 /*
- * A copy read whole (kallsyms_copy_read_all()) has every line the file
+ * A copy read whole (kallsyms_read_all()) has every line the file
  * gives kline_parse(), in the file's order: how many differ.
  */
-static size_t lines_differ(const struct kallsyms_copy *c, const char *path)
+static size_t lines_differ(const struct kallsyms *c, const char *path)
 {
 	char buf[KLINE_MAX + 1], nb[KSYM_NAME_LEN];
 	FILE *f = fopen(path, "re");
@@ -115,7 +116,7 @@ static size_t lines_differ(const struct kallsyms_copy *c, const char *path)
 		whole = strchr(buf, '\n') != NULL || feof(f);
 		if (!skipping && whole && !kline_parse(buf, &l)) {
 			if (i < c->n) {
-				kallsyms_copy_line(c, i, &m, nb, sizeof(nb));
+				kallsyms_line(c, i, &m, nb, sizeof(nb));
 				bad += m.addr != l.addr || m.type != l.type ||
 				       strcmp(m.name, l.name) ||
 				       strcmp(m.module ? m.module : "",
@@ -132,7 +133,7 @@ static size_t lines_differ(const struct kallsyms_copy *c, const char *path)
 /* all: the copy read whole (kview's), else a window's. */
 static void compare(const char *label, const char *path, int all)
 {
-	struct kallsyms_copy c;
+	struct kallsyms c;
 	struct ksym *a = NULL, *b = NULL;
 	unsigned char *named = NULL;
 	unsigned long *addrs = NULL;
@@ -151,7 +152,7 @@ static void compare(const char *label, const char *path, int all)
 	for (i = 0; i < n; i++)
 		named[i] = i % 3 == 0;
 	if (all) {
-		err = kallsyms_copy_read_all(&c, path, "/nonexistent/modules");
+		err = kallsyms_read_all(&c, path, "/nonexistent/modules", 0);
 		EXPECT(!err, "%s: read_all: %s", path, strerror(-err));
 		if (err)
 			goto out;
@@ -159,16 +160,16 @@ static void compare(const char *label, const char *path, int all)
 		       "%s: %zu lines differ from the file's (of %zu)", path,
 		       lines_differ(&c, path), c.n);
 	} else {
-		err = kallsyms_copy_start(&c, path, "/nonexistent/modules");
+		err = kallsyms_start(&c, path, "/nonexistent/modules", 0);
 		EXPECT(!err, "%s: start: %s", path, strerror(-err));
 		if (err)
 			goto out;
-		err = kallsyms_copy_finish(&c);
+		err = kallsyms_finish(&c);
 		EXPECT(!err, "%s: finish: %s", path, strerror(-err));
 	}
 	/* Without names asked for, then with. */
-	ea = kallsyms_resolve(path, addrs, n, a);
-	eb = err ? err : kallsyms_copy_resolve(&c, addrs, n, b, NULL, NULL, 0);
+	ea = oracle_resolve(path, addrs, n, a);
+	eb = err ? err : kallsyms_resolve(&c, addrs, n, b, NULL, NULL, 0);
 	EXPECT(ea == eb, "%s: the file says %d, the copy %d", path, ea, eb);
 	for (i = 0; i < n; i++)
 		if (!ksym_same(&a[i], &b[i]) && !bad++)
@@ -176,9 +177,9 @@ static void compare(const char *label, const char *path, int all)
 				  path, addrs[i], a[i].name, a[i].type,
 				  a[i].module, b[i].name, b[i].type,
 				  b[i].module);
-	ea = kallsyms_resolve_named(path, addrs, n, a, named,
+	ea = oracle_resolve_named(path, addrs, n, a, named,
 				    (const char *const *)names, nn);
-	eb = err ? err : kallsyms_copy_resolve(&c, addrs, n, b, named,
+	eb = err ? err : kallsyms_resolve(&c, addrs, n, b, named,
 					(const char *const *)names, nn);
 	EXPECT(ea == eb, "%s: named: the file says %d, the copy %d", path,
 	       ea, eb);
@@ -186,7 +187,7 @@ static void compare(const char *label, const char *path, int all)
 		if (!ksym_same(&a[i], &b[i]) && !bad++)
 			test_fail("%s: named 0x%lx: the file says %s, the copy %s",
 				  path, addrs[i], a[i].name, b[i].name);
-	kallsyms_copy_free(&c);
+	kallsyms_free(&c);
 out:
 	snprintf(tname, sizeof(tname), "kallsyms_copy_same%s/%s",
 		 all ? "_all" : "", label);
@@ -240,6 +241,24 @@ static const char pfx_file[] =
 	"00007fff00000000 t low_half\n"
 	"ffffffffc0005000 t __pfx_q\n";
 
+/* Copy the file at from to to: 0, or -1. */
+static int snapshot(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "re"), *out = fopen(to, "we");
+	char buf[1 << 16];
+	size_t got;
+	int bad = !in || !out;
+
+	while (!bad && (got = fread(buf, 1, sizeof(buf), in)) > 0)
+		bad = fwrite(buf, 1, got, out) != got;
+	bad |= !in || ferror(in);
+	if (in)
+		fclose(in);
+	if (out && fclose(out))
+		bad = 1;
+	return bad ? -1 : 0;
+}
+
 static void test_files(const char *fixtures, int argc, char **argv)
 {
 	char path[1024];
@@ -273,9 +292,22 @@ static void test_files(const char *fixtures, int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		char label[64];
 
+		/*
+		 * A live file (the host's /proc/kallsyms) changes as other
+		 * processes load BPF programs: the oracle and the copy each
+		 * read the same snapshot of it.
+		 */
 		snprintf(label, sizeof(label), "named%d", i + 1);
-		compare(label, argv[i], 0);
-		compare(label, argv[i], 1);
+		snprintf(path, sizeof(path), "%s/copy_snapshot", work);
+		if (snapshot(argv[i], path)) {
+			test_fail("cannot copy %s to %s", argv[i], path);
+			snprintf(path, sizeof(path), "kallsyms_copy_same/%s",
+				 label);
+			test_end(path);
+			continue;
+		}
+		compare(label, path, 0);
+		compare(label, path, 1);
 	}
 }
 
@@ -295,17 +327,17 @@ static void test_recheck(void)
 		"old 16384 0 - Live 0xffffffffc0001000\n");
 	unsigned long addrs[] = { 0xffffffff81001010, 0xffffffffc0001010,
 				  0xffffffffc0009010 };
-	struct kallsyms_copy c;
+	struct kallsyms c;
 	struct ksym s[3];
 	int err;
 
-	err = kallsyms_copy_start(&c, ks, mods);
+	err = kallsyms_start(&c, ks, mods, 0);
 	if (!err)
-		err = kallsyms_copy_finish(&c);
+		err = kallsyms_finish(&c);
 	EXPECT(!err, "copy: %s", strerror(-err));
 	if (err)
 		goto out;
-	err = kallsyms_copy_resolve(&c, addrs, 3, s, NULL, NULL, 0);
+	err = kallsyms_resolve(&c, addrs, 3, s, NULL, NULL, 0);
 	EXPECT(!err && !s[2].addr && !strcmp(s[1].name, "old"),
 	       "before the load: %s, %s, and 0x%lx past the last symbol's page, not %s (%d)",
 	       s[0].name, s[1].name, addrs[2], s[2].name, err);
@@ -319,7 +351,7 @@ static void test_recheck(void)
 	write_file("copy_modules",
 		"new 16384 0 - Live 0xffffffffc0009000\n"
 		"old 16384 0 - Live 0xffffffffc0001000\n");
-	err = kallsyms_copy_resolve(&c, addrs, 3, s, NULL, NULL, 0);
+	err = kallsyms_resolve(&c, addrs, 3, s, NULL, NULL, 0);
 	EXPECT(!err, "resolve: %s", strerror(-err));
 	EXPECT(!strcmp(s[0].name, "f"), "the image's f came from the file: %s",
 	       s[0].name);
@@ -327,7 +359,7 @@ static void test_recheck(void)
 	       "old's address: %s [%s]", s[1].name, s[1].module);
 	EXPECT(!strcmp(s[2].name, "new_fn") && !strcmp(s[2].module, "new"),
 	       "the new module's address: %s [%s]", s[2].name, s[2].module);
-	kallsyms_copy_free(&c);
+	kallsyms_free(&c);
 out:
 	test_end("kallsyms_copy_recheck");
 }
@@ -373,6 +405,19 @@ static int foreign_since(unsigned int id, const unsigned int *own, size_t n)
 }
 
 /*
+ * What window.c does before it takes kview's copy over: the programs
+ * loaded since it began must be own[0..n) alone.
+ */
+static int restamp_own(struct kallsyms *c, const unsigned int *own, size_t n)
+{
+	unsigned int last;
+
+	if (bpf_prog_only_own_since(c->bpf_id, own, n, &last))
+		return -ESTALE;
+	return kallsyms_restamp(c, last);
+}
+
+/*
  * One try of test_restamp(): 0 done, 1 when another process loaded a
  * program meanwhile (try again).
  */
@@ -380,7 +425,7 @@ static int restamp_try(const char *ks, const char *mods)
 {
 	unsigned long a = 0xffffffffc0001010;
 	unsigned int own[2] = { 0, 0 }, other = 0, start;
-	struct kallsyms_copy c;
+	struct kallsyms c;
 	int fd = -1, fd2 = -1, err, again = 0;
 	struct ksym s;
 
@@ -389,11 +434,11 @@ static int restamp_try(const char *ks, const char *mods)
 		   "ffffffffc0001000 t mod_fn\t[mod]\n");
 	write_file("copy_stamp_modules",
 		   "mod 16384 0 - Live 0xffffffffc0001000\n");
-	err = kallsyms_copy_read_all(&c, ks, mods);
+	err = kallsyms_read_all(&c, ks, mods, bpf_prog_last_id());
 	EXPECT(!err, "read_all: %s", strerror(-err));
 	if (err)
 		return 0;
-	start = c.bpf_last_id;
+	start = c.bpf_id;
 	fd = prog_loaded(&own[1]);
 	EXPECT(fd >= 0, "cannot load a BPF program (root needed): %s",
 	       strerror(-fd));
@@ -403,26 +448,28 @@ static int restamp_try(const char *ks, const char *mods)
 	write_file("copy_stamp", "ffffffff81000000 T _stext\n"
 		   "ffffffff81e00000 T _etext\n"
 		   "ffffffffc0001000 t mod_renamed\t[mod]\n");
-	err = kallsyms_copy_restamp(&c, own, 2);
+	err = restamp_own(&c, own, 2);
 	if (foreign_since(start, own, 2)) {
 		again = 1;
 		goto out;
 	}
 	EXPECT(!err, "only our own program came: %s", strerror(-err));
-	err = kallsyms_copy_resolve(&c, &a, 1, &s, NULL, NULL, 0);
+	kallsyms_bpf_now(&c, bpf_prog_last_id());
+	err = kallsyms_resolve(&c, &a, 1, &s, NULL, NULL, 0);
 	EXPECT(!err && !strcmp(s.name, "mod_fn"),
 	       "current after the restamp, yet asked the file: %s (%d)",
 	       s.name, err);
 	fd2 = prog_loaded(&other);
 	EXPECT(fd2 >= 0, "a second program: %s", strerror(-fd2));
-	err = kallsyms_copy_restamp(&c, own, 2);
+	err = restamp_own(&c, own, 2);
 	EXPECT(err == -ESTALE, "another's program came: %d", err);
-	err = kallsyms_copy_resolve(&c, &a, 1, &s, NULL, NULL, 0);
+	kallsyms_bpf_now(&c, bpf_prog_last_id());
+	err = kallsyms_resolve(&c, &a, 1, &s, NULL, NULL, 0);
 	EXPECT(!err && !strcmp(s.name, "mod_renamed"),
 	       "stale, so the module's address comes from the file: %s (%d)",
 	       s.name, err);
 	own[0] = other;
-	err = kallsyms_copy_restamp(&c, own, 2);
+	err = restamp_own(&c, own, 2);
 	if (foreign_since(start, own, 2)) {
 		again = 1;
 		goto out;
@@ -431,14 +478,14 @@ static int restamp_try(const char *ks, const char *mods)
 	write_file("copy_stamp_modules",
 		   "mod 16384 0 - Live 0xffffffffc0001000\n"
 		   "new 16384 0 - Live 0xffffffffc0009000\n");
-	err = kallsyms_copy_restamp(&c, own, 2);
+	err = restamp_own(&c, own, 2);
 	EXPECT(err == -ESTALE, "a module came: %d", err);
 out:
 	if (fd >= 0)
 		close(fd);
 	if (fd2 >= 0)
 		close(fd2);
-	kallsyms_copy_free(&c);
+	kallsyms_free(&c);
 	return again;
 }
 
@@ -463,20 +510,20 @@ static void test_restamp(void)
 /* Errors: no file; a copy not finished is refused, not half-used. */
 static void test_errors(void)
 {
-	struct kallsyms_copy c;
+	struct kallsyms c;
 	unsigned long a = 1;
 	struct ksym s;
 	int err;
 
-	err = kallsyms_copy_start(&c, "/nonexistent/kallsyms", "/nonexistent");
+	err = kallsyms_start(&c, "/nonexistent/kallsyms", "/nonexistent", 0);
 	EXPECT(err == -ENOENT, "a missing file: %d", err);
-	err = kallsyms_copy_start(&c, write_file("copy_half", pfx_file),
-				  "/nonexistent");
+	err = kallsyms_start(&c, write_file("copy_half", pfx_file),
+			     "/nonexistent", 0);
 	EXPECT(!err, "start: %d", err);
 	if (!err) {
-		err = kallsyms_copy_resolve(&c, &a, 1, &s, NULL, NULL, 0);
+		err = kallsyms_resolve(&c, &a, 1, &s, NULL, NULL, 0);
 		EXPECT(err == -EINVAL, "an unfinished copy: %d", err);
-		kallsyms_copy_free(&c);
+		kallsyms_free(&c);
 	}
 	test_end("kallsyms_copy_errors");
 }

@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 
 #include "../../kallsyms.h"
+#include "kallsyms_oracle.h"
 #include "../../kprobe.h"
 #include "../../kview.h"
 #include "unit.h"
@@ -65,14 +66,14 @@ static int copy_file(const char *from, const char *to)
 	return ok;
 }
 
-/* kview_lookup() against kallsyms_lookup_name(), field by field. */
+/* kview_lookup() against oracle_lookup_name(), field by field. */
 static void same_lookup(struct kview *kv, const char *path, const char *name)
 {
 	static struct ksym_name_info a, b;
 	unsigned int i;
 	int ea, eb;
 
-	ea = kallsyms_lookup_name(path, name, &a);
+	ea = oracle_lookup_name(path, name, &a);
 	eb = kview_lookup(kv, name, &b);
 	EXPECT(ea == eb, "%s: returned %d, kallsyms.c %d", name, eb, ea);
 	if (ea)
@@ -109,7 +110,7 @@ static void same_addrs(struct kview *kv, const char *path, const char *name)
 	unsigned int ca, cb;
 	int ea, eb;
 
-	ea = kallsyms_addrs(path, names, 1, &aa, &ca);
+	ea = oracle_addrs(path, names, 1, &aa, &ca);
 	eb = kview_addrs(kv, name, &ab, &cb);
 	EXPECT(ea == eb, "%s: addrs returned %d, kallsyms.c %d", name, eb,
 	       ea);
@@ -123,7 +124,7 @@ static void same_resolve(struct kview *kv, const char *path,
 	struct ksym a, b;
 	int ea, eb;
 
-	ea = kallsyms_resolve(path, &addr, 1, &a);
+	ea = oracle_resolve(path, &addr, 1, &a);
 	eb = kview_resolve(kv, addr, &b);
 	EXPECT(ea == eb, "%lx: resolve returned %d, kallsyms.c %d", addr, eb,
 	       ea);
