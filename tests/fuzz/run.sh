@@ -48,7 +48,7 @@ mkdir -p $B
 BPFASM="bpfasm_ops.c bpfasm_print.c bpfasm_parse.c bpfasm_lex.c prog.c
 	tests/fuzz/stub_bpf.c"
 KSYMS="ksym.c kallsyms.c kallsyms_read.c tests/unit/kallsyms_oracle.c symtab.c
-       bpf.c kversion.c numparse.c"
+       numparse.c"
 sources() {
 	case $1 in
 	bpfasm|insn) echo "$BPFASM" ;;

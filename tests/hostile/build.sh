@@ -62,4 +62,4 @@ srcs=$(sed -n '/^SRCS *=/,/[^\\]$/p' Makefile | sed 's/^SRCS *=//; s/\\$//')
 cc_to "$B/show_bt" $WARN $SAN $srcs -lm
 # shellcheck disable=SC2086
 cc_to "$B/fmt" $WARN $SAN tests/hostile/fmt.c output.c symtab.c \
-	ksym.c kallsyms.c kallsyms_read.c bpf.c kversion.c numparse.c
+	ksym.c kallsyms.c kallsyms_read.c numparse.c

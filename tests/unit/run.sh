@@ -143,8 +143,9 @@ build test_kallsyms_copy tests/unit/test_kallsyms_copy.c \
 build test_output tests/unit/test_output.c output.c symtab.c kallsyms.c \
 	kallsyms_read.c ksym.c stackmap.c bpf.c prog.c kversion.c numparse.c &&
 	run test_output $B/test_output tests/fixtures/kallsyms
+# Output and naming link no BPF layer: the symbol code makes no bpf() call.
 build test_frames tests/unit/test_frames.c symtab.c kallsyms.c \
-	kallsyms_read.c ksym.c bpf.c kversion.c numparse.c &&
+	kallsyms_read.c ksym.c numparse.c &&
 	run test_frames $B/test_frames tests/fixtures/kallsyms
 # The kernel feature table: decisions from each kernel's answers, and this
 # kernel's own (bpf() as root).
@@ -168,10 +169,10 @@ build test_numparse tests/unit/test_numparse.c numparse.c &&
 build test_kversion tests/unit/test_kversion.c kversion.c &&
 	run test_kversion $B/test_kversion
 build test_json tests/unit/test_json.c json.c utf8.c output.c symtab.c \
-	ksym.c kallsyms.c kallsyms_read.c bpf.c kversion.c numparse.c &&
+	ksym.c kallsyms.c kallsyms_read.c numparse.c &&
 	run test_json $B/test_json
 build test_svg tests/unit/test_svg.c svg.c utf8.c output.c symtab.c \
-	ksym.c kallsyms.c kallsyms_read.c bpf.c kversion.c numparse.c &&
+	ksym.c kallsyms.c kallsyms_read.c numparse.c &&
 	run test_svg $B/test_svg
 # bpfasm's text through llvm-mc, with show_bt --dump itself (under ASan).
 if [ -z "$VG" ] && build show_bt_asan ./*.c && [ -x $B/test_bpfasm ]; then
