@@ -141,29 +141,47 @@ int bpf_prog_load_kprobe(const struct bpf_insn *insns, size_t insn_cnt,
 				       log_level, log, log_size);
 }
 
-/* The load of every program show_bt makes: a kprobe's or a tracepoint's. */
+int bpf_prog_load(const struct bpf_load *l)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = l->type;
+	attr.expected_attach_type = l->expected_attach_type;
+	attr.insns = ptr_to_u64(l->insns);
+	attr.insn_cnt = l->insn_cnt;
+	attr.license = ptr_to_u64(l->license);
+	attr.kern_version = l->kern_version;
+	strncpy(attr.prog_name, l->name, sizeof(attr.prog_name) - 1);
+	if (l->log_level && l->log && l->log_size) {
+		l->log[0] = '\0';
+		attr.log_level = l->log_level;
+		attr.log_buf = ptr_to_u64(l->log);
+		attr.log_size = l->log_size;
+	}
+	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+/* A kprobe's or a tracepoint's program, as show_bt loads them. */
 static int prog_load(enum bpf_prog_type type, const struct bpf_insn *insns,
 		     size_t insn_cnt, const char *name, const char *license,
 		     enum bpf_attach_type expected_attach_type,
 		     unsigned int log_level, char *log, size_t log_size)
 {
-	union bpf_attr attr;
+	struct bpf_load l = {
+		.type = type,
+		.expected_attach_type = expected_attach_type,
+		.insns = insns,
+		.insn_cnt = insn_cnt,
+		.name = name,
+		.license = license,
+		.kern_version = running_kernel_version(),
+		.log_level = log_level,
+		.log = log,
+		.log_size = log_size,
+	};
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = type;
-	attr.expected_attach_type = expected_attach_type;
-	attr.insns = ptr_to_u64(insns);
-	attr.insn_cnt = insn_cnt;
-	attr.license = ptr_to_u64(license);
-	attr.kern_version = running_kernel_version();
-	strncpy(attr.prog_name, name, sizeof(attr.prog_name) - 1);
-	if (log_level && log && log_size) {
-		log[0] = '\0';
-		attr.log_level = log_level;
-		attr.log_buf = ptr_to_u64(log);
-		attr.log_size = log_size;
-	}
-	return sys_bpf(BPF_PROG_LOAD, &attr);
+	return bpf_prog_load(&l);
 }
 
 int bpf_prog_load_kprobe_as(const struct bpf_insn *insns, size_t insn_cnt,

@@ -46,6 +46,26 @@ int bpf_prog_only_own_since(unsigned int after, const unsigned int *own,
 int bpf_prog_get_fd_by_id(unsigned int id);
 
 /*
+ * BPF_PROG_LOAD as show_bt uses it: every program it loads, and the tiny
+ * ones that ask the kernel what it can do (kfeatures.c), go through
+ * bpf_prog_load().  With log_level > 0 the verifier writes its reasoning
+ * into log (log_size bytes, always NUL-terminated).
+ */
+struct bpf_load {
+	enum bpf_prog_type type;
+	enum bpf_attach_type expected_attach_type;
+	const struct bpf_insn *insns;
+	size_t insn_cnt;
+	const char *name;	/* up to BPF_OBJ_NAME_LEN - 1 kept */
+	const char *license;
+	__u32 kern_version;	/* LINUX_VERSION_CODE: before 5.0, kprobes */
+	unsigned int log_level;
+	char *log;
+	size_t log_size;
+};
+int bpf_prog_load(const struct bpf_load *l);
+
+/*
  * Load a BPF_PROG_TYPE_KPROBE program under license ("GPL": helpers such
  * as bpf_get_stackid() are offered to GPL-compatible programs only).  With
  * log_level > 0 the verifier writes its reasoning into log (log_size

@@ -417,29 +417,27 @@ static int closed(int fd)
 }
 
 /*
- * bpf.h's loader sets kern_version from the version and knows only
- * kprobes; the questions need kern_version 0 and a perf_event program.
+ * A question's program: bpf.h's kprobe and tracepoint loaders set
+ * kern_version from the version; the questions set it themselves (0 to
+ * ask whether it is needed) and ask of perf_event programs too.
  */
 static int prog_load(enum bpf_prog_type type, const struct bpf_insn *insns,
 		     size_t insn_cnt, __u32 kern_version, char *log,
 		     size_t log_size)
 {
-	union bpf_attr attr;
+	struct bpf_load l = {
+		.type = type,
+		.insns = insns,
+		.insn_cnt = insn_cnt,
+		.name = PROBE_NAME,
+		.license = "GPL",
+		.kern_version = kern_version,
+		.log_level = log ? 1 : 0,
+		.log = log,
+		.log_size = log_size,
+	};
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = type;
-	attr.insns = (__u64)(unsigned long)insns;
-	attr.insn_cnt = insn_cnt;
-	attr.license = (__u64)(unsigned long)"GPL";
-	attr.kern_version = kern_version;
-	snprintf(attr.prog_name, sizeof(attr.prog_name), "%s", PROBE_NAME);
-	if (log) {
-		log[0] = '\0';
-		attr.log_level = 1;
-		attr.log_buf = (__u64)(unsigned long)log;
-		attr.log_size = log_size;
-	}
-	return sys_bpf(BPF_PROG_LOAD, &attr);
+	return bpf_prog_load(&l);
 }
 
 /*
