@@ -10,6 +10,7 @@
 #include "bpf.h"
 #include "diagnose.h"
 #include "kprobe.h"
+#include "msg.h"
 #include "probes.h"
 #include "stackmap.h"
 #include "testhook.h"
@@ -405,7 +406,7 @@ int probes_attach_multi(struct probes *p, int prog_fd, char *err,
 	idx = calloc(room, sizeof(*idx));
 	p->multi_note[0] = '\0';
 	if (!addrs || !idx) {
-		ret = diag_fail(err, size, -ENOMEM, "out of memory");
+		ret = msg_fail(err, size, -ENOMEM, "out of memory");
 		goto out;
 	}
 	ret = diag_ftrace_usable(&p->kv, err, size);
@@ -413,7 +414,7 @@ int probes_attach_multi(struct probes *p, int prog_fd, char *err,
 		goto out;
 	ret = multi_pick(p, addrs, idx, &n);
 	if (ret) {
-		diag_fail(err, size, ret, "out of memory");
+		msg_fail(err, size, ret, "out of memory");
 		goto out;
 	}
 	fd = n ? kprobe_multi_attach(prog_fd, addrs, n) : -ENOENT;
@@ -422,7 +423,7 @@ int probes_attach_multi(struct probes *p, int prog_fd, char *err,
 		m = n;
 		ret = multi_traceable(p, addrs, idx, &m);
 		if (ret) {
-			diag_fail(err, size, ret, "out of memory");
+			msg_fail(err, size, ret, "out of memory");
 			goto out;
 		}
 		if (m && m < n) {
@@ -498,8 +499,9 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 			ret = diag_check_offset(&p->kv, t, why, sizeof(why));
 			if (ret < 0) {
 				target_desc(t, desc, sizeof(desc));
-				snprintf(err, size, "cannot probe %.300s: %.700s",
-					 desc, why);
+				msg_fail(err, size, ret,
+					 "cannot probe %.300s: %.700s", desc,
+					 why);
 				close_all(p);
 				return ret == -ENOMEM ? ret : -ENOENT;
 			}
@@ -524,9 +526,9 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 			diag_explain(&p->kv, t, ret, first, sizeof(first));
 	}
 	if (!p->nfds && !p->nmulti)
-		return diag_fail(err, size, -ENOENT,
-				 "none of the %zu matching functions could be probed; the first refusal: %s",
-				 p->ntargets, first);
+		return msg_fail(err, size, -ENOENT,
+				"none of the %zu matching functions could be probed; the first refusal: %s",
+				p->ntargets, first);
 	if (p->refused)
 		snprintf(p->refused_note, sizeof(p->refused_note),
 			 "%zu of %zu matching functions could not be probed; the first refusal: %s",
@@ -650,7 +652,7 @@ static int check_prepare(struct probes *p, char *err, size_t size)
 	if (ret != -ENOMEM && p->use_multi)
 		ret = kview_blacklisted(&p->kv, "");
 	if (ret == -ENOMEM)
-		return diag_fail(err, size, ret, "out of memory");
+		return msg_fail(err, size, ret, "out of memory");
 	return 0;
 }
 
