@@ -112,18 +112,18 @@ build test_kallsyms tests/unit/test_kallsyms.c kallsyms.c numparse.c &&
 build test_kview tests/unit/test_kview.c kview.c kallsyms.c kallsyms_copy.c \
 	kprobe.c bpf.c kversion.c numparse.c &&
 	run test_kview $B/test_kview tests/fixtures/kallsyms $B
-build test_probes tests/unit/test_probes.c probes.c bpf.c diagnose.c perm.c msg.c \
+build test_probes tests/unit/test_probes.c probes.c notes.c bpf.c diagnose.c perm.c msg.c \
 	kprobe.c stackmap.c testhook.c kview.c kallsyms.c kallsyms_copy.c \
 	kversion.c targets.c tracepoint.c prog.c options.c numparse.c glob.c \
 	-lpthread &&
 	run test_probes $B/test_probes
-build test_tracepoint tests/unit/test_tracepoint.c tracepoint.c probes.c \
+build test_tracepoint tests/unit/test_tracepoint.c tracepoint.c probes.c notes.c \
 	bpf.c diagnose.c perm.c msg.c kprobe.c stackmap.c testhook.c kview.c \
 	kallsyms.c kallsyms_copy.c kversion.c targets.c prog.c options.c \
 	numparse.c glob.c -lpthread &&
 	run test_tracepoint $B/test_tracepoint
 # A shared name's probes, against a fake kernel (tests/unit/fake_kprobe.c).
-build test_shared tests/unit/test_shared.c tests/unit/fake_kprobe.c probes.c \
+build test_shared tests/unit/test_shared.c tests/unit/fake_kprobe.c probes.c notes.c \
 	bpf.c diagnose.c perm.c msg.c stackmap.c testhook.c kview.c kallsyms.c \
 	kallsyms_copy.c kversion.c targets.c tracepoint.c prog.c options.c \
 	numparse.c glob.c -lpthread &&
