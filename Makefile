@@ -30,7 +30,7 @@ SRCS = show_bt.c preflight.c load.c attach.c window.c interval.c report.c msg.c 
        bpfasm_ops.c bpfasm_print.c bpfasm_parse.c bpfasm_lex.c \
        bpfasm_xlated.c kversion.c testhook.c export.c json.c \
        svg.c utf8.c kfeatures.c perm.c numparse.c glob.c \
-       filters.c
+       filters.c notes.c
 OBJS = $(SRCS:.c=.o)
 HDRS = $(wildcard *.h)
 

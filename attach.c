@@ -11,6 +11,7 @@
 #include "kprobe.h"
 #include "load.h"
 #include "msg.h"
+#include "notes.h"
 #include "tracepoint.h"
 
 static void entry_caller_note(const struct probes *probes,
@@ -59,7 +60,6 @@ int attach_probes(struct probes *probes, int prog_fd, const struct prog *prog,
 {
 	char why[1024] = "";
 	int perf_fd = prog_fd;
-	size_t shared;
 
 	if (probes->use_multi &&
 	    probes_attach_multi(probes, prog_fd, why, sizeof(why))) {
@@ -84,24 +84,7 @@ int attach_probes(struct probes *probes, int prog_fd, const struct prog *prog,
 	}
 	msg_timing("attached");
 	/* The program skips show_bt's own calls: these writes don't count. */
-	if (probes->multi_note[0])
-		err_msg("note: %s", probes->multi_note);
-	if (probes->refused_note[0])
-		err_msg("%s", probes->refused_note);
-	if (probes->merged)
-		err_msg("%zu of the functions named were the same as another's (an alias, NAME@ADDR, or NAME+4 where the kernel skips an ENDBR): each probe site is probed once",
-			probes->merged);
-	shared = probes->shared - probes->shared_partial;
-	if (shared)
-		err_msg("%zu name%s shared by several functions: each function is probed (pick one with NAME@ADDR)",
-			shared, shared == 1 ? " is" : "s are");
-	if (probes->shared_partial > 1)
-		err_msg("warning: %zu names are shared by several functions some of which the kernel refused (%zu functions in all), such as: %s: their calls are not counted (pick one with NAME@ADDR)",
-			probes->shared_partial, probes->shared_refused,
-			probes->shared_note);
-	else if (probes->shared_partial)
-		err_msg("warning: %s: the calls of the others are not counted (pick one with NAME@ADDR)",
-			probes->shared_note);
+	notes_say(probes);
 	probes_label(probes, opts, label, size);
 	entry_caller_note(probes, opts);
 	return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bpfasm_lex.h"
+#include "msg.h"
 
 const struct range imm32 = {
 	"immediate", 1ull << 31, 0xffffffffull,
@@ -72,9 +73,8 @@ lex_perr(struct parser *ps, const char *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	snprintf(ps->err, ps->size, "line %u, column %zu: %s", ps->lineno,
-		 (size_t)(at - ps->line) + 1, what);
-	return -1;
+	return msg_fail(ps->err, ps->size, -1, "line %u, column %zu: %s",
+			ps->lineno, (size_t)(at - ps->line) + 1, what);
 }
 
 /* Take s if it comes next (after blanks). */

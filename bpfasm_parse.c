@@ -18,6 +18,7 @@
 
 #include "bpfasm.h"
 #include "bpfasm_lex.h"
+#include "msg.h"
 static int parse_call(struct parser *ps, struct bpf_insn *in)
 {
 	unsigned long long n;
@@ -595,10 +596,9 @@ int bpfasm_parse(const char *text, struct prog *prog,
 		if (*ps.p)
 			ps.p++;
 	}
-	if (!prog->len) {
-		snprintf(err, size, "line %u, column 1: no instructions",
-			 ps.lineno > 1 ? ps.lineno - 1 : 1);
-		return -1;
-	}
+	if (!prog->len)
+		return msg_fail(err, size, -1,
+				"line %u, column 1: no instructions",
+				ps.lineno > 1 ? ps.lineno - 1 : 1);
 	return 0;
 }

@@ -1,24 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* diagnose.c - why the kernel refused a probe; see diagnose.h. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "diagnose.h"
 #include "kallsyms.h"
 #include "kprobe.h"
+#include "msg.h"
 #include "perm.h"
-
-int diag_fail(char *err, size_t size, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 /*
  * kprobes on function entries ride on ftrace on x86, and arming one while
@@ -29,21 +19,21 @@ int diag_kprobes_usable(struct kview *kv, char *err, size_t size)
 	int type = kview_kprobe_type(kv);
 
 	if (type < 0)
-		return diag_fail(err, size, type,
-				 "this kernel has no kprobe support (no %s): it was built without CONFIG_KPROBES",
-				 KPROBE_PMU_TYPE);
+		return msg_fail(err, size, type,
+				"this kernel has no kprobe support (no %s): it was built without CONFIG_KPROBES",
+				KPROBE_PMU_TYPE);
 	if (kview_sysctl(kv, KVIEW_KPROBES_ENABLED) == 0)
-		return diag_fail(err, size, -EPERM,
-				 "kprobes are switched off (%s is 0): echo 1 > %s",
-				 KPROBES_ENABLED, KPROBES_ENABLED);
+		return msg_fail(err, size, -EPERM,
+				"kprobes are switched off (%s is 0): echo 1 > %s",
+				KPROBES_ENABLED, KPROBES_ENABLED);
 #ifdef __x86_64__
 	/*
 	 * x86 puts a kprobe at a function's entry on ftrace's call site;
 	 * arm64 (6.1) uses a breakpoint there as anywhere, without ftrace.
 	 */
 	if (kview_sysctl(kv, KVIEW_FTRACE_ENABLED) == 0)
-		return diag_fail(err, size, -EPERM,
-				 "ftrace is switched off (kernel.ftrace_enabled is 0), and kprobes on function entries need it: sysctl kernel.ftrace_enabled=1");
+		return msg_fail(err, size, -EPERM,
+				"ftrace is switched off (kernel.ftrace_enabled is 0), and kprobes on function entries need it: sysctl kernel.ftrace_enabled=1");
 #endif
 	return type;
 }
@@ -52,8 +42,8 @@ int diag_kprobes_usable(struct kview *kv, char *err, size_t size)
 int diag_ftrace_usable(struct kview *kv, char *err, size_t size)
 {
 	if (kview_sysctl(kv, KVIEW_FTRACE_ENABLED) == 0)
-		return diag_fail(err, size, -EPERM,
-				 "ftrace is switched off (kernel.ftrace_enabled is 0), and probes on function entries need it: sysctl kernel.ftrace_enabled=1");
+		return msg_fail(err, size, -EPERM,
+				"ftrace is switched off (kernel.ftrace_enabled is 0), and probes on function entries need it: sysctl kernel.ftrace_enabled=1");
 	return 0;
 }
 
@@ -65,24 +55,24 @@ int diag_check_addr(struct kview *kv, const struct target *t, char *err,
 	int ret = kview_lookup(kv, t->name, &info);
 
 	if (ret == -EACCES)
-		return diag_fail(err, size, ret,
-				 "cannot check %s@0x%lx: %s hides every address (kernel.kptr_restrict)",
-				 t->name, t->addr, KALLSYMS_PATH);
+		return msg_fail(err, size, ret,
+				"cannot check %s@0x%lx: %s hides every address (kernel.kptr_restrict)",
+				t->name, t->addr, KALLSYMS_PATH);
 	if (ret)
-		return diag_fail(err, size, ret, "cannot read %s: %s",
-				 KALLSYMS_PATH, strerror(-ret));
+		return msg_fail(err, size, ret, "cannot read %s: %s",
+				KALLSYMS_PATH, strerror(-ret));
 	for (i = 0; i < info.naddrs; i++)
 		if (info.addrs[i] == t->addr)
 			return 0;
 	if (!info.naddrs)
-		return diag_fail(err, size, -ENOENT, "no function %s in %s",
-				 t->name, KALLSYMS_PATH);
-	return diag_fail(err, size, -ENOENT,
-			 "no function %s at 0x%lx: %s%u function%s of that name start%s at 0x%lx%s",
-			 t->name, t->addr, info.naddrs > 1 ? "the " : "",
-			 info.naddrs, info.naddrs > 1 ? "s" : "",
-			 info.naddrs > 1 ? "" : "s", info.addrs[0],
-			 info.naddrs > 1 ? ", ..." : "");
+		return msg_fail(err, size, -ENOENT, "no function %s in %s",
+				t->name, KALLSYMS_PATH);
+	return msg_fail(err, size, -ENOENT,
+			"no function %s at 0x%lx: %s%u function%s of that name start%s at 0x%lx%s",
+			t->name, t->addr, info.naddrs > 1 ? "the " : "",
+			info.naddrs, info.naddrs > 1 ? "s" : "",
+			info.naddrs > 1 ? "" : "s", info.addrs[0],
+			info.naddrs > 1 ? ", ..." : "");
 }
 
 /*
@@ -105,7 +95,7 @@ int diag_check_offset(struct kview *kv, const struct target *t, char *err,
 	} else {
 		ret = kview_lookup(kv, t->name, &info);
 		if (ret == -ENOMEM)
-			return diag_fail(err, size, ret, "out of memory");
+			return msg_fail(err, size, ret, "out of memory");
 		for (n = 0; !ret && n < info.naddrs; n++)
 			base[n] = info.addrs[n];
 	}
@@ -113,22 +103,22 @@ int diag_check_offset(struct kview *kv, const struct target *t, char *err,
 		a = base[i] + t->offset;
 		ret = kview_resolve(kv, a, &sym);
 		if (ret == -ENOMEM)
-			return diag_fail(err, size, ret, "out of memory");
+			return msg_fail(err, size, ret, "out of memory");
 		if (ret || sym.addr == base[i])
 			continue;
 		if (sym.addr)
-			return diag_fail(err, size, -ERANGE,
-					 "the offset is past the end of %.200s (that address is in %.200s+0x%lx)",
-					 t->name, sym.name, a - sym.addr);
-		return diag_fail(err, size, -ERANGE,
-				 "the offset is past the end of %.200s",
-				 t->name);
+			return msg_fail(err, size, -ERANGE,
+					"the offset is past the end of %.200s (that address is in %.200s+0x%lx)",
+					t->name, sym.name, a - sym.addr);
+		return msg_fail(err, size, -ERANGE,
+				"the offset is past the end of %.200s",
+				t->name);
 	}
 #ifdef __aarch64__
 	if (t->offset % 4)
-		return diag_fail(err, size, -EILSEQ,
-				 "offset 0x%lx is not on an instruction boundary of %.200s",
-				 t->offset, t->name);
+		return msg_fail(err, size, -EILSEQ,
+				"offset 0x%lx is not on an instruction boundary of %.200s",
+				t->offset, t->name);
 #endif
 	return 0;
 }
@@ -304,5 +294,5 @@ void diag_explain(struct kview *kv, const struct target *t, int e,
 
 	target_desc(t, desc, sizeof(desc));
 	diag_reason(kv, t, e, why, sizeof(why));
-	snprintf(err, size, "cannot probe %.300s: %.700s", desc, why);
+	msg_fail(err, size, 0, "cannot probe %.300s: %.700s", desc, why);
 }

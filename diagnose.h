@@ -19,10 +19,6 @@
 #include "kview.h"
 #include "targets.h"
 
-/* The one line of a failure: fmt into err; returns ret (a -errno). */
-int diag_fail(char *err, size_t size, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
 /*
  * The kprobe PMU's type, or a negative errno with why kprobes cannot be
  * used: no kprobe support, kprobes switched off, or (x86) ftrace

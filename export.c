@@ -6,6 +6,7 @@
 
 #include "export.h"
 #include "json.h"
+#include "msg.h"
 #include "probes.h"
 #include "svg.h"
 
@@ -23,14 +24,11 @@ int export_to_stdout(const struct options *opts)
 	return is_stdout(opts->json) || is_stdout(opts->svg);
 }
 
-/* One line on stderr, in one write: show_bt may be tracing writes. */
+/* Says that path could not be written (err_msg()); returns err. */
 static int fail(const char *what, const char *path, int err)
 {
-	char line[4200];
-
-	snprintf(line, sizeof(line), "show_bt: cannot %s %s: %s\n", what,
-		 is_stdout(path) ? "stdout" : path, strerror(-err));
-	fputs(line, stderr);
+	err_msg("cannot %s %s: %s", what, is_stdout(path) ? "stdout" : path,
+		strerror(-err));
 	return err;
 }
 

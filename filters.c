@@ -90,19 +90,18 @@ static int cgroup2_dir(const char *path, char *why, size_t size)
 	struct statfs sfs;
 	struct stat st;
 
-	if (statfs(path, &sfs) || stat(path, &st)) {
-		snprintf(why, size, "--cgroup %s: %s", path, strerror(errno));
-		return -errno;
-	}
+	if (statfs(path, &sfs) || stat(path, &st))
+		return msg_fail(why, size, -errno, "--cgroup %s: %s", path,
+				strerror(errno));
 	if (sfs.f_type == CGROUP2_SUPER_MAGIC && S_ISDIR(st.st_mode))
 		return 0;
-	snprintf(why, size, "--cgroup %s: not a cgroup v2 directory (%s)",
-		 path, sfs.f_type == CGROUP_SUPER_MAGIC ?
-		 "it is on a cgroup v1 hierarchy: show_bt filters by cgroup v2 only" :
-		 sfs.f_type == CGROUP2_SUPER_MAGIC ?
-		 "a file in one: give its directory" :
-		 "it is on no cgroup filesystem; cgroup v2 is usually at /sys/fs/cgroup");
-	return -ENOTDIR;
+	return msg_fail(why, size, -ENOTDIR,
+			"--cgroup %s: not a cgroup v2 directory (%s)", path,
+			sfs.f_type == CGROUP_SUPER_MAGIC ?
+			"it is on a cgroup v1 hierarchy: show_bt filters by cgroup v2 only" :
+			sfs.f_type == CGROUP2_SUPER_MAGIC ?
+			"a file in one: give its directory" :
+			"it is on no cgroup filesystem; cgroup v2 is usually at /sys/fs/cgroup");
 }
 
 /*
@@ -161,17 +160,15 @@ int filters_cgroup(const char *path, unsigned long long *id, int *level,
 	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) ||
 	    h.fh.handle_bytes != sizeof(*id)) {
 		err = h.fh.handle_bytes != sizeof(*id) ? -EINVAL : -errno;
-		snprintf(why, size, "--cgroup %s: cannot read its cgroup id: %s",
-			 path, strerror(-err));
-		return err;
+		return msg_fail(why, size, err,
+				"--cgroup %s: cannot read its cgroup id: %s",
+				path, strerror(-err));
 	}
 	memcpy(id, h.fh.f_handle, sizeof(*id));
 	*level = cgroup_level(path);
-	if (*level < 0) {
-		snprintf(why, size, "--cgroup %s: %s", path,
-			 strerror(-*level));
-		return *level;
-	}
+	if (*level < 0)
+		return msg_fail(why, size, *level, "--cgroup %s: %s", path,
+				strerror(-*level));
 	return 0;
 }
 

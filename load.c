@@ -246,7 +246,7 @@ static int load_prog(const struct prog *prog, const struct options *opts,
 		err_msg("the verifier rejected the program (%s); its log:",
 			strerror(-fd));
 	if (log && (fd < 0 || opts->verifier_log))
-		fprintf(stderr, "%s", log);
+		msg_text(log);
 	free(log);
 	return fd;
 }

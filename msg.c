@@ -8,13 +8,29 @@
 
 #include "msg.h"
 
+int msg_fail(char *err, size_t size, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!size)
+		return ret;
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	for (; *err; err++)
+		if ((unsigned char)*err < ' ')
+			*err = '?';
+	return ret;
+}
+
 /*
  * One write(2) per message (stderr is unbuffered): show_bt may be tracing
  * writes, and a message cut in two would count twice.
  */
 void err_msg(const char *fmt, ...)
 {
-	char line[2048];
+	/* Room for a whole path (PATH_MAX) and what is said of it. */
+	char line[4200];
 	va_list ap;
 	int len;
 
@@ -24,6 +40,11 @@ void err_msg(const char *fmt, ...)
 	va_end(ap);
 	strcat(line, "\n");
 	fputs(line, stderr);
+}
+
+void msg_text(const char *text)
+{
+	fputs(text, stderr);
 }
 
 /*

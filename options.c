@@ -6,11 +6,11 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg.h"
 #include "numparse.h"
 #include "options.h"
 
@@ -208,20 +208,6 @@ void options_usage(FILE *out)
 	usage_tail(out);
 }
 
-static int fail(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	/* The user's text is quoted in it: keep the message one line. */
-	for (; size && *err; err++)
-		if ((unsigned char)*err < ' ')
-			*err = '?';
-	return -1;
-}
-
 /* A whole decimal number in [min, max], nothing else. */
 static int parse_ulong(const char *s, unsigned long min, unsigned long max,
 		       unsigned long *out)
@@ -258,21 +244,21 @@ static int check_name(struct func_spec *f, char *err, size_t size)
 	size_t len = strlen(name), ok = strspn(name, SYMBOL_CHARS GLOB_CHARS);
 
 	if (!len)
-		return fail(err, size, "'%s': the function name is empty",
-			    f->arg);
+		return msg_fail(err, size, -1, "'%s': the function name is empty",
+				f->arg);
 	if (ok < len && isprint((unsigned char)name[ok]))
-		return fail(err, size,
-			    "invalid function name '%s': '%c' is not allowed (kernel symbols use letters, digits, '_' and '.')",
-			    f->arg, name[ok]);
+		return msg_fail(err, size, -1,
+				"invalid function name '%s': '%c' is not allowed (kernel symbols use letters, digits, '_' and '.')",
+				f->arg, name[ok]);
 	if (ok < len)
-		return fail(err, size,
-			    "invalid function name: byte %zu is 0x%02x (kernel symbols use letters, digits, '_' and '.')",
-			    ok + 1, (unsigned char)name[ok]);
+		return msg_fail(err, size, -1,
+				"invalid function name: byte %zu is 0x%02x (kernel symbols use letters, digits, '_' and '.')",
+				ok + 1, (unsigned char)name[ok]);
 	f->glob = strpbrk(name, "*?[") != NULL;
 	if (!f->glob && strspn(name, SYMBOL_CHARS) < len)
-		return fail(err, size,
-			    "invalid function name '%s': '%c' belongs in a pattern with '*', '?' or '['",
-			    f->arg, name[strspn(name, SYMBOL_CHARS)]);
+		return msg_fail(err, size, -1,
+				"invalid function name '%s': '%c' belongs in a pattern with '*', '?' or '['",
+				f->arg, name[strspn(name, SYMBOL_CHARS)]);
 	return 0;
 }
 
@@ -297,25 +283,26 @@ static int check_tracepoint_part(const struct func_spec *f, const char *part,
 	size_t ok = 0;
 
 	if (!len)
-		return fail(err, size,
-			    "'%s': the tracepoint's %s is empty (write t:CATEGORY:NAME, e.g. t:sched:sched_switch)",
-			    f->arg, what);
+		return msg_fail(err, size, -1,
+				"'%s': the tracepoint's %s is empty (write t:CATEGORY:NAME, e.g. t:sched:sched_switch)",
+				f->arg, what);
 	while (ok < len && (strchr(TRACEPOINT_CHARS GLOB_CHARS, part[ok]) &&
 			    part[ok]))
 		ok++;
 	if (ok == len)
 		return 0;
 	if (part[ok] == '+' || part[ok] == '@')
-		return fail(err, size,
-			    "'%s': a tracepoint takes no offset or address",
-			    f->arg);
+		return msg_fail(err, size, -1,
+				"'%s': a tracepoint takes no offset or address",
+				f->arg);
 	if (isprint((unsigned char)part[ok]))
-		return fail(err, size,
-			    "invalid tracepoint '%s': '%c' is not allowed (tracepoint names use letters, digits and '_')",
-			    f->arg, part[ok]);
-	return fail(err, size,
-		    "invalid tracepoint: byte %zu is 0x%02x (tracepoint names use letters, digits and '_')",
-		    (size_t)(part - f->arg) + ok + 1, (unsigned char)part[ok]);
+		return msg_fail(err, size, -1,
+				"invalid tracepoint '%s': '%c' is not allowed (tracepoint names use letters, digits and '_')",
+				f->arg, part[ok]);
+	return msg_fail(err, size, -1,
+			"invalid tracepoint: byte %zu is 0x%02x (tracepoint names use letters, digits and '_')",
+			(size_t)(part - f->arg) + ok + 1,
+			(unsigned char)part[ok]);
 }
 
 /* t:CATEGORY:NAME, either part a glob; f->name is CATEGORY:NAME. */
@@ -328,22 +315,22 @@ static int parse_tracepoint(const char *arg, size_t prefix,
 	f->arg = arg;
 	f->tracepoint = 1;
 	if (!colon)
-		return fail(err, size,
-			    "'%s' names no tracepoint: write t:CATEGORY:NAME, e.g. t:sched:sched_switch",
-			    arg);
+		return msg_fail(err, size, -1,
+				"'%s' names no tracepoint: write t:CATEGORY:NAME, e.g. t:sched:sched_switch",
+				arg);
 	if (len >= KSYM_NAME_LEN)
-		return fail(err, size,
-			    "tracepoint name too long (%zu characters; fewer than %d)",
-			    len, KSYM_NAME_LEN);
+		return msg_fail(err, size, -1,
+				"tracepoint name too long (%zu characters; fewer than %d)",
+				len, KSYM_NAME_LEN);
 	if (check_tracepoint_part(f, cat, colon - cat, "category", err,
 				  size) ||
 	    check_tracepoint_part(f, colon + 1, strcspn(colon + 1, ":"),
 				  "name", err, size))
 		return -1;
 	if (strchr(colon + 1, ':'))
-		return fail(err, size,
-			    "'%s': a tracepoint is t:CATEGORY:NAME, with one ':' between them",
-			    arg);
+		return msg_fail(err, size, -1,
+				"'%s': a tracepoint is t:CATEGORY:NAME, with one ':' between them",
+				arg);
 	memcpy(f->name, cat, len + 1);
 	f->glob = strpbrk(f->name, "*?[") != NULL;
 	return 0;
@@ -362,9 +349,9 @@ static int parse_func(const char *arg, struct func_spec *f, char *err,
 					size);
 	f->arg = arg;
 	if (len >= KSYM_NAME_LEN)
-		return fail(err, size,
-			    "function name too long (%zu characters; kernel symbols have fewer than %d)",
-			    len, KSYM_NAME_LEN);
+		return msg_fail(err, size, -1,
+				"function name too long (%zu characters; kernel symbols have fewer than %d)",
+				len, KSYM_NAME_LEN);
 	memcpy(f->name, arg, len);
 	f->name[len] = '\0';
 	if (check_name(f, err, size))
@@ -372,25 +359,25 @@ static int parse_func(const char *arg, struct func_spec *f, char *err,
 	if (!*rest)
 		return 0;
 	if (f->glob)
-		return fail(err, size,
-			    "'%s': an offset or address needs one function, not a pattern",
-			    arg);
+		return msg_fail(err, size, -1,
+				"'%s': an offset or address needs one function, not a pattern",
+				arg);
 	if (*rest == '+') {
 		/* "decimal or 0x hex", as --help says: no octal. */
 		hex = rest[1] == '0' && (rest[2] | 0x20) == 'x';
 		if (num_ulong(rest + 1 + 2 * hex, &end, hex ? 16 : 10,
 			      &f->offset) || *end || f->offset >= MAX_OFFSET)
-			return fail(err, size,
-				    "invalid offset in '%s': expected NAME+BYTES, below 0x%lx (decimal or 0x hex)",
-				    arg, MAX_OFFSET);
+			return msg_fail(err, size, -1,
+					"invalid offset in '%s': expected NAME+BYTES, below 0x%lx (decimal or 0x hex)",
+					arg, MAX_OFFSET);
 	} else {
 		/* With or without 0x, as strtoul() read it. */
 		hex = rest[1] == '0' && (rest[2] | 0x20) == 'x';
 		if (num_ulong(rest + 1 + 2 * hex, &end, 16, &f->addr) ||
 		    *end || !f->addr)
-			return fail(err, size,
-				    "invalid address in '%s': expected NAME@HEXADDR, as /proc/kallsyms lists it",
-				    arg);
+			return msg_fail(err, size, -1,
+					"invalid address in '%s': expected NAME@HEXADDR, as /proc/kallsyms lists it",
+					arg);
 	}
 	return 0;
 }
@@ -445,23 +432,23 @@ static int parse_filter(int c, const char *arg, struct options *opts,
 	if (c == 'c') {
 		if (options_parse_cpus(arg, opts->cpus, MAX_CPU_RANGES,
 				       &opts->ncpu_ranges))
-			return fail(err, size,
-				    "invalid CPU list '%s': expected CPU numbers from 0 to %u and ranges, such as 0,2 or 0-3 (at most %u of them)",
-				    arg, MAX_CPU, MAX_CPU_RANGES);
+			return msg_fail(err, size, -1,
+					"invalid CPU list '%s': expected CPU numbers from 0 to %u and ranges, such as 0,2 or 0-3 (at most %u of them)",
+					arg, MAX_CPU, MAX_CPU_RANGES);
 		opts->cpu_list = arg;
 	} else if (c == OPT_COMM) {
 		if (!len)
-			return fail(err, size,
-				    "--comm needs a command name");
+			return msg_fail(err, size, -1,
+					"--comm needs a command name");
 		if (len > COMM_MAX)
-			return fail(err, size,
-				    "--comm '%s' is %zu bytes long: the kernel keeps only the first %d bytes of a command name",
-				    arg, len, COMM_MAX);
+			return msg_fail(err, size, -1,
+					"--comm '%s' is %zu bytes long: the kernel keeps only the first %d bytes of a command name",
+					arg, len, COMM_MAX);
 		opts->comm = arg;
 	} else {
 		if (!len)
-			return fail(err, size,
-				    "--cgroup needs a cgroup v2 directory");
+			return msg_fail(err, size, -1,
+					"--cgroup needs a cgroup v2 directory");
 		opts->cgroup = arg;
 	}
 	return 0;
@@ -470,7 +457,8 @@ static int parse_filter(int c, const char *arg, struct options *opts,
 /* "--d": getopt says no more than "unknown"; name the candidates. */
 static int ambiguous(const char *arg, char *err, size_t size)
 {
-	size_t len, i, n = 0, at;
+	char names[512];
+	size_t len, i, n = 0, at = 0;
 
 	if (strncmp(arg, "--", 2))
 		return 0;
@@ -480,11 +468,13 @@ static int ambiguous(const char *arg, char *err, size_t size)
 		n += !strncmp(long_options[i].name, arg, len);
 	if (n < 2)
 		return 0;
-	at = snprintf(err, size, "option '--%.*s' is ambiguous:", (int)len, arg);
-	for (i = 0; long_options[i].name && at < size; i++)
+	names[0] = '\0';
+	for (i = 0; long_options[i].name && at < sizeof(names); i++)
 		if (!strncmp(long_options[i].name, arg, len))
-			at += snprintf(err + at, size - at, " --%s",
+			at += snprintf(names + at, sizeof(names) - at, " --%s",
 				       long_options[i].name);
+	msg_fail(err, size, -1, "option '--%.*s' is ambiguous:%s", (int)len,
+		 arg, names);
 	return 1;
 }
 
@@ -500,52 +490,52 @@ static int parse_number_option(int c, const char *arg, struct options *opts,
 	case 'i':
 		if (parse_duration(arg, c == 'i' ? &opts->interval :
 				   &opts->duration))
-			return fail(err, size,
-				    "invalid %s '%s': expected seconds, more than 0 and at most %.0f",
-				    c == 'i' ? "interval" : "duration", arg,
-				    MAX_DURATION);
+			return msg_fail(err, size, -1,
+					"invalid %s '%s': expected seconds, more than 0 and at most %.0f",
+					c == 'i' ? "interval" : "duration", arg,
+					MAX_DURATION);
 		return 0;
 	case 'p':
 		if (parse_ulong(arg, 1, INT_MAX, &v))
-			return fail(err, size,
-				    "invalid pid '%s': expected a process id from 1 to %d",
-				    arg, INT_MAX);
+			return msg_fail(err, size, -1,
+					"invalid pid '%s': expected a process id from 1 to %d",
+					arg, INT_MAX);
 		opts->pid = v;
 		return 0;
 	case OPT_DEPTH:
 		if (parse_ulong(arg, 1, 127, &v))
-			return fail(err, size,
-				    "invalid depth '%s': expected 1 to 127 frames",
-				    arg);
+			return msg_fail(err, size, -1,
+					"invalid depth '%s': expected 1 to 127 frames",
+					arg);
 		opts->depth = v;
 		return 0;
 	case OPT_MAX_PROBES:
 		if (parse_ulong(arg, 1, MAX_PROBES, &v))
-			return fail(err, size,
-				    "invalid probe limit '%s': expected 1 to %u",
-				    arg, MAX_PROBES);
+			return msg_fail(err, size, -1,
+					"invalid probe limit '%s': expected 1 to %u",
+					arg, MAX_PROBES);
 		opts->max_probes = v;
 		return 0;
 	case OPT_SLOTS:
 		if (parse_ulong(arg, 1, MAX_SLOTS, &v))
-			return fail(err, size,
-				    "invalid stack slot count '%s': expected 1 to %u",
-				    arg, MAX_SLOTS);
+			return msg_fail(err, size, -1,
+					"invalid stack slot count '%s': expected 1 to %u",
+					arg, MAX_SLOTS);
 		opts->slots = v;
 		return 0;
 	case OPT_MAX_STACKS:
 		if (parse_ulong(arg, 1, MAX_MAX_STACKS, &v))
-			return fail(err, size,
-				    "invalid stack limit '%s': expected 1 to %u",
-				    arg, MAX_MAX_STACKS);
+			return msg_fail(err, size, -1,
+					"invalid stack limit '%s': expected 1 to %u",
+					arg, MAX_MAX_STACKS);
 		opts->max_stacks = v;
 		return 0;
 	default:	/* --verifier-log, whose value is optional */
 		v = 1;
 		if (arg && parse_ulong(arg, 1, 2, &v))
-			return fail(err, size,
-				    "invalid verifier log level '%s': expected 1 or 2",
-				    arg);
+			return msg_fail(err, size, -1,
+					"invalid verifier log level '%s': expected 1 or 2",
+					arg);
 		opts->verifier_log = v;
 		return 0;
 	}
@@ -567,15 +557,15 @@ static int parse_word_option(int c, const char *arg, struct options *opts,
 				opts->attach = i;
 				return 0;
 			}
-		return fail(err, size,
-			    "invalid --attach '%s': expected ioctl, link or multi",
-			    arg);
+		return msg_fail(err, size, -1,
+				"invalid --attach '%s': expected ioctl, link or multi",
+				arg);
 	}
 	if (c == OPT_PROG && !*arg)
-		return fail(err, size, "--prog needs a file name");
+		return msg_fail(err, size, -1, "--prog needs a file name");
 	if (!*arg)
-		return fail(err, size, "--%s needs a file name (- for stdout)",
-			    c == OPT_JSON ? "json" : "svg");
+		return msg_fail(err, size, -1, "--%s needs a file name (- for stdout)",
+				c == OPT_JSON ? "json" : "svg");
 	if (c == OPT_PROG)
 		opts->prog_file = arg;
 	else if (c == OPT_JSON)
@@ -600,17 +590,17 @@ static int getopt_refusal(int c, char **argv, const char *last, char *err,
 	 * missing value, and its permutation may have moved argv.
 	 */
 	if (c == ':')
-		return fail(err, size, "option '%s' needs a value", last);
+		return msg_fail(err, size, -1, "option '%s' needs a value", last);
 	if (!optopt && ambiguous(argv[optind - 1], err, size))
 		return -1;
 	for (i = 0; long_options[i].name; i++)
 		if (long_options[i].val == optopt &&
 		    long_options[i].has_arg == no_argument)
-			return fail(err, size, "option '--%s' takes no value",
-				    long_options[i].name);
+			return msg_fail(err, size, -1, "option '--%s' takes no value",
+					long_options[i].name);
 	if (optopt)
-		return fail(err, size, "unknown option '-%c'", optopt);
-	return fail(err, size, "unknown option '%s'", argv[optind - 1]);
+		return msg_fail(err, size, -1, "unknown option '-%c'", optopt);
+	return msg_fail(err, size, -1, "unknown option '%s'", argv[optind - 1]);
 }
 
 /* What the options say together, then the FUNCTION arguments. */
@@ -621,8 +611,8 @@ static int parse_rest(int argc, char **argv, struct options *opts,
 
 	if (opts->json && opts->svg && !strcmp(opts->json, "-") &&
 	    !strcmp(opts->svg, "-"))
-		return fail(err, size,
-			    "--json - and --svg - cannot both take stdout: give one a file name");
+		return msg_fail(err, size, -1,
+				"--json - and --svg - cannot both take stdout: give one a file name");
 	/* -T names each thread's process too: -P adds nothing to it. */
 	if (opts->per_thread)
 		opts->per_process = 0;
@@ -632,11 +622,11 @@ static int parse_rest(int argc, char **argv, struct options *opts,
 	if (optind >= argc && (opts->dump || opts->xlated))
 		return 0;
 	if (optind >= argc)
-		return fail(err, size, "no function given (try 'show_bt --help')");
+		return msg_fail(err, size, -1, "no function given (try 'show_bt --help')");
 	opts->nfuncs = argc - optind;
 	opts->funcs = calloc(opts->nfuncs, sizeof(*opts->funcs));
 	if (!opts->funcs)
-		return fail(err, size, "out of memory");
+		return msg_fail(err, size, -1, "out of memory");
 	for (i = 0; i < opts->nfuncs; i++)
 		if (parse_func(argv[optind + i], &opts->funcs[i], err, size))
 			return -1;
@@ -734,8 +724,8 @@ static int interval_check(struct options *opts, int got_duration,
 	if (!opts->interval)
 		return 0;
 	if (opts->prog_file)
-		return fail(err, size,
-			    "-i cannot be used with --prog: intervals are read while the program runs, which only the built-in program allows");
+		return msg_fail(err, size, -1,
+				"-i cannot be used with --prog: intervals are read while the program runs, which only the built-in program allows");
 	if (!got_duration) {
 		opts->duration = MAX_DURATION;
 		opts->until_stopped = 1;

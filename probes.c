@@ -10,6 +10,8 @@
 #include "bpf.h"
 #include "diagnose.h"
 #include "kprobe.h"
+#include "msg.h"
+#include "notes.h"
 #include "probes.h"
 #include "stackmap.h"
 #include "testhook.h"
@@ -77,7 +79,7 @@ static int shared_addrs(struct probes *p, const struct target *t,
 
 /*
  * A name of n functions was probed at ok of them: count it, and keep what
- * the first such name with refusals has to say (p->shared_note): how many
+ * the first such name with refusals has to say (p->shared_first): how many
  * it names, which of them was refused and why, and one that is probed.
  */
 static void shared_done(struct probes *p, const struct target *t,
@@ -90,11 +92,14 @@ static void shared_done(struct probes *p, const struct target *t,
 		return;
 	p->shared_partial++;
 	p->shared_refused += n - ok;
-	if (!p->shared_note[0])
-		snprintf(p->shared_note, sizeof(p->shared_note),
-			 "%.200s names %u functions, and the kernel refused a kprobe on %u of them, such as %.200s@0x%lx (%s); %.200s@0x%lx took one",
-			 t->name, n, n - ok, t->name, refused_at,
-			 strerror(-why), t->name, probed_at);
+	if (p->shared_first.t)
+		return;
+	p->shared_first.t = t;
+	p->shared_first.n = n;
+	p->shared_first.refused = n - ok;
+	p->shared_first.refused_at = refused_at;
+	p->shared_first.why = why;
+	p->shared_first.probed_at = probed_at;
 }
 
 /*
@@ -403,9 +408,9 @@ int probes_attach_multi(struct probes *p, int prog_fd, char *err,
 		room += target_functions(&p->targets[i]);
 	addrs = calloc(room, sizeof(*addrs));
 	idx = calloc(room, sizeof(*idx));
-	p->multi_note[0] = '\0';
+	p->multi_refused = 0;
 	if (!addrs || !idx) {
-		ret = diag_fail(err, size, -ENOMEM, "out of memory");
+		ret = msg_fail(err, size, -ENOMEM, "out of memory");
 		goto out;
 	}
 	ret = diag_ftrace_usable(&p->kv, err, size);
@@ -413,7 +418,7 @@ int probes_attach_multi(struct probes *p, int prog_fd, char *err,
 		goto out;
 	ret = multi_pick(p, addrs, idx, &n);
 	if (ret) {
-		diag_fail(err, size, ret, "out of memory");
+		msg_fail(err, size, ret, "out of memory");
 		goto out;
 	}
 	fd = n ? kprobe_multi_attach(prog_fd, addrs, n) : -ENOENT;
@@ -422,7 +427,7 @@ int probes_attach_multi(struct probes *p, int prog_fd, char *err,
 		m = n;
 		ret = multi_traceable(p, addrs, idx, &m);
 		if (ret) {
-			diag_fail(err, size, ret, "out of memory");
+			msg_fail(err, size, ret, "out of memory");
 			goto out;
 		}
 		if (m && m < n) {
@@ -432,9 +437,7 @@ int probes_attach_multi(struct probes *p, int prog_fd, char *err,
 	}
 	if (fd < 0) {
 		if (n)
-			snprintf(p->multi_note, sizeof(p->multi_note),
-				 "the kernel refused the kprobe_multi link (%s): every function gets a kprobe instead",
-				 strerror(-fd));
+			p->multi_refused = fd;
 		goto out;
 	}
 	p->multi_link = fd;
@@ -468,13 +471,27 @@ size_t probes_perf_left(const struct probes *p)
 	return n;
 }
 
+/* Every function a pattern matched refused: the first refusal says why. */
+static int none_probed(struct probes *p, char *err, size_t size)
+{
+	char first[1024] = "";
+
+	if (p->refused_first)
+		diag_explain(&p->kv, p->refused_first, p->refused_why, first,
+			     sizeof(first));
+	return msg_fail(err, size, -ENOENT,
+			"none of the %zu matching functions could be probed; the first refusal: %s",
+			p->ntargets, first);
+}
+
 int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 {
-	char first[1024] = "", why[1024], desc[KSYM_NAME_LEN + 48];
+	char why[1024], desc[KSYM_NAME_LEN + 48];
 	int type, ret;
 	size_t i;
 
-	p->refused_note[0] = '\0';
+	p->refused = 0;
+	p->refused_first = NULL;
 	if (!probes_perf_left(p))
 		return 0;
 	type = diag_kprobes_usable(&p->kv, err, size);
@@ -498,8 +515,9 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 			ret = diag_check_offset(&p->kv, t, why, sizeof(why));
 			if (ret < 0) {
 				target_desc(t, desc, sizeof(desc));
-				snprintf(err, size, "cannot probe %.300s: %.700s",
-					 desc, why);
+				msg_fail(err, size, ret,
+					 "cannot probe %.300s: %.700s", desc,
+					 why);
 				close_all(p);
 				return ret == -ENOMEM ? ret : -ENOENT;
 			}
@@ -520,17 +538,14 @@ int probes_attach(struct probes *p, int prog_fd, char *err, size_t size)
 			close_all(p);
 			return ret;
 		}
-		if (!p->refused++)
-			diag_explain(&p->kv, t, ret, first, sizeof(first));
+		/* Worded when said (notes.h): a pattern may match many. */
+		if (!p->refused++) {
+			p->refused_first = t;
+			p->refused_why = ret;
+		}
 	}
 	if (!p->nfds && !p->nmulti)
-		return diag_fail(err, size, -ENOENT,
-				 "none of the %zu matching functions could be probed; the first refusal: %s",
-				 p->ntargets, first);
-	if (p->refused)
-		snprintf(p->refused_note, sizeof(p->refused_note),
-			 "%zu of %zu matching functions could not be probed; the first refusal: %s",
-			 p->refused, p->ntargets, first);
+		return none_probed(p, err, size);
 	return 0;
 }
 
@@ -591,12 +606,12 @@ out:
 static int check_one(struct probes *p, const struct target *t, int type,
 		     int prog_fd, FILE *out)
 {
-	char desc[KSYM_NAME_LEN + 32], why[1024];
+	char desc[KSYM_NAME_LEN + 32], why[1024], note[3 * KSYM_NAME_LEN / 2];
 	size_t before = p->nfds, partial = p->shared_partial, probed = 0;
 	int ret = 0, perf_fd = p->use_multi ? p->perf_prog : prog_fd;
 
 	target_desc(t, desc, sizeof(desc));
-	p->shared_note[0] = '\0';
+	p->shared_first.t = NULL;
 	if (t->addr)
 		ret = diag_check_addr(&p->kv, t, why, sizeof(why));
 	if (!ret && t->offset &&
@@ -620,12 +635,14 @@ static int check_one(struct probes *p, const struct target *t, int type,
 		return 1;
 	}
 	fprintf(out, "%s: ok", desc);
-	if (p->shared_partial > partial)
+	if (p->shared_partial > partial) {
+		notes_shared(&p->shared_first, note, sizeof(note));
 		fprintf(out, "; but %s: the calls of the others would not be counted (pick one with NAME@ADDR)",
-			p->shared_note);
-	else if (probed > 1 || target_shared(t))
+			note);
+	} else if (probed > 1 || target_shared(t)) {
 		fprintf(out, "; %zu functions share this name and each was probed (pick one with NAME@ADDR)",
 			probed);
+	}
 	if (kview_traceable(&p->kv, t->name) == 0)
 		fprintf(out, "; probed with a breakpoint, as ftrace cannot trace it (patterns skip it)");
 	if (target_may_miss(t->name))
@@ -650,7 +667,7 @@ static int check_prepare(struct probes *p, char *err, size_t size)
 	if (ret != -ENOMEM && p->use_multi)
 		ret = kview_blacklisted(&p->kv, "");
 	if (ret == -ENOMEM)
-		return diag_fail(err, size, ret, "out of memory");
+		return msg_fail(err, size, ret, "out of memory");
 	return 0;
 }
 

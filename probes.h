@@ -7,8 +7,8 @@
  * them; the rest get a perf kprobe each.  --check attaches each target
  * and detaches it at once.  Failures come back as a negative errno with
  * one line in the caller's err buffer, which is written only then; what
- * a successful attach has to say stays in struct probes (refused_note,
- * shared_note, multi_note and the counts beside them).
+ * a successful attach has to say stays in struct probes as data (counts,
+ * the target concerned, the kernel's errno), which notes.h words.
  */
 #ifndef SHOW_BT_PROBES_H
 #define SHOW_BT_PROBES_H
@@ -20,6 +20,19 @@
 #include "targets.h"
 
 struct stack_set;
+
+/*
+ * The first name of several functions the kernel refused in part: how
+ * many it names, which was refused and why, and one that took a kprobe.
+ */
+struct shared_refusal {
+	const struct target *t;		/* the name; NULL while none */
+	unsigned int n;			/* the functions it names */
+	unsigned int refused;		/* those the kernel refused */
+	unsigned long refused_at;	/* the first refused, */
+	int why;			/* with this -errno */
+	unsigned long probed_at;	/* and one probed */
+};
 
 /*
  * The run's state: what is traced (functions and tracepoints), how each
@@ -38,17 +51,16 @@ struct probes {
 	int *links;		/* their links, or -1 (PERF_EVENT_IOC_SET_BPF) */
 	size_t nfds, cap;
 	/*
-	 * What a successful attach has to say: counts and notes, never in
-	 * the error buffer (which is written on failure only).
+	 * What a successful attach has to say, as data for notes.h to word:
+	 * never in the error buffer (which is written on failure only).
 	 */
 	size_t refused;		/* pattern matches the kernel refused */
-	/* "N of M ...; the first refusal: WHY", room for a whole WHY */
-	char refused_note[1024 + 128];
+	const struct target *refused_first; /* the first of them, */
+	int refused_why;	/* refused with this -errno */
 	size_t shared;		/* names probed at several addresses */
 	size_t shared_partial;	/* those of them the kernel refused in part */
 	size_t shared_refused;	/* the functions it refused */
-	/* The first such name: "NAME names N functions, and ..." */
-	char shared_note[3 * KSYM_NAME_LEN / 2];
+	struct shared_refusal shared_first; /* the first such name */
 	size_t merged;		/* arguments that were another's function */
 	/*
 	 * The kprobe_multi link (kprobe.h).  Descriptors here are 0 when
@@ -63,7 +75,8 @@ struct probes {
 	int multi_link;		/* its fd */
 	size_t nmulti;		/* the functions on it */
 	unsigned long *multi_starts; /* where they start, sorted */
-	char multi_note[400];	/* why it took fewer, or none */
+	int multi_refused;	/* the kernel's -errno refusing it, or 0:
+				 * every function went to kprobes */
 	int perf_prog;		/* the program for perf kprobes when the
 				 * caller's is loaded for the link */
 	struct kfeatures feat;	/* what the kernel can do: asked once */
@@ -77,7 +90,7 @@ struct probes {
  * the same functions).  If the kernel refuses the link, the functions
  * ftrace cannot trace are left out and the rest tried once more; if it
  * still refuses, every target is left to perf kprobes, and
- * p->multi_note says why.  Returns 0, or a negative errno with a
+ * p->multi_refused says why.  Returns 0, or a negative errno with a
  * one-line reason in err (ftrace switched off, out of memory) and
  * nothing attached.
  */
@@ -91,8 +104,8 @@ size_t probes_perf_left(const struct probes *p);
  * Attach prog_fd to every target not on the link, each with a perf
  * kprobe.  Returns 0, or a negative errno with a one-line reason in err
  * (the kernel's refusal explained) and nothing left attached, the link
- * included.  On success p->refused_note says, if any, how many functions
- * a pattern matched that the kernel refused ("" if none).
+ * included.  On success p->refused says how many functions a pattern
+ * matched that the kernel refused, and p->refused_first the first.
  */
 int probes_attach(struct probes *p, int prog_fd, char *err, size_t size);
 

@@ -201,8 +201,7 @@ static void print_summary(const char *label, const struct options *opts,
 	else
 		snprintf(skip, sizeof(skip),
 			 "maybe some, which this kernel cannot count (Linux 6.7 and later can)");
-	fprintf(stderr,
-		"show_bt: %s: %llu call%s in %.2f s, %zu distinct stack%s; counted by stack id %llu, by frames %llu%s, unreadable %llu, lost %llu (map full %llu, other %llu); skipped by the kernel %s\n",
+	err_msg("%s: %llu call%s in %.2f s, %zu distinct stack%s; counted by stack id %llu, by frames %llu%s, unreadable %llu, lost %llu (map full %llu, other %llu); skipped by the kernel %s",
 		label, (unsigned long long)set->calls,
 		set->calls == 1 ? "" : "s", seconds, set->n,
 		set->n == 1 ? "" : "s", (unsigned long long)set->by_id,
@@ -218,9 +217,7 @@ static void print_summary(const char *label, const struct options *opts,
 		(unsigned long long)l[LOST_MAP_FULL],
 		(unsigned long long)l[LOST_OTHER], skip);
 	if (opts->pid && kill(opts->pid, 0) < 0 && errno == ESRCH)
-		fprintf(stderr,
-			"show_bt: process %d exited during the window\n",
-			opts->pid);
+		err_msg("process %d exited during the window", opts->pid);
 }
 
 static void print_skipped(const struct skips *s)

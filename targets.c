@@ -9,6 +9,7 @@
 #include "glob.h"
 #include "diagnose.h"
 #include "kprobe.h"
+#include "msg.h"
 #include "perm.h"
 #include "probes.h"
 #include "targets.h"
@@ -63,13 +64,13 @@ static int no_traceable_list(const struct func_spec *spec, int ret,
 	if (ret == -EPERM || ret == -EACCES ||
 	    f.lockdown == PERM_LOCKDOWN_CONFIDENTIALITY) {
 		perm_explain(&f, PERM_TRACEFS, ret, why, sizeof(why));
-		return diag_fail(err, size, ret == -ENOENT ? -EPERM : ret,
-				 "cannot list traceable functions for '%s' (%s): %s",
-				 spec->arg, KVIEW_TRACEABLE, why);
+		return msg_fail(err, size, ret == -ENOENT ? -EPERM : ret,
+				"cannot list traceable functions for '%s' (%s): %s",
+				spec->arg, KVIEW_TRACEABLE, why);
 	}
-	return diag_fail(err, size, -ENOENT,
-			 "cannot list traceable functions for '%s': no %s (mount tracefs: mount -t tracefs none /sys/kernel/tracing)",
-			 spec->arg, KVIEW_TRACEABLE);
+	return msg_fail(err, size, -ENOENT,
+			"cannot list traceable functions for '%s': no %s (mount tracefs: mount -t tracefs none /sys/kernel/tracing)",
+			spec->arg, KVIEW_TRACEABLE);
 }
 
 static int expand_pattern(const struct func_spec *spec, struct probes *p,
@@ -81,7 +82,7 @@ static int expand_pattern(const struct func_spec *spec, struct probes *p,
 	int ret = kview_traceable_list(&p->kv, &names, &n);
 
 	if (ret == -ENOMEM)
-		return diag_fail(err, size, ret, "out of memory");
+		return msg_fail(err, size, ret, "out of memory");
 	if (ret)
 		return no_traceable_list(spec, ret, err, size);
 	for (i = 0; i < n; i++) {
@@ -89,21 +90,21 @@ static int expand_pattern(const struct func_spec *spec, struct probes *p,
 			continue;
 		ret = pickable(&p->kv, names[i]);
 		if (ret < 0)
-			return diag_fail(err, size, ret, "out of memory");
+			return msg_fail(err, size, ret, "out of memory");
 		if (!ret) {
 			refused++;
 			continue;
 		}
 		t = target_add(p, cap);
 		if (!t)
-			return diag_fail(err, size, -ENOMEM, "out of memory");
+			return msg_fail(err, size, -ENOMEM, "out of memory");
 		snprintf(t->name, sizeof(t->name), "%s", names[i]);
 		t->from_pattern = 1;
 	}
 	if (p->ntargets == before)
-		return diag_fail(err, size, -ENOENT,
-				 "no traceable function matches '%s' (%zu on the kprobe blacklist); patterns pick among the functions ftrace can trace, a function named alone is probed with a breakpoint",
-				 spec->arg, refused);
+		return msg_fail(err, size, -ENOENT,
+				"no traceable function matches '%s' (%zu on the kprobe blacklist); patterns pick among the functions ftrace can trace, a function named alone is probed with a breakpoint",
+				spec->arg, refused);
 	return 0;
 }
 
@@ -322,7 +323,7 @@ int targets_expand(const struct options *opts, struct probes *p,
 		}
 		t = target_add(p, &cap);
 		if (!t)
-			return diag_fail(err, size, -ENOMEM, "out of memory");
+			return msg_fail(err, size, -ENOMEM, "out of memory");
 		snprintf(t->name, sizeof(t->name), "%s", spec->name);
 		t->offset = spec->offset;
 		t->addr = spec->addr;
@@ -342,12 +343,12 @@ int targets_expand(const struct options *opts, struct probes *p,
 	dedup = p->ntargets > 1 && !opts->check;
 	ret = targets_locate(p);
 	if (ret == -ENOMEM)
-		return diag_fail(err, size, ret, "out of memory");
+		return msg_fail(err, size, ret, "out of memory");
 	/* --check gives each argument its verdict; tracing counts once. */
 	if (dedup && !ret) {
 		ret = targets_dedup_addrs(p, &p->merged);
 		if (ret)
-			return diag_fail(err, size, ret, "out of memory");
+			return msg_fail(err, size, ret, "out of memory");
 	}
 	for (i = 0; i < p->ntargets; i++) {
 		t = &p->targets[i];
@@ -357,9 +358,9 @@ int targets_expand(const struct options *opts, struct probes *p,
 	for (i = 0, matched = 0; i < p->ntargets; i++)
 		matched += p->targets[i].from_pattern;
 	if (matched > opts->max_probes)
-		return diag_fail(err, size, -E2BIG,
-				 "the patterns match %zu traceable functions, more than --max-probes=%u",
-				 matched, opts->max_probes);
+		return msg_fail(err, size, -E2BIG,
+				"the patterns match %zu traceable functions, more than --max-probes=%u",
+				matched, opts->max_probes);
 	return tracepoints_expand(opts, p, err, size);
 }
 

@@ -15,6 +15,7 @@
 #include "bpf.h"
 #include "diagnose.h"
 #include "kprobe.h"
+#include "msg.h"
 #include "perm.h"
 #include "probes.h"
 #include "tracepoint.h"
@@ -48,8 +49,8 @@ int tracepoints_expand(const struct options *opts, struct probes *p,
 		return no_tracefs(why, err, size);
 	ret = tracepoint_names(p->tp_dir, &names, &n);
 	if (ret)
-		return diag_fail(err, size, ret, "cannot list the tracepoints in %s: %s",
-				 p->tp_dir, strerror(-ret));
+		return msg_fail(err, size, ret, "cannot list the tracepoints in %s: %s",
+				p->tp_dir, strerror(-ret));
 	for (i = 0; i < opts->nfuncs && !ret; i++)
 		if (opts->funcs[i].tracepoint)
 			ret = expand_one(&opts->funcs[i], opts->check, p,
@@ -61,9 +62,9 @@ int tracepoints_expand(const struct options *opts, struct probes *p,
 	for (i = 0; i < p->ntps; i++)
 		matched += p->tps[i].from_pattern;
 	if (matched > opts->max_probes)
-		return diag_fail(err, size, -E2BIG,
-				 "the patterns match %zu tracepoints, more than --max-probes=%u",
-				 matched, opts->max_probes);
+		return msg_fail(err, size, -E2BIG,
+				"the patterns match %zu tracepoints, more than --max-probes=%u",
+				matched, opts->max_probes);
 	return 0;
 }
 
@@ -83,14 +84,14 @@ static int expand_one(const struct func_spec *spec, int check,
 			continue;
 		ret = add_tracepoint(p, cap, names[i], spec->glob);
 		if (ret)
-			return diag_fail(err, size, ret, "out of memory");
+			return msg_fail(err, size, ret, "out of memory");
 	}
 	if (p->ntps > before)
 		return 0;
 	if (!spec->glob && check) {	/* --check says why */
 		ret = add_tracepoint(p, cap, spec->name, 0);
 		if (ret)
-			return diag_fail(err, size, ret, "out of memory");
+			return msg_fail(err, size, ret, "out of memory");
 		p->tps[p->ntps - 1].id = -ENOENT;
 		return 0;
 	}
@@ -151,9 +152,9 @@ static int no_tracepoint(const struct func_spec *spec, const char *dir,
 	char close[3 * 80] = "";
 
 	if (spec->glob)
-		return diag_fail(err, size, -ENOENT,
-				 "no tracepoint matches '%s' (%zu tracepoints in %s)",
-				 spec->arg, n, dir);
+		return msg_fail(err, size, -ENOENT,
+				"no tracepoint matches '%s' (%zu tracepoints in %s)",
+				spec->arg, n, dir);
 	for (i = 0; i < n; i++)
 		if (!strncmp(names[i], spec->name, len) &&
 		    names[i][len] == ':')
@@ -161,11 +162,11 @@ static int no_tracepoint(const struct func_spec *spec, const char *dir,
 	tracepoint_closest(names, n, spec->name, i == n, close,
 			   sizeof(close));
 	if (i == n)
-		return diag_fail(err, size, -ENOENT,
-				 "no tracepoint category '%.*s' in %s%s",
-				 (int)len, spec->name, dir, close);
-	return diag_fail(err, size, -ENOENT, "no tracepoint %s in %s%s",
-			 spec->arg, dir, close);
+		return msg_fail(err, size, -ENOENT,
+				"no tracepoint category '%.*s' in %s%s",
+				(int)len, spec->name, dir, close);
+	return msg_fail(err, size, -ENOENT, "no tracepoint %s in %s%s",
+			spec->arg, dir, close);
 }
 
 /*
@@ -183,12 +184,12 @@ static int no_tracefs(int why, char *err, size_t size)
 	    f.lockdown == PERM_LOCKDOWN_CONFIDENTIALITY) {
 		perm_explain(&f, PERM_TRACEFS, why == -ENOENT ? -EPERM : why,
 			     line, sizeof(line));
-		return diag_fail(err, size, why == -ENOENT ? -EPERM : why,
-				 "cannot read the tracepoints in tracefs: %s",
-				 line);
+		return msg_fail(err, size, why == -ENOENT ? -EPERM : why,
+				"cannot read the tracepoints in tracefs: %s",
+				line);
 	}
-	return diag_fail(err, size, -ENOENT,
-			 "tracepoints are listed in tracefs, which is not mounted: mount -t tracefs none /sys/kernel/tracing");
+	return msg_fail(err, size, -ENOENT,
+			"tracepoints are listed in tracefs, which is not mounted: mount -t tracefs none /sys/kernel/tracing");
 }
 
 /* " (did you mean: t:A:B, t:C:D)" into buf, or "": see ksym_suggest(). */
@@ -466,8 +467,8 @@ static void refusal(const struct tp_target *tp, int err, char *buf,
 			 strerror(-err), tp->id);
 	else
 		snprintf(why, sizeof(why), "%s", strerror(-err));
-	snprintf(buf, size, "cannot attach to tracepoint %s: %s", tp->name,
-		 why);
+	msg_fail(buf, size, err, "cannot attach to tracepoint %s: %s",
+		 tp->name, why);
 }
 
 int tracepoints_attach(struct probes *p, char *err, size_t size)

@@ -45,7 +45,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 mkdir -p $B
 
 # The product's sources each target links.
-BPFASM="bpfasm_ops.c bpfasm_print.c bpfasm_parse.c bpfasm_lex.c prog.c
+BPFASM="bpfasm_ops.c bpfasm_print.c bpfasm_parse.c bpfasm_lex.c prog.c msg.c
 	tests/fuzz/stub_bpf.c"
 KSYMS="ksym.c kallsyms.c kallsyms_read.c tests/unit/kallsyms_oracle.c symtab.c
        numparse.c"
@@ -54,7 +54,7 @@ sources() {
 	bpfasm|insn) echo "$BPFASM" ;;
 	kallsyms) echo "$KSYMS" ;;
 	kversion) echo "kversion.c" ;;
-	options) echo "options.c numparse.c" ;;
+	options) echo "options.c msg.c numparse.c" ;;
 	esac
 }
 

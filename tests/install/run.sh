@@ -335,7 +335,7 @@ if have musl-gcc; then
 	fi
 	# Built apart from the unit tests' glibc: the option parser under musl.
 	if musl-gcc -std=gnu11 -O2 -o "$B/test_options.musl" \
-		tests/unit/test_options.c options.c numparse.c 2> "$T/cc"; then
+		tests/unit/test_options.c options.c msg.c numparse.c 2> "$T/cc"; then
 		"$B/test_options.musl" > "$T/opts" 2>&1
 		st=$?
 		n=$(grep -c '^PASS' "$T/opts")

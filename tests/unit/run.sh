@@ -113,22 +113,21 @@ build test_kallsyms tests/unit/test_kallsyms.c tests/unit/kallsyms_oracle.c \
 build test_kview tests/unit/test_kview.c tests/unit/kallsyms_oracle.c kview.c \
 	ksym.c kallsyms.c kallsyms_read.c kprobe.c bpf.c kversion.c numparse.c &&
 	run test_kview $B/test_kview tests/fixtures/kallsyms $B
-build test_probes tests/unit/test_probes.c probes.c bpf.c diagnose.c perm.c \
-	kprobe.c stackmap.c testhook.c kview.c ksym.c kallsyms.c \
+build test_probes tests/unit/test_probes.c probes.c notes.c bpf.c diagnose.c \
+	perm.c msg.c kprobe.c stackmap.c testhook.c kview.c ksym.c kallsyms.c \
 	kallsyms_read.c kversion.c targets.c tracepoint.c prog.c options.c \
-	numparse.c glob.c \
-	-lpthread &&
+	numparse.c glob.c -lpthread &&
 	run test_probes $B/test_probes
 build test_tracepoint tests/unit/test_tracepoint.c tracepoint.c probes.c \
-	bpf.c diagnose.c perm.c kprobe.c stackmap.c testhook.c kview.c \
-	ksym.c kallsyms.c kallsyms_read.c kversion.c targets.c prog.c \
+	notes.c bpf.c diagnose.c perm.c msg.c kprobe.c stackmap.c testhook.c \
+	kview.c ksym.c kallsyms.c kallsyms_read.c kversion.c targets.c prog.c \
 	options.c numparse.c glob.c -lpthread &&
 	run test_tracepoint $B/test_tracepoint
 # A shared name's probes, against a fake kernel (tests/unit/fake_kprobe.c).
 build test_shared tests/unit/test_shared.c tests/unit/fake_kprobe.c probes.c \
-	bpf.c diagnose.c perm.c stackmap.c testhook.c kview.c kallsyms.c \
-	kallsyms_read.c ksym.c kversion.c targets.c tracepoint.c prog.c \
-	options.c numparse.c glob.c -lpthread &&
+	notes.c bpf.c diagnose.c perm.c msg.c stackmap.c testhook.c kview.c \
+	kallsyms.c kallsyms_read.c ksym.c kversion.c targets.c tracepoint.c \
+	prog.c options.c numparse.c glob.c -lpthread &&
 	run test_shared $B/test_shared $B
 # The cause of an EPERM or EACCES, from files standing in for the system's.
 build test_perm tests/unit/test_perm.c perm.c bpf.c kversion.c numparse.c &&
@@ -151,14 +150,14 @@ build test_frames tests/unit/test_frames.c symtab.c kallsyms.c \
 # kernel's own (bpf() as root).
 build test_features tests/unit/test_features.c kfeatures.c bpf.c kversion.c &&
 	run test_features $B/test_features
-build test_options tests/unit/test_options.c options.c numparse.c &&
+build test_options tests/unit/test_options.c options.c msg.c numparse.c &&
 	run test_options $B/test_options
 build test_filters tests/unit/test_filters.c filters.c options.c prog.c \
 	bpf.c msg.c kfeatures.c kversion.c numparse.c &&
 	run test_filters $B/test_filters
 # The codec alone, with prog.c for the built-in program: no bpf.c.
 build test_bpfasm tests/unit/test_bpfasm.c bpfasm_ops.c bpfasm_print.c \
-	bpfasm_parse.c bpfasm_lex.c prog.c &&
+	bpfasm_parse.c bpfasm_lex.c prog.c msg.c &&
 	run test_bpfasm $B/test_bpfasm
 # glob.c's wildcards, against the host libc's fnmatch().
 build test_glob tests/unit/test_glob.c glob.c &&

@@ -11,11 +11,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../../notes.h"
 #include "../../options.h"
 #include "../../probes.h"
 #include "../../targets.h"
@@ -26,6 +28,7 @@ static const char *work;
 
 #define DUP1	0xffffffff81400000ul
 #define DUP2	0xffffffff81500000ul
+#define TRIO1	0xffffffff81600000ul
 #define TRIO2	0xffffffff81600100ul
 
 static const char kallsyms_text[] =
@@ -179,7 +182,7 @@ static void pick_one(void)
 static void some_refused(void)
 {
 	char *argv[] = { "show_bt", "trio_fn", NULL };
-	char err[1024] = "";
+	char err[1024] = "", note[3 * KSYM_NAME_LEN / 2];
 	struct options opts;
 	struct probes p;
 
@@ -195,8 +198,9 @@ static void some_refused(void)
 		       p.shared_refused == 1,
 		       "shared %zu, partial %zu, refused %zu", p.shared,
 		       p.shared_partial, p.shared_refused);
-		EXPECT(strstr(p.shared_note, "trio_fn names 3 functions, and the kernel refused a kprobe on 1 of them, such as trio_fn@0xffffffff81600100 (Invalid argument); trio_fn@0xffffffff81600000 took one"),
-		       "note: %s", p.shared_note);
+		notes_shared(&p.shared_first, note, sizeof(note));
+		EXPECT(!strcmp(note, "trio_fn names 3 functions, and the kernel refused a kprobe on 1 of them, such as trio_fn@0xffffffff81600100 (Invalid argument); trio_fn@0xffffffff81600000 took one"),
+		       "note: %s", note);
 		probes_free(&p);
 		options_free(&opts);
 	}
@@ -302,6 +306,61 @@ static void hidden(void)
 	test_end("shared_name_hidden_addresses");
 }
 
+/*
+ * What notes_say() prints from the data an attach leaves: the words the
+ * notes had when they were made as text at the attach, byte for byte.
+ */
+static void notes_words(int partial)
+{
+	static const char want_one[] =
+		"show_bt: note: the kernel refused the kprobe_multi link (Invalid argument): every function gets a kprobe instead\n"
+		"show_bt: 2 of 5 matching functions could not be probed; the first refusal: cannot probe foo_fn+0x4: Too many open files: each probe needs a file descriptor (raise ulimit -n)\n"
+		"show_bt: 1 of the functions named were the same as another's (an alias, NAME@ADDR, or NAME+4 where the kernel skips an ENDBR): each probe site is probed once\n"
+		"show_bt: 2 names are shared by several functions: each function is probed (pick one with NAME@ADDR)\n"
+		"show_bt: warning: trio_fn names 3 functions, and the kernel refused a kprobe on 1 of them, such as trio_fn@0xffffffff81600100 (Invalid argument); trio_fn@0xffffffff81600000 took one: the calls of the others are not counted (pick one with NAME@ADDR)\n";
+	static const char want_two[] =
+		"show_bt: 1 name is shared by several functions: each function is probed (pick one with NAME@ADDR)\n"
+		"show_bt: warning: 2 names are shared by several functions some of which the kernel refused (4 functions in all), such as: trio_fn names 3 functions, and the kernel refused a kprobe on 1 of them, such as trio_fn@0xffffffff81600100 (Invalid argument); trio_fn@0xffffffff81600000 took one: their calls are not counted (pick one with NAME@ADDR)\n";
+	struct target foo = { .name = "foo_fn", .offset = 4 };
+	struct target trio = { .name = "trio_fn" };
+	struct probes p = { .ntargets = 5 };
+	char path[4096], got[2048] = "";
+	int fd, saved;
+	ssize_t n;
+
+	p.shared = 3;
+	p.shared_partial = partial;
+	p.shared_refused = partial == 1 ? 1 : 4;
+	p.shared_first = (struct shared_refusal){ &trio, 3, 1, TRIO2,
+						  -EINVAL, TRIO1 };
+	if (partial == 1) {
+		p.multi_refused = -EINVAL;
+		p.refused = 2;
+		p.refused_first = &foo;
+		p.refused_why = -EMFILE;
+		p.merged = 1;
+	}
+	snprintf(path, sizeof(path), "%s/notes.err", work);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	saved = dup(2);
+	EXPECT(fd >= 0 && saved >= 0, "%s: %s", path, strerror(errno));
+	if (fd >= 0 && saved >= 0) {
+		dup2(fd, 2);
+		notes_say(&p);
+		dup2(saved, 2);
+		n = pread(fd, got, sizeof(got) - 1, 0);
+		got[n > 0 ? n : 0] = '\0';
+		EXPECT(!strcmp(got, partial == 1 ? want_one : want_two),
+		       "said:\n%s", got);
+	}
+	if (saved >= 0)
+		close(saved);
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	test_end(partial == 1 ? "notes_words" : "notes_words_shared_partial");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -318,6 +377,8 @@ int main(int argc, char **argv)
 	check_says(0);
 	check_says(1);
 	hidden();
+	notes_words(1);
+	notes_words(2);
 	unlink(ks_path);
 	unlink(bl_path);
 	unlink(tr_path);
