@@ -25,7 +25,7 @@ CROSS_ARCH := $(patsubst aarch64,arm64,$(firstword $(subst -, ,$(CROSS))))
 STATIC_DIR = tests/build/static-$(CROSS_ARCH)
 endif
 
-SRCS = show_bt.c preflight.c load.c attach.c window.c interval.c report.c msg.c bpf.c prog.c kprobe.c tracepoint.c ksym.c kallsyms.c kallsyms_read.c options.c \
+SRCS = show_bt.c preflight.c load.c attach.c window.c interval.c report.c msg.c bpf.c prog.c prog_maps.c kprobe.c tracepoint.c ksym.c kallsyms.c kallsyms_read.c options.c \
        stackmap.c symtab.c output.c targets.c kview.c probes.c diagnose.c \
        bpfasm_ops.c bpfasm_print.c bpfasm_parse.c bpfasm_lex.c \
        bpfasm_xlated.c kversion.c testhook.c export.c json.c \

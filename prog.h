@@ -134,6 +134,13 @@ int prog_map_fd(const struct prog_maps *maps, const char *name);
 size_t prog_frames_key_size(unsigned int chunk);
 unsigned int prog_chunks(const struct prog_maps *maps);
 
+/*
+ * The scratch map's one value: a u64 serial for ids at PROG_SCRATCH_SERIAL,
+ * then the frames buffer from PROG_SCRATCH_BUF on.
+ */
+#define PROG_SCRATCH_SERIAL	0
+#define PROG_SCRATCH_BUF	8
+
 /* Bytes of the scratch map's one value: the serial, then the frames. */
 size_t prog_scratch_size(const struct prog_maps *maps);
 

@@ -45,8 +45,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 mkdir -p $B
 
 # The product's sources each target links.
-BPFASM="bpfasm_ops.c bpfasm_print.c bpfasm_parse.c bpfasm_lex.c prog.c msg.c
-	tests/fuzz/stub_bpf.c"
+BPFASM="bpfasm_ops.c bpfasm_print.c bpfasm_parse.c bpfasm_lex.c prog.c
+	prog_maps.c msg.c tests/fuzz/stub_bpf.c"
 KSYMS="ksym.c kallsyms.c kallsyms_read.c tests/unit/kallsyms_oracle.c symtab.c
        numparse.c"
 sources() {

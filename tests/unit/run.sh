@@ -96,16 +96,16 @@ if build insn_encoding tests/unit/insn_encoding.c; then
 		fail insn_encoding "$NO_LLVM"
 	fi
 fi
-build test_prog tests/unit/test_prog.c prog.c bpf.c kversion.c &&
+build test_prog tests/unit/test_prog.c prog.c prog_maps.c bpf.c kversion.c &&
 	run test_prog $B/test_prog
 # The chains of frames-map keys of kernels before 5.11, in real BPF maps
 # (bpf() as root), read back by stackmap.c.
 build test_chunks tests/unit/test_chunks.c stackmap.c bpf.c prog.c \
-	kversion.c &&
+	prog_maps.c kversion.c &&
 	run test_chunks $B/test_chunks
 # -i: the difference of two reads, and that the intervals add up.
 build test_interval tests/unit/test_interval.c stackmap.c bpf.c prog.c \
-	kversion.c &&
+	prog_maps.c kversion.c &&
 	run test_interval $B/test_interval
 build test_kallsyms tests/unit/test_kallsyms.c tests/unit/kallsyms_oracle.c \
 	ksym.c numparse.c &&
@@ -115,32 +115,34 @@ build test_kview tests/unit/test_kview.c tests/unit/kallsyms_oracle.c kview.c \
 	run test_kview $B/test_kview tests/fixtures/kallsyms $B
 build test_probes tests/unit/test_probes.c probes.c notes.c bpf.c diagnose.c \
 	perm.c msg.c kprobe.c stackmap.c testhook.c kview.c ksym.c kallsyms.c \
-	kallsyms_read.c kversion.c targets.c tracepoint.c prog.c options.c \
-	numparse.c glob.c -lpthread &&
+	kallsyms_read.c kversion.c targets.c tracepoint.c prog.c prog_maps.c \
+	options.c numparse.c glob.c -lpthread &&
 	run test_probes $B/test_probes
 build test_tracepoint tests/unit/test_tracepoint.c tracepoint.c probes.c \
 	notes.c bpf.c diagnose.c perm.c msg.c kprobe.c stackmap.c testhook.c \
 	kview.c ksym.c kallsyms.c kallsyms_read.c kversion.c targets.c prog.c \
-	options.c numparse.c glob.c -lpthread &&
+	prog_maps.c options.c numparse.c glob.c -lpthread &&
 	run test_tracepoint $B/test_tracepoint
 # A shared name's probes, against a fake kernel (tests/unit/fake_kprobe.c).
 build test_shared tests/unit/test_shared.c tests/unit/fake_kprobe.c probes.c \
 	notes.c bpf.c diagnose.c perm.c msg.c stackmap.c testhook.c kview.c \
 	kallsyms.c kallsyms_read.c ksym.c kversion.c targets.c tracepoint.c \
-	prog.c options.c numparse.c glob.c -lpthread &&
+	prog.c prog_maps.c options.c numparse.c glob.c -lpthread &&
 	run test_shared $B/test_shared $B
 # The cause of an EPERM or EACCES, from files standing in for the system's.
 build test_perm tests/unit/test_perm.c perm.c bpf.c kversion.c numparse.c &&
 	run test_perm $B/test_perm $B
-# The resolver against the one-pass oracle, on the fixtures, test_kallsyms's files and
-# the host's own kallsyms (not under valgrind: 100,000 lines and more).
+# The resolver against the one-pass oracle, on the fixtures, test_kallsyms's
+# files and the host's own kallsyms (not under valgrind: 100,000 lines and
+# more).
 build test_kallsyms_copy tests/unit/test_kallsyms_copy.c \
 	tests/unit/kallsyms_oracle.c ksym.c kallsyms.c kallsyms_read.c bpf.c \
 	kversion.c numparse.c &&
 	run test_kallsyms_copy $B/test_kallsyms_copy tests/fixtures/kallsyms $B \
 		$([ -z "$VG" ] && [ -r /proc/kallsyms ] && echo /proc/kallsyms)
 build test_output tests/unit/test_output.c output.c symtab.c kallsyms.c \
-	kallsyms_read.c ksym.c stackmap.c bpf.c prog.c kversion.c numparse.c &&
+	kallsyms_read.c ksym.c stackmap.c bpf.c prog.c prog_maps.c kversion.c \
+	numparse.c &&
 	run test_output $B/test_output tests/fixtures/kallsyms
 # Output and naming link no BPF layer: the symbol code makes no bpf() call.
 build test_frames tests/unit/test_frames.c symtab.c kallsyms.c \
@@ -153,11 +155,11 @@ build test_features tests/unit/test_features.c kfeatures.c bpf.c kversion.c &&
 build test_options tests/unit/test_options.c options.c msg.c numparse.c &&
 	run test_options $B/test_options
 build test_filters tests/unit/test_filters.c filters.c options.c prog.c \
-	bpf.c msg.c kfeatures.c kversion.c numparse.c &&
+	prog_maps.c bpf.c msg.c kfeatures.c kversion.c numparse.c &&
 	run test_filters $B/test_filters
 # The codec alone, with prog.c for the built-in program: no bpf.c.
 build test_bpfasm tests/unit/test_bpfasm.c bpfasm_ops.c bpfasm_print.c \
-	bpfasm_parse.c bpfasm_lex.c prog.c msg.c &&
+	bpfasm_parse.c bpfasm_lex.c prog.c prog_maps.c msg.c &&
 	run test_bpfasm $B/test_bpfasm
 # glob.c's wildcards, against the host libc's fnmatch().
 build test_glob tests/unit/test_glob.c glob.c &&
