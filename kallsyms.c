@@ -397,6 +397,15 @@ static size_t line_first(const struct kallsyms *c, const char *name,
 			  name, l, buf);
 }
 
+void kallsyms_names_free(struct kallsyms *c)
+{
+	free(c->next);
+	free(c->buckets);
+	c->next = NULL;
+	c->buckets = NULL;
+	c->nbuckets = 0;
+}
+
 int kallsyms_addrs(const struct kallsyms *c, const char *name,
 		   unsigned long *addr, unsigned int *count)
 {

@@ -142,6 +142,12 @@ void kallsyms_free(struct kallsyms *c);
 /* ---- kallsyms.c: the answers ---- */
 
 /*
+ * Free the names index of a copy read whole, for a holder that asks of
+ * addresses only: kallsyms_addrs() and kallsyms_lookup() then find nothing.
+ */
+void kallsyms_names_free(struct kallsyms *c);
+
+/*
  * The whole file at once, every line and every name kept, indexed by
  * name too (what expansion and --check ask): 0, or -errno (c is then no
  * copy).  It answers kallsyms_resolve() as a window's copy does.

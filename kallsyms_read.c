@@ -420,8 +420,7 @@ void kallsyms_free(struct kallsyms *c)
 	free(c->strs);
 	free(c->runs);
 	free(c->tail);
-	free(c->next);
-	free(c->buckets);
+	kallsyms_names_free(c);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->state = -EBADF;

@@ -391,6 +391,8 @@ int kview_give_kallsyms(struct kview *kv, struct kallsyms *out)
 	if (kv->syms_state != 1)
 		return -ENOENT;
 	*out = kv->syms;
+	/* The window names addresses only: its names index can go. */
+	kallsyms_names_free(out);
 	kv->syms = (struct kallsyms)KALLSYMS_NONE;
 	kv->syms_state = 0;
 	return 0;
